@@ -1,0 +1,11 @@
+export { Tensor, type GradHook } from './tensor';
+export { type DType, type FloatDType, type TypedArray, getDefaultDtype, setDefaultDtype, promoteTypes } from './dtype';
+export { AdError, AutogradError, DTypeError, IndexError, ShapeError, ValueError } from './errors';
+export { Generator, defaultGenerator, manualSeed } from './random';
+export { type Shape, broadcastShapes } from './shape';
+export { Entry, GradientTape, isGradEnabled, noGrad, enableGrad, type Pullback } from './tape';
+export { backward, gradients, type BackwardOptions, type GradientsOptions } from './autograd';
+export { detectAnomaly, setDetectAnomaly } from './anomaly';
+export { gradcheck, gradgradcheck, type GradcheckOptions } from './gradcheck';
+export * from './ops/index';
+export { variance as var } from './ops/reduce';

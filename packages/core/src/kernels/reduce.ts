@@ -1,0 +1,91 @@
+import type { TypedArray } from '../dtype';
+
+/**
+ * Folds `x` (of `shape`) into `out` with `combine`, where element `idx` of x lands in
+ * `out[idx·outStrides]`; reduced dims have out stride 0. `out` must hold the identity.
+ * Reducing trailing dims takes a contiguous inner loop.
+ */
+export function reduceInto(
+  x: TypedArray,
+  shape: readonly number[],
+  outStrides: readonly number[],
+  out: TypedArray,
+  combine: (acc: number, v: number) => number,
+): void {
+  const nd = shape.length;
+  const n = x.length;
+  if (n === 0) return;
+  if (nd === 0) {
+    out[0] = combine(out[0], x[0]);
+    return;
+  }
+  let tail = 1; // elements in the trailing reduced block
+  let d0 = nd;
+  while (d0 > 0 && outStrides[d0 - 1] === 0) tail *= shape[--d0];
+  if (d0 === 0 || tail > 1) {
+    // every trailing reduced block folds into one output element, in order
+    const outer = n / tail;
+    const pos = positions(shape.slice(0, d0), outStrides.slice(0, d0), outer);
+    for (let o = 0; o < outer; o++) {
+      let acc = out[pos[o]];
+      const base = o * tail;
+      for (let k = 0; k < tail; k++) acc = combine(acc, x[base + k]);
+      out[pos[o]] = acc;
+    }
+    return;
+  }
+  const inner = shape[nd - 1];
+  const pos = positions(shape.slice(0, nd - 1), outStrides.slice(0, nd - 1), n / inner);
+  const si = outStrides[nd - 1];
+  for (let o = 0; o < pos.length; o++) {
+    const base = o * inner;
+    const p = pos[o];
+    for (let k = 0; k < inner; k++) out[p + k * si] = combine(out[p + k * si], x[base + k]);
+  }
+}
+
+/** For each row-major index of `shape`, the offset `idx·strides`. */
+function positions(shape: readonly number[], strides: readonly number[], count: number): Int32Array {
+  const out = new Int32Array(count);
+  const nd = shape.length;
+  const idx = new Array<number>(nd).fill(0);
+  let p = 0;
+  for (let o = 0; o < count; o++) {
+    out[o] = p;
+    for (let d = nd - 1; d >= 0; d--) {
+      idx[d]++;
+      p += strides[d];
+      if (idx[d] < shape[d]) break;
+      p -= strides[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** Index of the first extreme along the middle axis of an [outer, n, inner] block. */
+export function argExtreme(
+  x: TypedArray,
+  outer: number,
+  n: number,
+  inner: number,
+  out: TypedArray,
+  better: (v: number, best: number) => boolean,
+): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let best = x[base];
+      let arg = 0;
+      for (let k = 1; k < n; k++) {
+        const v = x[base + k * inner];
+        // NaN wins, as in PyTorch: once best is NaN nothing replaces it
+        if (better(v, best) || (v !== v && best === best)) {
+          best = v;
+          arg = k;
+        }
+      }
+      out[o * inner + i] = arg;
+    }
+  }
+}

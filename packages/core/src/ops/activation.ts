@@ -1,0 +1,74 @@
+import { allocate, floatOf } from '../dtype';
+import { map } from '../kernels/elementwise';
+import { normalizeDim } from '../shape';
+import { Tensor } from '../tensor';
+import { where } from './binary';
+import { named, record, toTensor, type TensorLike } from './op';
+import { unary } from './unary';
+
+/** max(x, 0); the gradient at 0 is 0, as in PyTorch. */
+export const relu = unary('relu', (v) => (v > 0 ? v : v === v ? 0 : v), (dy, x) => dy.mul(x.gt(0)), true);
+
+/** x for x > 0, slope·x otherwise. */
+export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
+  const a = toTensor('leakyRelu', x);
+  return named('leakyRelu', () => where(a.gt(0), a, a.mul(negativeSlope)));
+}
+
+/** x for x > 0, α(eˣ − 1) otherwise. */
+export function elu(x: TensorLike, alpha = 1): Tensor {
+  const a = toTensor('elu', x);
+  return named('elu', () => where(a.gt(0), a, a.expm1().mul(alpha)));
+}
+
+/** x·Φ(x), Φ the standard normal CDF; `approximate: 'tanh'` uses PyTorch's tanh formula. */
+export function gelu(x: TensorLike, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+  const a = toTensor('gelu', x);
+  return named('gelu', () => {
+    if (opts.approximate === 'tanh') {
+      const inner = a.add(a.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+      return a.mul(0.5).mul(inner.tanh().add(1));
+    }
+    return a.mul(0.5).mul(a.mul(Math.SQRT1_2).erf().add(1));
+  });
+}
+
+/**
+ * (1/β)·ln(1 + e^(βx)), taken as x where βx > threshold (as PyTorch). Evaluated as
+ * max(z, 0) + log1p(e^(−|z|)) so it neither overflows nor loses small values; σ(βx) is its slope.
+ */
+export function softplus(x: TensorLike, beta = 1, threshold = 20): Tensor {
+  const a = toTensor('softplus', x);
+  const y = new Tensor(allocate(floatOf(a.dtype), a.size), a.shape);
+  map(a.data, y.data, (v) => {
+    const z = beta * v;
+    return z > threshold ? v : (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)))) / beta;
+  });
+  return record('softplus', [a], y, (dy) => [dy.mul(where(a.mul(beta).gt(threshold), 1, a.mul(beta).sigmoid()))]);
+}
+
+/** x·σ(x) (also called swish). */
+export function silu(x: TensorLike): Tensor {
+  const a = toTensor('silu', x);
+  return named('silu', () => a.mul(a.sigmoid()));
+}
+
+/** ln σ(x) = −softplus(−x), stable for large |x|. */
+export function logSigmoid(x: TensorLike): Tensor {
+  const a = toTensor('logSigmoid', x);
+  return named('logSigmoid', () => softplus(a.neg()).neg());
+}
+
+/** Softmax along `dim` (last by default): exp(x − logsumexp x), stable for logits of ±1000. */
+export function softmax(x: TensorLike, dim = -1): Tensor {
+  const a = toTensor('softmax', x);
+  const d = normalizeDim('softmax', dim, Math.max(a.ndim, 1));
+  return named('softmax', () => logSoftmax(a, d).exp());
+}
+
+/** log softmax along `dim` (last by default): x − logsumexp x. */
+export function logSoftmax(x: TensorLike, dim = -1): Tensor {
+  const a = toTensor('logSoftmax', x);
+  const d = normalizeDim('logSoftmax', dim, Math.max(a.ndim, 1));
+  return named('logSoftmax', () => (a.ndim === 0 ? a.sub(a) : a.sub(a.logsumexp(d, { keepdim: true }))));
+}

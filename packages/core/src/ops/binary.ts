@@ -1,0 +1,100 @@
+import { allocate, type DType, floatOf, promoteTypes } from '../dtype';
+import { select3, zip } from '../kernels/elementwise';
+import { broadcastShapes } from '../shape';
+import type { Grads } from '../tape';
+import { Tensor } from '../tensor';
+import { record, toTensor, type TensorLike } from './op';
+
+type BinaryGrad = (dy: Tensor, a: Tensor, b: Tensor, y: Tensor, needs: readonly boolean[]) => Grads;
+type Kind = 'arith' | 'float' | 'compare';
+
+/**
+ * A broadcasting element-wise op. The pullback returns gradients in the output's shape;
+ * the engine reduces them to each input's shape. `kind` sets the result dtype: the
+ * promoted one (arith), a float (float), or bool (compare).
+ */
+function binary(name: string, kind: Kind, f: (x: number, y: number) => number, grad: BinaryGrad | null) {
+  return (x: TensorLike, y: TensorLike): Tensor => {
+    const a = toTensor(name, x, y instanceof Tensor ? y : undefined);
+    const b = toTensor(name, y, a);
+    const shape = broadcastShapes(name, a.shape, b.shape);
+    const out = new Tensor(allocate(resultDtype(kind, a.dtype, b.dtype), sizeOfShape(shape)), shape);
+    zip(a.data, a.shape, b.data, b.shape, out.data, shape, f);
+    return record(name, [a, b], out, grad && ((dy, needs) => grad(dy, a, b, out, needs)));
+  };
+}
+
+function resultDtype(kind: Kind, a: DType, b: DType): DType {
+  if (kind === 'compare') return 'bool';
+  const t = promoteTypes(a, b);
+  return kind === 'float' ? floatOf(t) : t;
+}
+
+function sizeOfShape(shape: readonly number[]): number {
+  return shape.reduce((n, d) => n * d, 1);
+}
+
+/** a + b, broadcast. */
+export const add = binary('add', 'arith', (x, y) => x + y, (dy) => [dy, dy]);
+/** a − b, broadcast. */
+export const sub = binary('sub', 'arith', (x, y) => x - y, (dy) => [dy, dy.neg()]);
+/** a · b, broadcast. */
+export const mul = binary('mul', 'arith', (x, y) => x * y, (dy, a, b, _y, needs) => [
+  needs[0] ? dy.mul(b) : null,
+  needs[1] ? dy.mul(a) : null,
+]);
+/** a / b, broadcast (true division: integers give floats). d(a/b)/db = −(a/b)/b. */
+export const div = binary('div', 'float', (x, y) => x / y, (dy, _a, b, y, needs) => [
+  needs[0] ? dy.div(b) : null,
+  needs[1] ? dy.mul(y).div(b).neg() : null,
+]);
+/** aᵇ, broadcast. d/da = b·aᵇ⁻¹; d/db = aᵇ·ln a, taken as 0 where a = 0 and b ≥ 0 (as PyTorch). */
+export const pow = binary('pow', 'arith', Math.pow, (dy, a, b, y, needs) => [
+  needs[0] ? dy.mul(b).mul(a.pow(b.sub(1))) : null,
+  needs[1] ? where(a.eq(0).mul(b.ge(0)), 0, dy.mul(y).mul(a.log())) : null,
+]);
+/** Element-wise maximum; on ties each side gets half the gradient (as PyTorch). */
+export const maximum = binary('maximum', 'arith', maxNaN, (dy, a, b) => splitByOrder(dy, a, b));
+/** Element-wise minimum; on ties each side gets half the gradient (as PyTorch). */
+export const minimum = binary('minimum', 'arith', minNaN, (dy, a, b) => splitByOrder(dy, b, a));
+
+function splitByOrder(dy: Tensor, winner: Tensor, loser: Tensor): Grads {
+  const half = winner.eq(loser).mul(0.5);
+  return [dy.mul(winner.gt(loser).add(half)), dy.mul(loser.gt(winner).add(half))];
+}
+
+function maxNaN(x: number, y: number): number {
+  return x !== x || y !== y ? NaN : x > y ? x : y;
+}
+
+function minNaN(x: number, y: number): number {
+  return x !== x || y !== y ? NaN : x < y ? x : y;
+}
+
+/** a == b, element-wise (bool, not differentiable). */
+export const eq = binary('eq', 'compare', (x, y) => (x === y ? 1 : 0), null);
+/** a != b, element-wise (bool). */
+export const ne = binary('ne', 'compare', (x, y) => (x !== y ? 1 : 0), null);
+/** a < b, element-wise (bool). */
+export const lt = binary('lt', 'compare', (x, y) => (x < y ? 1 : 0), null);
+/** a ≤ b, element-wise (bool). */
+export const le = binary('le', 'compare', (x, y) => (x <= y ? 1 : 0), null);
+/** a > b, element-wise (bool). */
+export const gt = binary('gt', 'compare', (x, y) => (x > y ? 1 : 0), null);
+/** a ≥ b, element-wise (bool). */
+export const ge = binary('ge', 'compare', (x, y) => (x >= y ? 1 : 0), null);
+
+/** `cond ? a : b` element-wise, all three broadcast; the gradient goes to the chosen side. */
+export function where(cond: TensorLike, x: TensorLike, y: TensorLike): Tensor {
+  const c = toTensor('where', cond);
+  const a = toTensor('where', x, y instanceof Tensor ? y : undefined);
+  const b = toTensor('where', y, a);
+  const shape = broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape);
+  const out = new Tensor(allocate(promoteTypes(a.dtype, b.dtype), sizeOfShape(shape)), shape);
+  select3(c.data, c.shape, a.data, a.shape, b.data, b.shape, out.data, shape);
+  return record('where', [c, a, b], out, (dy, needs) => [
+    null,
+    needs[1] ? where(c, dy, 0) : null,
+    needs[2] ? where(c, 0, dy) : null,
+  ]);
+}

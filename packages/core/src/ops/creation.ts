@@ -1,0 +1,197 @@
+import { allocate, castArray, type DType, dtypeOfArray, getDefaultDtype, isFloat, type TypedArray } from '../dtype';
+import { DTypeError, fmt, ShapeError, ValueError } from '../errors';
+import { defaultGenerator, type Generator } from '../random';
+import { checkShape, sizeOf } from '../shape';
+import { Tensor } from '../tensor';
+
+/** Options every creation function takes. */
+export interface CreateOptions {
+  /** Element type; numbers default to `getDefaultDtype()` (float32 unless changed). */
+  dtype?: DType;
+  /** Make the new tensor a leaf that collects gradients in `.grad`. */
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends CreateOptions {
+  /** Where the randomness comes from; the default generator (seeded by `manualSeed`) if omitted. */
+  generator?: Generator;
+}
+
+/** Nested arrays of numbers (or booleans), any depth. */
+export type NestedArray = number | boolean | readonly NestedArray[];
+
+/**
+ * A new leaf tensor from a number, nested arrays, a typed array or another tensor (the data
+ * is copied). Numbers become the default float dtype; a typed array keeps its own type.
+ */
+export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
+  let flat: ArrayLike<number>;
+  let shape: number[];
+  let inferred: DType;
+  if (data instanceof Tensor) {
+    [flat, shape, inferred] = [data.data, [...data.shape], data.dtype];
+  } else if (ArrayBuffer.isView(data)) {
+    [flat, shape, inferred] = [data, [data.length], dtypeOfArray(data)];
+  } else {
+    shape = shapeOfNested(data);
+    const values = Array.isArray(data) ? (data.flat(Infinity) as (number | boolean)[]) : [data as number | boolean];
+    checkValues(values);
+    flat = values.map(Number);
+    inferred = values.length > 0 && values.every((v) => typeof v === 'boolean') ? 'bool' : getDefaultDtype();
+  }
+  if (opts.shape !== undefined) {
+    checkShape('tensor', opts.shape);
+    if (sizeOf(opts.shape) !== flat.length) {
+      throw new ShapeError('tensor', `shape ${fmt(opts.shape)} needs ${sizeOf(opts.shape)} values, got ${flat.length}`);
+    }
+    shape = [...opts.shape];
+  }
+  return leaf(castArray(flat, opts.dtype ?? inferred), shape, opts);
+}
+
+function shapeOfNested(data: NestedArray): number[] {
+  const shape: number[] = [];
+  for (let v: NestedArray = data; Array.isArray(v); v = (v as readonly NestedArray[])[0]) shape.push(v.length);
+  checkRagged(data, shape, 0, []);
+  return shape;
+}
+
+function checkRagged(v: NestedArray, shape: readonly number[], depth: number, at: number[]): void {
+  const isArray = Array.isArray(v);
+  if (depth === shape.length) {
+    if (isArray) throw new ValueError('tensor', `ragged nested array: [${at}] is an array where a number was expected`);
+    return;
+  }
+  if (!isArray || (v as readonly NestedArray[]).length !== shape[depth]) {
+    const got = isArray ? `length ${(v as readonly NestedArray[]).length}` : 'a number';
+    throw new ValueError('tensor', `ragged nested array: [${at}] has ${got}, expected length ${shape[depth]}`);
+  }
+  (v as readonly NestedArray[]).forEach((w, i) => checkRagged(w, shape, depth + 1, [...at, i]));
+}
+
+function checkValues(values: readonly unknown[]): void {
+  for (const v of values) {
+    if (typeof v !== 'number' && typeof v !== 'boolean') {
+      throw new ValueError('tensor', `expected numbers or booleans, got ${v === null ? 'null' : typeof v}`);
+    }
+  }
+}
+
+function leaf(data: TypedArray, shape: readonly number[], opts: CreateOptions): Tensor {
+  const t = new Tensor(data, shape);
+  if (opts.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+function filled(op: string, shape: readonly number[], value: number, opts: CreateOptions): Tensor {
+  checkShape(op, shape);
+  const data = allocate(opts.dtype ?? getDefaultDtype(), sizeOf(shape));
+  if (value !== 0) data.fill(value);
+  return leaf(data, shape, opts);
+}
+
+/** A tensor of zeros. */
+export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  return filled('zeros', shape, 0, opts);
+}
+
+/** A tensor of ones. */
+export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  return filled('ones', shape, 1, opts);
+}
+
+/** A tensor filled with `value`. */
+export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+  return filled('full', shape, value, opts);
+}
+
+/** Zeros with x's shape and dtype. */
+export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
+  return filled('zerosLike', x.shape, 0, { dtype: x.dtype, ...opts });
+}
+
+/** Ones with x's shape and dtype. */
+export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
+  return filled('onesLike', x.shape, 1, { dtype: x.dtype, ...opts });
+}
+
+/** `value` with x's shape and dtype. */
+export function fullLike(x: Tensor, value: number, opts: CreateOptions = {}): Tensor {
+  return filled('fullLike', x.shape, value, { dtype: x.dtype, ...opts });
+}
+
+/** start, start + step, … up to but excluding end; `arange(n)` is 0 … n−1. */
+export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  const [lo, hi] = end === undefined ? [0, start] : [start, end];
+  if (step === 0 || !Number.isFinite(step) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
+    throw new ValueError('arange', `needs finite bounds and a non-zero step, got (${lo}, ${hi}, ${step})`);
+  }
+  const n = Math.max(0, Math.ceil((hi - lo) / step));
+  const data = allocate(opts.dtype ?? getDefaultDtype(), n);
+  for (let i = 0; i < n; i++) data[i] = lo + i * step;
+  return leaf(data, [n], opts);
+}
+
+/** `steps` evenly spaced values from start to end, both included. */
+export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  checkShape('linspace', [steps]);
+  const data = allocate(opts.dtype ?? getDefaultDtype(), steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // fill from both ends so that the last value is exactly `end`, as PyTorch does
+  for (let i = 0; i < steps; i++) data[i] = i < steps / 2 ? start + i * step : end - (steps - 1 - i) * step;
+  return leaf(data, [steps], opts);
+}
+
+/** The n×m identity matrix (m = n by default). */
+export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  const t = filled('eye', [n, m], 0, opts);
+  for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
+  return t;
+}
+
+function randomFill(op: string, shape: readonly number[], opts: RandomOptions, draw: (g: Generator) => number): Tensor {
+  checkShape(op, shape);
+  const dtype = opts.dtype ?? getDefaultDtype();
+  if (!isFloat(dtype)) throw new DTypeError(op, `needs a floating dtype, got ${dtype}`);
+  const g = opts.generator ?? defaultGenerator;
+  const data = allocate(dtype, sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = draw(g);
+  return leaf(data, shape, opts);
+}
+
+/** Uniform samples in [0, 1). */
+export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  return randomFill('rand', shape, opts, (g) => g.random());
+}
+
+/** Standard normal samples. */
+export function randn(shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  return randomFill('randn', shape, opts, (g) => g.normal());
+}
+
+/** Uniform integers in [low, high) (int32 unless a dtype is given). */
+export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  checkShape('randint', shape);
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
+    throw new ValueError('randint', `needs integers low < high, got ${low} and ${high}`);
+  }
+  const g = opts.generator ?? defaultGenerator;
+  const data = allocate(opts.dtype ?? 'int32', sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = g.integer(low, high);
+  return leaf(data, shape, opts);
+}
+
+/** A random permutation of 0 … n−1 (int32), by Fisher–Yates. */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  checkShape('randperm', [n]);
+  const g = opts.generator ?? defaultGenerator;
+  const data = allocate(opts.dtype ?? 'int32', n);
+  for (let i = 0; i < n; i++) data[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.integer(0, i + 1);
+    const t = data[i];
+    data[i] = data[j];
+    data[j] = t;
+  }
+  return leaf(data, [n], opts);
+}

@@ -1,0 +1,160 @@
+import { castArray, promoteTypes } from '../dtype';
+import { fmt, IndexError, ShapeError } from '../errors';
+import { normalizeDim, sizeOf } from '../shape';
+import { Tensor } from '../tensor';
+import { empty, named, record, toTensor, type TensorLike } from './op';
+
+/** Indices: an integer tensor, or plain (nested) arrays of integers. */
+export type IndexLike = Tensor | number | readonly number[] | readonly (readonly number[])[];
+
+/** `index` as an int32 tensor, every value checked to be an integer in [0, size). */
+function toIndex(op: string, index: IndexLike, size: number): Tensor {
+  const t = index instanceof Tensor ? index : tensorOfIndices(op, index);
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (!Number.isInteger(v) || v < 0 || v >= size) {
+      throw new IndexError(op, `index ${v} is out of range for a dim of size ${size}`);
+    }
+  }
+  return t.dtype === 'int32' ? t : new Tensor(castArray(d, 'int32'), t.shape);
+}
+
+function tensorOfIndices(op: string, index: number | readonly unknown[]): Tensor {
+  const shape: number[] = [];
+  for (let v: unknown = index; Array.isArray(v); v = v[0]) shape.push(v.length);
+  const flat = (Array.isArray(index) ? index.flat(Infinity) : [index]) as number[];
+  if (flat.length !== sizeOf(shape)) throw new ShapeError(op, 'index arrays are ragged');
+  return new Tensor(Int32Array.from(flat), shape);
+}
+
+/** Sizes of the blocks before and after `dim`. */
+function around(shape: readonly number[], dim: number): [number, number] {
+  return [sizeOf(shape.slice(0, dim)), sizeOf(shape.slice(dim + 1))];
+}
+
+/** Picks the slices `index` (1-D) along `dim`; repeated indices are allowed and their gradients add. */
+export function indexSelect(x: TensorLike, dim: number, index: IndexLike): Tensor {
+  const a = toTensor('indexSelect', x);
+  const d = normalizeDim('indexSelect', dim, a.ndim);
+  const idx = toIndex('indexSelect', index, a.shape[d]);
+  if (idx.ndim > 1) throw new ShapeError('indexSelect', `index must be 1-D, got ${fmt(idx.shape)}`);
+  const [outer, inner] = around(a.shape, d);
+  const n = a.shape[d];
+  const k = idx.size;
+  const y = empty(a.shape.map((s, i) => (i === d ? k : s)), a.dtype);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < k; j++) {
+      const src = (o * n + idx.data[j]) * inner;
+      y.data.set(a.data.subarray(src, src + inner), (o * k + j) * inner);
+    }
+  }
+  return record('indexSelect', [a], y, (dy) => [a.zerosLike().indexAdd(d, idx, dy)]);
+}
+
+/** x with `source`'s slices added at `index` along `dim` (repeats accumulate). */
+export function indexAdd(x: TensorLike, dim: number, index: IndexLike, source: TensorLike): Tensor {
+  const a = toTensor('indexAdd', x);
+  const s = toTensor('indexAdd', source, a);
+  const d = normalizeDim('indexAdd', dim, a.ndim);
+  const idx = toIndex('indexAdd', index, a.shape[d]);
+  const expected = a.shape.map((n, i) => (i === d ? idx.size : n));
+  if (s.ndim !== a.ndim || s.shape.some((n, i) => n !== expected[i])) {
+    throw new ShapeError('indexAdd', `source ${fmt(s.shape)} should be ${fmt(expected)} for x ${fmt(a.shape)} and ${idx.size} indices`);
+  }
+  const [outer, inner] = around(a.shape, d);
+  const n = a.shape[d];
+  const k = idx.size;
+  const y = empty(a.shape, promoteTypes(a.dtype, s.dtype));
+  y.data.set(a.data);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < k; j++) {
+      const dst = (o * n + idx.data[j]) * inner;
+      const src = (o * k + j) * inner;
+      for (let i = 0; i < inner; i++) y.data[dst + i] += s.data[src + i];
+    }
+  }
+  return record('indexAdd', [a, s], y, (dy, needs) => [dy, needs[1] ? dy.indexSelect(d, idx) : null]);
+}
+
+/** `out[…i…] = x[…index[…i…]…]` along `dim` (PyTorch's `gather`); out has index's shape. */
+export function gather(x: TensorLike, dim: number, index: IndexLike): Tensor {
+  const a = toTensor('gather', x);
+  const d = normalizeDim('gather', dim, a.ndim);
+  const idx = toIndex('gather', index, a.shape[d]);
+  checkScatterShape('gather', a, idx, d);
+  const y = empty(idx.shape, a.dtype);
+  scatterWalk(a.shape, idx, d, (src, pos) => {
+    y.data[pos] = a.data[src];
+  });
+  return record('gather', [a], y, (dy) => [a.zerosLike().scatterAdd(d, idx, dy)]);
+}
+
+/** x with `src[…i…]` added at `x[…index[…i…]…]` along `dim` (repeats accumulate). */
+export function scatterAdd(x: TensorLike, dim: number, index: IndexLike, src: TensorLike): Tensor {
+  const a = toTensor('scatterAdd', x);
+  const s = toTensor('scatterAdd', src, a);
+  const d = normalizeDim('scatterAdd', dim, a.ndim);
+  const idx = toIndex('scatterAdd', index, a.shape[d]);
+  checkScatterShape('scatterAdd', a, idx, d);
+  if (s.ndim !== idx.ndim || s.shape.some((n, i) => n !== idx.shape[i])) {
+    throw new ShapeError('scatterAdd', `src ${fmt(s.shape)} must have the index's shape ${fmt(idx.shape)}`);
+  }
+  const y = empty(a.shape, promoteTypes(a.dtype, s.dtype));
+  y.data.set(a.data);
+  scatterWalk(a.shape, idx, d, (dst, pos) => {
+    y.data[dst] += s.data[pos];
+  });
+  return record('scatterAdd', [a, s], y, (dy, needs) => [dy, needs[1] ? dy.gather(d, idx) : null]);
+}
+
+function checkScatterShape(op: string, x: Tensor, idx: Tensor, d: number): void {
+  if (idx.ndim !== x.ndim || idx.shape.some((n, i) => i !== d && n > x.shape[i])) {
+    throw new ShapeError(op, `index ${fmt(idx.shape)} must have x's ${x.ndim} dims and fit inside ${fmt(x.shape)} outside dim ${d}`);
+  }
+}
+
+/** For each position of `idx`, the flat offset in a tensor of `shape` it points at. */
+function scatterWalk(shape: readonly number[], idx: Tensor, d: number, visit: (offset: number, pos: number) => void): void {
+  const nd = shape.length;
+  const strides = new Array<number>(nd);
+  for (let i = nd - 1, s = 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  const pos = new Array<number>(nd).fill(0);
+  for (let p = 0; p < idx.size; p++) {
+    let offset = 0;
+    for (let i = 0; i < nd; i++) offset += (i === d ? idx.data[p] : pos[i]) * strides[i];
+    visit(offset, p);
+    for (let i = nd - 1; i >= 0; i--) {
+      if (++pos[i] < idx.shape[i]) break;
+      pos[i] = 0;
+    }
+  }
+}
+
+/** The slice at `index` of `dim`, with that dim removed (negative indices count from the end). */
+export function select(x: TensorLike, dim: number, index: number): Tensor {
+  const a = toTensor('select', x);
+  const d = normalizeDim('select', dim, a.ndim);
+  const n = a.shape[d];
+  if (!Number.isInteger(index) || index < -n || index >= n) {
+    throw new IndexError('select', `index ${index} is out of range for dim ${dim} of size ${n}`);
+  }
+  return named('select', () => a.narrow(d, index < 0 ? index + n : index, 1).squeeze(d));
+}
+
+/** Python's `x[start:end:step]` along `dim`: negative bounds count from the end, and clamp. */
+export function slice(x: TensorLike, dim: number, start = 0, end = Infinity, step = 1): Tensor {
+  const a = toTensor('slice', x);
+  const d = normalizeDim('slice', dim, a.ndim);
+  if (!Number.isInteger(step) || step <= 0) throw new IndexError('slice', `step must be a positive integer, got ${step}`);
+  const n = a.shape[d];
+  const clampTo = (v: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
+  const s = clampTo(start);
+  const e = Math.max(clampTo(end), s);
+  if (step === 1) return a.narrow(d, s, e - s);
+  const picks = Array.from({ length: Math.ceil((e - s) / step) }, (_, i) => s + i * step);
+  return a.indexSelect(d, picks);
+}

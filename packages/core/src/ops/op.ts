@@ -1,0 +1,68 @@
+import { allocate, type DType, floatOf, isFloat } from '../dtype';
+import { AdError, ValueError } from '../errors';
+import type { Shape } from '../shape';
+import { checkSaved, Entry, isGradEnabled, type Pullback } from '../tape';
+import { Tensor } from '../tensor';
+import { anomalyEnabled, checkFinite } from '../anomaly';
+
+/** What ops accept where a tensor goes: a tensor, or a plain number (a 0-d constant). */
+export type TensorLike = Tensor | number;
+
+/**
+ * Records `output = op(...inputs)` on the tape with its pullback, when grad mode is on and
+ * an input requires grad. Every op goes through here, so this is also where a running
+ * backward checks that no saved tensor was changed in place. `pullback: null` marks an
+ * op without a gradient (comparisons, argmax).
+ */
+export function record(op: string, inputs: readonly Tensor[], output: Tensor, pullback: Pullback | null): Tensor {
+  for (const x of inputs) checkSaved(x);
+  if (anomalyEnabled()) checkFinite(op, output, 'forward');
+  if (pullback !== null && isGradEnabled() && isFloat(output.dtype) && inputs.some((x) => x.requiresGrad)) {
+    output.entry = new Entry(op, inputs, output, pullback);
+    if (anomalyEnabled()) output.entry.stack = new Error().stack;
+  }
+  return output;
+}
+
+/** A new tensor of `shape`, filled with zeros. */
+export function empty(shape: Shape, dtype: DType): Tensor {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return new Tensor(allocate(dtype, n), shape);
+}
+
+/**
+ * `x` as a tensor. A number becomes a 0-d constant of `like`'s dtype when it fits there
+ * (as PyTorch treats Python scalars: `float32 + 2.5` stays float32), else of the default float.
+ */
+export function toTensor(op: string, x: TensorLike, like?: Tensor): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === 'number' || typeof x === 'boolean') {
+    const v = Number(x);
+    const dtype = like !== undefined && isFloat(like.dtype) ? like.dtype
+      : like !== undefined && Number.isInteger(v) ? 'int32'
+      : floatOf('int32');
+    const t = empty([], dtype);
+    t.data[0] = v;
+    return t;
+  }
+  throw new ValueError(op, `expected a Tensor or a number, got ${describe(x)}`);
+}
+
+function describe(x: unknown): string {
+  if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
+  return x === null ? 'null' : typeof x;
+}
+
+/** Wraps a failure inside a composite so that the error names the op the user called. */
+export function named<T>(op: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof AdError && e.op !== op) {
+      const Ctor = e.constructor as new (op: string, message: string) => AdError;
+      throw new Ctor(op, e.detail);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,216 @@
+import { AutogradError, fmt } from './errors';
+import { gradientsWithin, type GradientsOptions } from './autograd';
+import type { Tensor } from './tensor';
+
+/** Gradients for an entry's inputs, in order; `null` where an input gets none. */
+export type Grads = readonly (Tensor | null | undefined)[];
+
+/**
+ * An op's backward rule: given the gradient of its output, the gradients of its inputs.
+ * `needs[i]` says whether input i wants one. Written with ops, so it can itself be recorded.
+ */
+export type Pullback = (dy: Tensor, needs: readonly boolean[]) => Grads;
+
+/** What a gradient flows into: the entry that made a tensor, or a leaf that requires grad. */
+export type Node = Entry | Tensor;
+
+let nextId = 0;
+let gradEnabled = true;
+let running: Entry | null = null;
+const recording: GradientTape[] = [];
+
+/** One recorded call: op name, inputs, output and the pullback that undoes it. */
+export class Entry {
+  /** Position in call order: the reverse walk de-stacks entries by descending id. */
+  readonly id = nextId++;
+  /** Where each input's gradient goes, fixed when recorded (later in-place ops can't redirect it). */
+  readonly parents: readonly (Node | null)[];
+  /** Versions of the inputs, then of the output, when recorded. */
+  readonly versions: number[];
+  /** Where the op was called from; captured only in anomaly mode. */
+  stack: string | undefined;
+
+  constructor(
+    readonly op: string,
+    readonly inputs: readonly Tensor[],
+    public output: Tensor,
+    public pullback: Pullback | null,
+  ) {
+    this.parents = inputs.map((x) => x.entry ?? (x.requiresGrad ? x : null));
+    this.versions = [...inputs.map((x) => x.version), output.version];
+    for (const tape of recording) tape.entries.push(this);
+  }
+
+  /** Makes `output` (a tensor changed in place) the result of this entry. */
+  adopt(output: Tensor): void {
+    this.output = output;
+    this.versions[this.inputs.length] = output.version;
+  }
+
+  /** True once a backward without `retainGraph` has consumed this entry. */
+  get released(): boolean {
+    return this.pullback === null;
+  }
+}
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Runs `fn` with recording switched on or off, restoring the previous mode afterwards. */
+export function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
+/** Runs `fn` without recording anything (PyTorch's `torch.no_grad()`). */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+/** Runs `fn` with recording on, even inside `noGrad` (PyTorch's `torch.enable_grad()`). */
+export function enableGrad<T>(fn: () => T): T {
+  return withGradMode(true, fn);
+}
+
+/**
+ * Throws if a pullback now running reads an input or output of its own entry that an
+ * in-place op changed after recording: that gradient would be silently wrong.
+ */
+export function checkSaved(x: Tensor): void {
+  const e = running;
+  if (e === null) return;
+  const i = e.inputs.indexOf(x);
+  const recorded = i >= 0 ? e.versions[i] : x === e.output ? e.versions[e.inputs.length] : x.version;
+  if (recorded === x.version) return;
+  throw new AutogradError(
+    e.op,
+    `a tensor of shape ${fmt(x.shape)} that ${e.op} saved for backward was modified in place ` +
+      `(version ${recorded} when recorded, ${x.version} now); clone it before changing it`,
+  );
+}
+
+/** Options of one reverse walk. */
+export interface WalkOptions {
+  createGraph: boolean;
+  /** Nodes whose gradient the caller wants; when given, only paths into them are walked. */
+  targets?: ReadonlySet<Node>;
+  /** Restricts the walk to these entries (an explicit tape); others count as constants. */
+  within?: ReadonlySet<Entry>;
+  /** Called with each entry's output and incoming gradient; may replace it (hooks, retainGrad). */
+  visit?: (output: Tensor, dy: Tensor) => Tensor;
+  /** Reduces a gradient to an input's shape and dtype, and sums two gradients of one node. */
+  reduceTo: (dx: Tensor, like: Tensor) => Tensor;
+  accumulate: (a: Tensor, b: Tensor) => Tensor;
+}
+
+/**
+ * Back-propagates: walks the entries reachable from `roots` in reverse call order, runs
+ * each pullback exactly once, sums gradients where a value fans out, and reduces broadcast
+ * gradients to each input's shape. Returns the gradient of every leaf and target reached,
+ * and the entries it consumed (the caller releases them once everything has succeeded).
+ */
+export function backpropagate(
+  roots: ReadonlyMap<Node, Tensor>,
+  opts: WalkOptions,
+): { grads: Map<Node, Tensor>; consumed: Entry[] } {
+  const entries = collect(roots.keys(), opts.within);
+  const wanted = opts.targets ? reaching(entries, opts.targets) : null;
+  const grads = new Map(roots);
+  const consumed: Entry[] = [];
+  withGradMode(opts.createGraph, () => {
+    for (const e of entries) {
+      let dy = grads.get(e);
+      if (dy === undefined || (wanted !== null && !wanted.has(e))) continue;
+      if (!opts.targets?.has(e)) grads.delete(e);
+      if (e.pullback === null) {
+        throw new AutogradError(
+          e.op,
+          'trying to backward through the tape a second time: its entries were released by the ' +
+            'first backward; pass { retainGraph: true } to that backward to keep them',
+        );
+      }
+      if (opts.visit) dy = opts.visit(e.output, dy);
+      if (opts.targets?.has(e)) grads.set(e, dy);
+      const needs = e.parents.map((p) => p !== null && (wanted === null || wanted.has(p)));
+      if (!needs.includes(true)) continue;
+      const dxs = runPullback(e, dy, needs);
+      for (let i = 0; i < e.parents.length; i++) {
+        const p = e.parents[i];
+        const dx = dxs[i];
+        if (p === null || !needs[i] || dx === null || dx === undefined) continue;
+        const g = opts.reduceTo(dx, e.inputs[i]);
+        const prev = grads.get(p);
+        grads.set(p, prev === undefined ? g : opts.accumulate(prev, g));
+      }
+      consumed.push(e);
+    }
+  });
+  return { grads, consumed };
+}
+
+function runPullback(e: Entry, dy: Tensor, needs: boolean[]): Grads {
+  const outer = running;
+  running = e;
+  try {
+    return (e.pullback as Pullback)(dy, needs);
+  } finally {
+    running = outer;
+  }
+}
+
+/** Entries reachable from `from` through parents, latest first (the order of de-stacking). */
+function collect(from: Iterable<Node>, within?: ReadonlySet<Entry>): Entry[] {
+  const seen = new Set<Entry>();
+  const stack: Node[] = [...from];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    if (!(node instanceof Entry) || seen.has(node) || (within && !within.has(node))) continue;
+    seen.add(node);
+    for (const p of node.parents) if (p instanceof Entry) stack.push(p);
+  }
+  return [...seen].sort((a, b) => b.id - a.id);
+}
+
+/** The entries (and leaves) from which a target can be reached. */
+function reaching(latestFirst: readonly Entry[], targets: ReadonlySet<Node>): Set<Node> {
+  const ok = new Set<Node>(targets);
+  for (let i = latestFirst.length - 1; i >= 0; i--) {
+    const e = latestFirst[i];
+    if (e.parents.some((p) => p !== null && ok.has(p))) ok.add(e);
+  }
+  return ok;
+}
+
+/** A scoped, inspectable tape (TensorFlow's `GradientTape`): records the entries made inside `record`. */
+export class GradientTape {
+  /** The entries recorded so far, in call order. */
+  readonly entries: Entry[] = [];
+
+  /** Runs `fn`, adding every entry it records to this tape (nested tapes all record). */
+  record<T>(fn: () => T): T {
+    recording.push(this);
+    try {
+      return enableGrad(fn);
+    } finally {
+      recording.splice(recording.lastIndexOf(this), 1);
+    }
+  }
+
+  /** Gradients of `target` with respect to `sources`, through this tape's entries only. */
+  gradient(target: Tensor | readonly Tensor[], sources: Tensor | readonly Tensor[], opts: GradientsOptions = {}): Tensor | Tensor[] {
+    return gradientsWithin(target, sources, opts, new Set(this.entries));
+  }
+
+  /** One line per entry: op, input shapes and output shape. */
+  toString(): string {
+    return this.entries
+      .map((e, i) => `${i}: ${e.op}(${e.inputs.map((x) => fmt(x.shape)).join(', ')}) -> ${fmt(e.output.shape)}`)
+      .join('\n');
+  }
+}
