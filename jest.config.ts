@@ -5,7 +5,8 @@ const config: Config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/packages', '<rootDir>/docs', '<rootDir>/bench'],
   testMatch: ['**/test/**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  setupFilesAfterEnv: ['<rootDir>/test/matchers.ts'],
+  transform: { '^.+\\.ts$': 'ts-jest' },
   moduleNameMapper: { '^@ad/(.*)$': '<rootDir>/packages/$1/src' },
 };
 

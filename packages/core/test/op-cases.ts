@@ -1,0 +1,157 @@
+import * as ad from '../src';
+import { Generator, type GradcheckOptions, type Tensor } from '../src';
+
+/** Where an input's values are drawn: [lo, hi], or 'nonzero' for ±[0.2, 2]. */
+export type Domain = readonly [number, number] | 'nonzero';
+
+/** One row of the op table: what gradcheck and gradgradcheck run for one op. */
+export interface OpCase {
+  /** The exported op this row checks (several rows may check one op). */
+  op: string;
+  /** What the row adds: broadcasting, keepdim, fan-out… */
+  note?: string;
+  fn: (...xs: Tensor[]) => Tensor;
+  shapes: readonly (readonly number[])[];
+  domains?: readonly Domain[];
+  /** Extra inputs that are not differentiated (indices, conditions), appended after the sampled ones. */
+  constants?: () => Tensor[];
+  /** Gradcheck settings for this row, e.g. a larger step where float32 rounding sits inside. */
+  check?: GradcheckOptions;
+}
+
+const pos: Domain = [0.2, 2];
+const nz: Domain = 'nonzero';
+const mask = () => [ad.tensor([[true, false, true], [false, false, true]])];
+
+export const opCases: OpCase[] = [
+  // element-wise unary
+  { op: 'neg', fn: (x) => x.neg(), shapes: [[2, 3]] },
+  { op: 'abs', fn: (x) => x.abs(), shapes: [[2, 3]], domains: [nz] },
+  { op: 'exp', fn: (x) => x.exp(), shapes: [[2, 3]] },
+  { op: 'expm1', fn: (x) => x.expm1(), shapes: [[4]] },
+  { op: 'log', fn: (x) => x.log(), shapes: [[2, 3]], domains: [pos] },
+  { op: 'log1p', fn: (x) => x.log1p(), shapes: [[4]], domains: [[-0.5, 2]] },
+  { op: 'sqrt', fn: (x) => x.sqrt(), shapes: [[2, 3]], domains: [pos] },
+  { op: 'rsqrt', fn: (x) => x.rsqrt(), shapes: [[4]], domains: [pos] },
+  { op: 'square', fn: (x) => x.square(), shapes: [[2, 3]] },
+  { op: 'reciprocal', fn: (x) => x.reciprocal(), shapes: [[4]], domains: [nz] },
+  { op: 'sin', fn: (x) => x.sin(), shapes: [[2, 3]] },
+  { op: 'cos', fn: (x) => x.cos(), shapes: [[2, 3]] },
+  { op: 'tan', fn: (x) => x.tan(), shapes: [[4]], domains: [[-1.2, 1.2]] },
+  { op: 'tanh', fn: (x) => x.tanh(), shapes: [[2, 3]] },
+  { op: 'sigmoid', fn: (x) => x.sigmoid(), shapes: [[2, 3]], domains: [[-6, 6]] },
+  { op: 'erf', fn: (x) => x.erf(), shapes: [[5]], domains: [[-3.5, 3.5]] },
+  { op: 'clamp', fn: (x) => x.clamp(-0.5, 0.7), shapes: [[2, 3]] },
+  { op: 'clamp', note: 'one bound', fn: (x) => ad.clamp(x, null, 0.3), shapes: [[5]] },
+  { op: 'relu', fn: (x) => x.relu(), shapes: [[2, 3]], domains: [nz] },
+  { op: 'leakyRelu', fn: (x) => x.leakyRelu(0.1), shapes: [[2, 3]], domains: [nz] },
+  { op: 'elu', fn: (x) => x.elu(0.7), shapes: [[2, 3]], domains: [nz] },
+  { op: 'gelu', fn: (x) => x.gelu(), shapes: [[2, 3]], domains: [[-3, 3]] },
+  { op: 'gelu', note: 'tanh approximation', fn: (x) => x.gelu({ approximate: 'tanh' }), shapes: [[5]] },
+  { op: 'softplus', fn: (x) => x.softplus(), shapes: [[2, 3]], domains: [[-5, 5]] },
+  { op: 'softplus', note: 'beta and threshold', fn: (x) => x.softplus(2, 3), shapes: [[5]], domains: [[-1, 1]] },
+  { op: 'silu', fn: (x) => x.silu(), shapes: [[2, 3]] },
+  { op: 'logSigmoid', fn: (x) => x.logSigmoid(), shapes: [[2, 3]], domains: [[-5, 5]] },
+  // element-wise binary, with broadcasting and scalars on either side
+  { op: 'add', fn: (a, b) => a.add(b), shapes: [[2, 3], [2, 3]] },
+  { op: 'add', note: 'broadcast both ways', fn: (a, b) => a.add(b), shapes: [[2, 1, 3], [4, 1]] },
+  { op: 'add', note: 'number operand', fn: (a) => ad.add(2.5, a), shapes: [[3]] },
+  { op: 'sub', fn: (a, b) => a.sub(b), shapes: [[2, 3], [3]] },
+  { op: 'sub', note: '0-d operand', fn: (a, b) => a.sub(b), shapes: [[], [2, 2]] },
+  { op: 'mul', fn: (a, b) => a.mul(b), shapes: [[2, 3], [2, 1]] },
+  { op: 'mul', note: 'fan-out x·x', fn: (a) => a.mul(a), shapes: [[3]] },
+  { op: 'div', fn: (a, b) => a.div(b), shapes: [[2, 3], [3]], domains: [[-2, 2], nz] },
+  { op: 'div', note: 'number numerator', fn: (a) => ad.div(1, a), shapes: [[3]], domains: [nz] },
+  { op: 'pow', fn: (a, b) => a.pow(b), shapes: [[2, 3], [2, 3]], domains: [pos, [-2, 2]] },
+  { op: 'pow', note: 'integer exponent, negative base', fn: (a) => a.pow(3), shapes: [[4]] },
+  { op: 'maximum', fn: (a, b) => a.maximum(b), shapes: [[2, 3], [3]] },
+  { op: 'minimum', fn: (a, b) => a.minimum(b), shapes: [[2, 3], [2, 1]] },
+  { op: 'where', fn: (a, b, c) => ad.where(c, a, b), shapes: [[2, 3], [3]], constants: mask },
+  { op: 'where', note: 'number branch', fn: (a, c) => ad.where(c, a, 0.5), shapes: [[2, 3]], constants: mask },
+  // matmul family
+  { op: 'matmul', fn: (a, b) => a.matmul(b), shapes: [[3, 4], [4, 2]] },
+  { op: 'matmul', note: '1-D · 1-D', fn: (a, b) => a.matmul(b), shapes: [[4], [4]] },
+  { op: 'matmul', note: '1-D · 2-D', fn: (a, b) => a.matmul(b), shapes: [[3], [3, 2]] },
+  { op: 'matmul', note: '2-D · 1-D', fn: (a, b) => a.matmul(b), shapes: [[2, 3], [3]] },
+  { op: 'matmul', note: 'batched with broadcast batch', fn: (a, b) => a.matmul(b), shapes: [[2, 1, 2, 3], [3, 3, 2]] },
+  { op: 'matmul', note: '1-D · batched', fn: (a, b) => a.matmul(b), shapes: [[3], [2, 3, 2]] },
+  { op: 'dot', fn: (a, b) => a.dot(b), shapes: [[5], [5]] },
+  { op: 'outer', fn: (a, b) => a.outer(b), shapes: [[3], [2]] },
+  // reductions
+  { op: 'sum', fn: (x) => x.sum(), shapes: [[2, 3]] },
+  { op: 'sum', note: 'dim, keepdim', fn: (x) => x.sum(1, { keepdim: true }), shapes: [[2, 3, 2]] },
+  { op: 'sum', note: 'several negative dims', fn: (x) => x.sum([-1, 0]), shapes: [[2, 3, 2]] },
+  { op: 'mean', fn: (x) => x.mean(0), shapes: [[3, 2]] },
+  { op: 'prod', fn: (x) => x.prod(1), shapes: [[2, 3]], domains: [nz] },
+  { op: 'prod', note: 'with zeros', fn: (x) => x.mul(ad.tensor([[0, 1, 1], [1, 1, 1]], { dtype: 'float64' })).prod(1), shapes: [[2, 3]], domains: [nz] },
+  { op: 'max', fn: (x) => x.max(), shapes: [[2, 3]] },
+  { op: 'max', note: 'dim, keepdim', fn: (x) => x.max(0, { keepdim: true }), shapes: [[3, 2]] },
+  { op: 'min', fn: (x) => x.min(-1), shapes: [[2, 3]] },
+  { op: 'logsumexp', fn: (x) => x.logsumexp(1), shapes: [[2, 3]] },
+  { op: 'logsumexp', note: 'all dims, keepdim', fn: (x) => x.logsumexp(null, { keepdim: true }), shapes: [[2, 2]] },
+  { op: 'var', fn: (x) => x.var(), shapes: [[2, 3]] },
+  { op: 'var', note: 'dim, correction 0', fn: (x) => x.var(1, { correction: 0, keepdim: true }), shapes: [[2, 3]] },
+  { op: 'variance', note: 'the function behind var', fn: (x) => ad.variance(x, [0, 1]), shapes: [[2, 2]] },
+  { op: 'std', fn: (x) => x.std(0), shapes: [[3, 2]] },
+  { op: 'norm', fn: (x) => x.norm(), shapes: [[2, 3]] },
+  { op: 'norm', note: 'p = 3 along a dim', fn: (x) => x.norm(3, 1), shapes: [[2, 3]], domains: [nz] },
+  { op: 'softmax', fn: (x) => x.softmax(), shapes: [[2, 3]] },
+  { op: 'softmax', note: 'dim 0', fn: (x) => x.softmax(0), shapes: [[3, 2]] },
+  { op: 'logSoftmax', fn: (x) => x.logSoftmax(1), shapes: [[2, 4]] },
+  // movement
+  { op: 'reshape', fn: (x) => x.reshape([3, -1]), shapes: [[2, 3]] },
+  { op: 'flatten', fn: (x) => x.flatten(1), shapes: [[2, 2, 2]] },
+  { op: 'squeeze', fn: (x) => x.squeeze(), shapes: [[2, 1, 3]] },
+  { op: 'unsqueeze', fn: (x) => x.unsqueeze(-1), shapes: [[2, 3]] },
+  { op: 'transpose', fn: (x) => x.transpose(0, 2), shapes: [[2, 3, 2]] },
+  { op: 'permute', fn: (x) => x.permute([2, 0, 1]), shapes: [[2, 3, 2]] },
+  { op: 'expand', fn: (x) => x.expand([2, 3, 3]), shapes: [[3, 1]] },
+  { op: 'sumTo', fn: (x) => x.sumTo([1, 3]), shapes: [[2, 2, 3]] },
+  { op: 'narrow', fn: (x) => x.narrow(1, 1, 2), shapes: [[2, 4]] },
+  { op: 'pad', fn: (x) => x.pad([1, 0, 0, 2], 0.5), shapes: [[2, 3]] },
+  { op: 'slice', fn: (x) => x.slice(1, -3, undefined, 2), shapes: [[2, 5]] },
+  { op: 'select', fn: (x) => x.select(0, -1), shapes: [[3, 2]] },
+  { op: 'cat', fn: (a, b) => ad.cat([a, b, a], 1), shapes: [[2, 2], [2, 1]] },
+  { op: 'stack', fn: (a, b) => ad.stack([a, b], 1), shapes: [[2, 3], [2, 3]] },
+  { op: 'split', fn: (x) => ad.cat(x.split(2, 1).map((p, i) => p.mul(i + 1)), 1), shapes: [[2, 5]] },
+  { op: 'chunk', fn: (x) => ad.cat(x.chunk(2, 0).map((p, i) => p.mul(i + 2)), 0), shapes: [[3, 2]] },
+  { op: 'repeat', fn: (x) => x.repeat([2, 1, 2]), shapes: [[2, 3]] },
+  { op: 'indexSelect', note: 'repeated indices', fn: (x) => x.indexSelect(1, [2, 0, 2]), shapes: [[2, 3]] },
+  { op: 'indexAdd', fn: (x, s) => x.indexAdd(0, [1, 1, 0], s), shapes: [[2, 3], [3, 3]] },
+  { op: 'gather', fn: (x) => x.gather(1, [[0, 0, 2], [1, 2, 2]]), shapes: [[2, 3]] },
+  { op: 'scatterAdd', fn: (x, s) => x.scatterAdd(0, [[1, 0], [1, 1]], s), shapes: [[2, 2], [2, 2]] },
+  { op: 'clone', fn: (x) => x.clone(), shapes: [[2, 3]] },
+  { op: 'cast', note: 'through float32 and back', fn: (x) => x.cast('float32').mul(3).cast('float64'), shapes: [[3]], check: { eps: 1e-2 } },
+  // compositions: fan-out diamonds, broadcasting into fan-out, deep chains
+  { op: 'add', note: 'diamond: two paths from x', fn: (x) => x.exp().mul(x.sin()).add(x), shapes: [[3]] },
+  { op: 'mul', note: 'broadcast fan-out', fn: (x, b) => x.mul(b).add(b.square()).sum(0), shapes: [[3, 2], [2]] },
+];
+
+/** Seeded inputs for a row: float64 leaves that require grad, then its constants. */
+export function inputsFor(c: OpCase, seed = 1): Tensor[] {
+  const g = new Generator(seed);
+  const sampled = c.shapes.map((shape, i) => {
+    const domain = c.domains?.[i] ?? [-2, 2];
+    const t = ad.rand([...shape], { dtype: 'float64', generator: g });
+    const d = t.data;
+    for (let k = 0; k < d.length; k++) {
+      d[k] = domain === 'nonzero' ? (g.random() < 0.5 ? -1 : 1) * (0.2 + 1.8 * d[k]) : domain[0] + (domain[1] - domain[0]) * d[k];
+    }
+    return t.requiresGrad_();
+  });
+  return [...sampled, ...(c.constants?.() ?? [])];
+}
+
+/** Exported functions with no gradient: comparisons, rounding, index and creation functions. */
+export const nonDifferentiable = [
+  'sign', 'floor', 'ceil', 'round', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin', 'detach',
+  'tensor', 'zeros', 'ones', 'full', 'zerosLike', 'onesLike', 'fullLike', 'arange', 'linspace', 'eye',
+  'rand', 'randn', 'randint', 'randperm',
+];
+
+/** Exported functions that are not ops: autograd machinery and settings. */
+export const notOps = [
+  'backward', 'gradients', 'noGrad', 'enableGrad', 'isGradEnabled', 'gradcheck', 'gradgradcheck',
+  'manualSeed', 'setDefaultDtype', 'getDefaultDtype', 'promoteTypes', 'broadcastShapes',
+  'detectAnomaly', 'setDetectAnomaly',
+];
