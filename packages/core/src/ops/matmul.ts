@@ -17,10 +17,13 @@ export function matmul(x: TensorLike, y: TensorLike): Tensor {
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError('matmul', `both arguments need at least 1 dim, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
   }
+  const k = a.shape[a.ndim - 1];
+  const k2 = b.shape[Math.max(b.ndim - 2, 0)];
+  if (k !== k2) throw new ShapeError('matmul', `inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)} (${k} vs ${k2})`);
   if (a.ndim > 1 && b.ndim > 1) return matmulNd(a, b);
   return named('matmul', () => {
     // a 1-D operand becomes a row (left) or a column (right), and that dim is dropped again
-    let out = matmulNd(a.ndim === 1 ? a.unsqueeze(0) : a, b.ndim === 1 ? b.unsqueeze(1) : b, a.shape, b.shape);
+    let out = matmulNd(a.ndim === 1 ? a.unsqueeze(0) : a, b.ndim === 1 ? b.unsqueeze(1) : b);
     if (a.ndim === 1) out = out.squeeze(-2);
     if (b.ndim === 1) out = out.squeeze(-1);
     return out;
@@ -28,12 +31,9 @@ export function matmul(x: TensorLike, y: TensorLike): Tensor {
 }
 
 /** [...batch, n, k] · [...batch, k, m]; the gradient of a broadcast batch is summed by the engine. */
-function matmulNd(a: Tensor, b: Tensor, shownA = a.shape, shownB = b.shape): Tensor {
+function matmulNd(a: Tensor, b: Tensor): Tensor {
   const [n, k] = a.shape.slice(-2);
-  const [k2, m] = b.shape.slice(-2);
-  if (k !== k2) {
-    throw new ShapeError('matmul', `inner dimensions differ: ${fmt(shownA)} @ ${fmt(shownB)} (${k} vs ${k2})`);
-  }
+  const m = b.shape[b.ndim - 1];
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const count = sizeOf(batch);
   const aOffsets = batchOffsets(a.shape.slice(0, -2), batch, n * k, count);
