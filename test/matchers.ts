@@ -40,8 +40,11 @@ expect.extend({
   },
 });
 
-declare module 'expect' {
-  interface Matchers<R> {
-    toBeAllClose(expected: Numeric, opts?: CloseOptions): R;
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace jest {
+    interface Matchers<R> {
+      toBeAllClose(expected: Numeric, opts?: CloseOptions): R;
+    }
   }
 }
