@@ -1,4 +1,3 @@
-import { anomalyEnabled, checkFinite } from './anomaly';
 import { isFloat } from './dtype';
 import { AutogradError, DTypeError, fmt, ShapeError } from './errors';
 import { onesLike } from './ops/creation';
@@ -75,14 +74,6 @@ function release(entries: readonly Entry[], retain: boolean): void {
   if (!retain) for (const e of entries) e.pullback = null;
 }
 
-function checkGrads(grads: Map<Node, Tensor>): void {
-  if (!anomalyEnabled()) return;
-  for (const [node, g] of grads) {
-    const entry = node instanceof Tensor ? null : node;
-    checkFinite(entry ? entry.op : 'backward', g, 'backward', entry?.stack);
-  }
-}
-
 /**
  * Back-propagates from `output` and accumulates into `.grad` of every leaf that requires
  * grad (and of non-leaves that called `retainGrad()`). A non-scalar output needs `gradient`.
@@ -101,7 +92,6 @@ export function backward(output: Tensor, gradient?: TensorLike | null, opts: Bac
       return g;
     },
   });
-  checkGrads(grads);
   withGradMode(createGraph, () => {
     for (const [node, g] of grads) {
       if (node instanceof Tensor) node.grad = addGrad(node.grad, runHooks(node, g));
@@ -148,7 +138,6 @@ export function gradientsWithin(outputs: Tensor | readonly Tensor[], inputs: Ten
     accumulate,
     visit: runHooks,
   });
-  checkGrads(grads);
   const result = xs.map((x, i) => {
     const g = grads.get(nodeOf(x));
     if (g === undefined && !opts.allowUnused) {

@@ -1,3 +1,4 @@
+import { anomalyEnabled, checkFinite } from './anomaly';
 import { AutogradError, fmt } from './errors';
 import { gradientsWithin, type GradientsOptions } from './autograd';
 import type { Tensor } from './tensor';
@@ -95,6 +96,11 @@ export function checkSaved(x: Tensor): void {
   );
 }
 
+/** True while a pullback runs (its ops' results are checked as backward values). */
+export function inBackward(): boolean {
+  return running !== null;
+}
+
 /** Options of one reverse walk. */
 export interface WalkOptions {
   createGraph: boolean;
@@ -145,6 +151,7 @@ export function backpropagate(
         const dx = dxs[i];
         if (p === null || !needs[i] || dx === null || dx === undefined) continue;
         const g = opts.reduceTo(dx, e.inputs[i]);
+        if (anomalyEnabled()) checkFinite(e.op, g, 'backward', e.stack);
         const prev = grads.get(p);
         grads.set(p, prev === undefined ? g : opts.accumulate(prev, g));
       }

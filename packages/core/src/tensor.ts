@@ -226,5 +226,15 @@ export class Tensor {
   float(): Tensor { return ops.cast(this, 'float32'); }
   double(): Tensor { return ops.cast(this, 'float64'); }
   zerosLike(): Tensor { return ops.zerosLike(this); }
+
+  // In place: each bumps `version`; see ops/inplace.ts for how recording handles them.
+  add_(other: TensorLike): this { return ops.add_(this, other) as this; }
+  sub_(other: TensorLike): this { return ops.sub_(this, other) as this; }
+  mul_(other: TensorLike): this { return ops.mul_(this, other) as this; }
+  div_(other: TensorLike): this { return ops.div_(this, other) as this; }
+  clamp_(min?: number | null, max?: number | null): this { return ops.clamp_(this, min, max) as this; }
+  fill_(value: number): this { return ops.fill_(this, value) as this; }
+  zero_(): this { return ops.zero_(this) as this; }
+  copy_(src: TensorLike): this { return ops.copy_(this, src) as this; }
   onesLike(): Tensor { return ops.onesLike(this); }
 }

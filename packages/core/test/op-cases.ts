@@ -122,6 +122,15 @@ export const opCases: OpCase[] = [
   { op: 'scatterAdd', fn: (x, s) => x.scatterAdd(0, [[1, 0], [1, 1]], s), shapes: [[2, 2], [2, 2]] },
   { op: 'clone', fn: (x) => x.clone(), shapes: [[2, 3]] },
   { op: 'cast', note: 'through float32 and back', fn: (x) => x.cast('float32').mul(3).cast('float64'), shapes: [[3]], check: { eps: 1e-2 } },
+  // in place on non-leaves: taped against the old value, so gradients flow through it
+  { op: 'add_', fn: (x, o) => x.mul(2).add_(o), shapes: [[2, 3], [3]] },
+  { op: 'sub_', fn: (x, o) => x.mul(2).sub_(o).mul(x), shapes: [[2, 3], [2, 1]] },
+  { op: 'mul_', fn: (x, o) => x.clone().mul_(o), shapes: [[2, 3], [2, 3]] },
+  { op: 'div_', fn: (x, o) => x.sin().div_(o), shapes: [[3], [3]], domains: [[-2, 2], nz] },
+  { op: 'clamp_', fn: (x) => x.mul(1).clamp_(-0.5, 0.5), shapes: [[2, 3]] },
+  { op: 'copy_', fn: (x, o) => ad.zeros([2, 3], { dtype: 'float64' }).copy_(o).mul(x), shapes: [[2, 3], [3]] },
+  { op: 'fill_', note: 'cuts the old value off', fn: (x) => x.mul(3).fill_(2).add(x), shapes: [[3]] },
+  { op: 'zero_', fn: (x) => x.exp().zero_().add(x.square()), shapes: [[3]] },
   // compositions: fan-out diamonds, broadcasting into fan-out, deep chains
   { op: 'add', note: 'diamond: two paths from x', fn: (x) => x.exp().mul(x.sin()).add(x), shapes: [[3]] },
   { op: 'mul', note: 'broadcast fan-out', fn: (x, b) => x.mul(b).add(b.square()).sum(0), shapes: [[3, 2], [2]] },
@@ -146,12 +155,13 @@ export function inputsFor(c: OpCase, seed = 1): Tensor[] {
 export const nonDifferentiable = [
   'sign', 'floor', 'ceil', 'round', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin', 'detach',
   'tensor', 'zeros', 'ones', 'full', 'zerosLike', 'onesLike', 'fullLike', 'arange', 'linspace', 'eye',
-  'rand', 'randn', 'randint', 'randperm',
+  'rand', 'randn', 'randint', 'randperm', 'uniform_', 'normal_', 'stopGradient',
 ];
 
 /** Exported functions that are not ops: autograd machinery and settings. */
 export const notOps = [
   'backward', 'gradients', 'noGrad', 'enableGrad', 'isGradEnabled', 'gradcheck', 'gradgradcheck',
   'manualSeed', 'setDefaultDtype', 'getDefaultDtype', 'promoteTypes', 'broadcastShapes',
-  'detectAnomaly', 'setDetectAnomaly',
+  'detectAnomaly', 'setDetectAnomaly', 'grad', 'valueAndGrad', 'vjp', 'jvp', 'jacobian', 'hessian', 'hvp',
+  'customOp', 'tapeRows', 'tapeTable', 'toDot',
 ];

@@ -2,6 +2,7 @@ export * from './activation';
 export * from './binary';
 export * from './creation';
 export * from './indexing';
+export * from './inplace';
 export * from './matmul';
 export * from './movement';
 export * from './reduce';

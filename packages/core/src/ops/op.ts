@@ -1,7 +1,7 @@
 import { allocate, type DType, floatOf, isFloat } from '../dtype';
 import { AdError, ValueError } from '../errors';
 import type { Shape } from '../shape';
-import { checkSaved, Entry, isGradEnabled, type Pullback } from '../tape';
+import { checkSaved, Entry, inBackward, isGradEnabled, type Pullback } from '../tape';
 import { Tensor } from '../tensor';
 import { anomalyEnabled, checkFinite } from '../anomaly';
 
@@ -16,7 +16,7 @@ export type TensorLike = Tensor | number;
  */
 export function record(op: string, inputs: readonly Tensor[], output: Tensor, pullback: Pullback | null): Tensor {
   for (const x of inputs) checkSaved(x);
-  if (anomalyEnabled()) checkFinite(op, output, 'forward');
+  if (anomalyEnabled() && !inBackward()) checkFinite(op, output, 'forward');
   if (pullback !== null && isGradEnabled() && isFloat(output.dtype) && inputs.some((x) => x.requiresGrad)) {
     output.entry = new Entry(op, inputs, output, pullback);
     if (anomalyEnabled()) output.entry.stack = new Error().stack;

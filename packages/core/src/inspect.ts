@@ -1,0 +1,90 @@
+import { gradients } from './autograd';
+import { fmt } from './errors';
+import { Entry, type Node } from './tape';
+import { Tensor } from './tensor';
+
+/** One row of the tape behind a tensor: a leaf or an entry, its value and its gradient. */
+export interface TapeRow {
+  index: number;
+  op: string;
+  inputs: number[];
+  shape: readonly number[];
+  value: string;
+  grad: string;
+}
+
+/**
+ * The tape behind `y` in call order: its leaves first, then each entry, with a summary of
+ * the value and, for a single-element `y`, of d y / d value (computed, `.grad` untouched).
+ */
+export function tapeRows(y: Tensor): TapeRow[] {
+  const { leaves, entries } = behind(y);
+  const nodes: Node[] = [...leaves, ...entries];
+  const tensors = nodes.map((n) => (n instanceof Entry ? n.output : n));
+  const released = entries.some((e) => e.released);
+  const grads = y.size === 1 && y.requiresGrad && !released
+    ? gradients(y, tensors, { retainGraph: true, allowUnused: true })
+    : tensors.map(() => null);
+  return nodes.map((n, i) => ({
+    index: i,
+    op: n instanceof Entry ? n.op : 'leaf',
+    inputs: n instanceof Entry ? n.parents.map((p) => (p === null ? -1 : nodes.indexOf(p))) : [],
+    shape: tensors[i].shape,
+    value: summarize(tensors[i]),
+    grad: grads[i] ? summarize(grads[i] as Tensor) : '',
+  }));
+}
+
+/** The tape behind `y` as a plain-text table, in the style of the seeds' worked examples. */
+export function tapeTable(y: Tensor): string {
+  const rows = tapeRows(y);
+  const header = ['#', 'op', 'inputs', 'shape', 'value', `d(out)/d(value)`];
+  const cells = rows.map((r) => [String(r.index), r.op, r.inputs.map((i) => (i < 0 ? 'const' : `#${i}`)).join(', '),
+    fmt(r.shape), r.value, r.grad]);
+  const widths = header.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c].length)));
+  const line = (row: string[]) => row.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+/** The tape behind `y` as a Graphviz DOT graph: leaves as boxes, entries as ellipses. */
+export function toDot(y: Tensor, opts: { name?: string } = {}): string {
+  const rows = tapeRows(y);
+  const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  const lines = rows.map((r) => {
+    const label = [r.op, fmt(r.shape), r.value, r.grad ? `grad ${r.grad}` : ''].filter(Boolean).map(esc).join('\\n');
+    return `  n${r.index} [label="${label}", shape=${r.op === 'leaf' ? 'box' : 'ellipse'}];`;
+  });
+  const edges = rows.flatMap((r) => r.inputs.filter((i) => i >= 0).map((i) => `  n${i} -> n${r.index};`));
+  return [`digraph "${esc(opts.name ?? 'tape')}" {`, '  rankdir=LR;', ...lines, ...edges, '}'].join('\n');
+}
+
+/** Leaves (that require grad) and entries reachable from y, each in call order. */
+export function behind(y: Tensor): { leaves: Tensor[]; entries: Entry[] } {
+  const entries = new Set<Entry>();
+  const leaves = new Set<Tensor>();
+  const stack: (Node | null)[] = [y.entry ?? (y.requiresGrad ? y : null)];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (n instanceof Tensor) leaves.add(n);
+    else if (n && !entries.has(n)) {
+      entries.add(n);
+      stack.push(...n.parents);
+    }
+  }
+  return { leaves: [...leaves], entries: [...entries].sort((a, b) => a.id - b.id) };
+}
+
+/** A short description of a tensor's values: all of them if few, else mean and range. */
+export function summarize(x: Tensor): string {
+  const num = (v: number) => (Number.isInteger(v) ? String(v) : Number(v.toPrecision(4)).toString());
+  if (x.size <= 4) return x.ndim === 0 ? num(x.data[0]) : `[${Array.from(x.data, num).join(', ')}]`;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let sum = 0;
+  for (const v of x.data) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+    sum += v;
+  }
+  return `mean ${num(sum / x.size)} in [${num(lo)}, ${num(hi)}]`;
+}

@@ -1,0 +1,113 @@
+import { castArray, isFloat } from '../dtype';
+import { AutogradError, DTypeError, fmt, ShapeError } from '../errors';
+import { defaultGenerator, type Generator } from '../random';
+import { shapesEqual } from '../shape';
+import { isGradEnabled, noGrad } from '../tape';
+import { Tensor } from '../tensor';
+import { full } from './creation';
+import { toTensor, type TensorLike } from './op';
+
+/**
+ * Replaces x's value by `compute(x)`. Outside recording the result is written into x's own
+ * buffer. When recording, the op is taped against a stand-in holding x's old value and x
+ * takes over the new entry, so gradients still flow through the old value. Either way x's
+ * version goes up, and a pullback that saved x throws instead of using the new value.
+ */
+function inplace(op: string, x: Tensor, others: readonly Tensor[], compute: (old: Tensor) => Tensor): Tensor {
+  const recording = isGradEnabled() && (x.requiresGrad || others.some((t) => t.requiresGrad));
+  if (recording && x.isLeaf && x.requiresGrad) {
+    throw new AutogradError(op, `a leaf of shape ${fmt(x.shape)} that requires grad cannot change in place while ` +
+      'recording (its gradient would refer to a value that no longer exists); do it inside noGrad(() => …)');
+  }
+  if (!recording) {
+    const r = noGrad(() => compute(x));
+    check(op, x, r);
+    x.data.set(r.dtype === x.dtype ? r.data : castArray(r.data, x.dtype));
+    x.version++;
+    return x;
+  }
+  const old = new Tensor(x.data, x.shape);
+  old.entry = x.entry;
+  let r = compute(old);
+  check(op, x, r);
+  if (r === old || others.includes(r)) r = r.clone(); // x must never share a buffer
+  if (r.dtype !== x.dtype) r = r.cast(x.dtype);
+  x.data = r.data;
+  x.version++;
+  x.entry = r.entry;
+  r.entry?.adopt(x);
+  return x;
+}
+
+function check(op: string, x: Tensor, r: Tensor): void {
+  if (!shapesEqual(r.shape, x.shape)) {
+    throw new ShapeError(op, `the result's shape ${fmt(r.shape)} does not fit the tensor's shape ${fmt(x.shape)}`);
+  }
+  if (isFloat(r.dtype) && !isFloat(x.dtype)) {
+    throw new DTypeError(op, `a ${r.dtype} result cannot be stored in a ${x.dtype} tensor`);
+  }
+}
+
+/** x += other, in place. */
+export function add_(x: Tensor, other: TensorLike): Tensor {
+  const o = toTensor('add_', other, x);
+  return inplace('add_', x, [o], (v) => v.add(o));
+}
+
+/** x −= other, in place. */
+export function sub_(x: Tensor, other: TensorLike): Tensor {
+  const o = toTensor('sub_', other, x);
+  return inplace('sub_', x, [o], (v) => v.sub(o));
+}
+
+/** x ·= other, in place. */
+export function mul_(x: Tensor, other: TensorLike): Tensor {
+  const o = toTensor('mul_', other, x);
+  return inplace('mul_', x, [o], (v) => v.mul(o));
+}
+
+/** x /= other, in place. */
+export function div_(x: Tensor, other: TensorLike): Tensor {
+  const o = toTensor('div_', other, x);
+  return inplace('div_', x, [o], (v) => v.div(o));
+}
+
+/** x limited to [min, max], in place. */
+export function clamp_(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  return inplace('clamp_', x, [], (v) => v.clamp(min, max));
+}
+
+/** Every element set to `value`, in place. */
+export function fill_(x: Tensor, value: number): Tensor {
+  return inplace('fill_', x, [], (v) => full(v.shape, value, { dtype: v.dtype }));
+}
+
+/** Every element set to 0, in place. */
+export function zero_(x: Tensor): Tensor {
+  return fill_(x, 0);
+}
+
+/** x's elements replaced by `src`'s (broadcast to x's shape), in place. */
+export function copy_(x: Tensor, src: TensorLike): Tensor {
+  const s = toTensor('copy_', src, x);
+  return inplace('copy_', x, [s], (v) => s.expand(v.shape));
+}
+
+/** Refills x with uniform samples in [low, high) (used by initialisers). */
+export function uniform_(x: Tensor, low = 0, high = 1, generator: Generator = defaultGenerator): Tensor {
+  return fillRandom('uniform_', x, () => low + (high - low) * generator.random());
+}
+
+/** Refills x with normal samples of the given mean and standard deviation. */
+export function normal_(x: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor {
+  return fillRandom('normal_', x, () => mean + std * generator.normal());
+}
+
+function fillRandom(op: string, x: Tensor, draw: () => number): Tensor {
+  if (isGradEnabled() && x.requiresGrad) {
+    throw new AutogradError(op, `a tensor of shape ${fmt(x.shape)} that requires grad cannot be refilled while recording; use noGrad`);
+  }
+  for (let i = 0; i < x.size; i++) x.data[i] = draw();
+  x.version++;
+  return x;
+}
