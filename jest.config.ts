@@ -7,7 +7,10 @@ const config: Config = {
   testMatch: ['**/test/**/*.test.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/matchers.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
-  moduleNameMapper: { '^@ad/(.*)$': '<rootDir>/packages/$1/src' },
+  moduleNameMapper: {
+    '^@ad/nn/node$': '<rootDir>/packages/nn/src/node.ts',
+    '^@ad/(.*)$': '<rootDir>/packages/$1/src',
+  },
 };
 
 export default config;

@@ -1,6 +1,6 @@
 export { Tensor, type GradHook } from './tensor';
 export { type DType, type FloatDType, type TypedArray, getDefaultDtype, setDefaultDtype, promoteTypes } from './dtype';
-export { AdError, AutogradError, DTypeError, IndexError, ShapeError, ValueError } from './errors';
+export { AdError, AutogradError, DTypeError, IndexError, ShapeError, ValueError, fmt as formatShape } from './errors';
 export { Generator, defaultGenerator, manualSeed } from './random';
 export { type Shape, broadcastShapes } from './shape';
 export { Entry, GradientTape, isGradEnabled, noGrad, enableGrad, type Pullback } from './tape';

@@ -73,17 +73,18 @@ export class Generator {
     return low + Math.floor(this.random() * (high - low));
   }
 
-  /** The generator's state, to save in a checkpoint and restore with `setState`. */
-  getState(): number[] {
-    return [...this.s, this.spare === null ? NaN : this.spare];
+  /** The generator's state (JSON-safe), to save in a checkpoint and restore with `setState`. */
+  getState(): (number | null)[] {
+    return [...this.s, this.spare];
   }
 
-  setState(state: readonly number[]): void {
-    if (state.length !== 5 || !state.slice(0, 4).every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32)) {
-      throw new ValueError('Generator.setState', `expected 4 uint32 words and a spare value, got [${state.join(',')}]`);
-    }
-    this.s.set(state.slice(0, 4));
-    this.spare = Number.isNaN(state[4]) ? null : state[4];
+  setState(state: readonly (number | null)[]): void {
+    const ok = Array.isArray(state) && state.length === 5 &&
+      state.slice(0, 4).every((x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < 2 ** 32) &&
+      (state[4] === null || Number.isFinite(state[4]));
+    if (!ok) throw new ValueError('Generator.setState', `expected 4 uint32 words and a spare value or null, got ${JSON.stringify(state)}`);
+    this.s.set(state.slice(0, 4) as number[]);
+    this.spare = state[4];
   }
 }
 

@@ -1,0 +1,121 @@
+import * as ad from '@ad/core';
+import { noGrad, type Tensor, ValueError } from '@ad/core';
+import { Module } from '../module';
+import { Parameter } from '../parameter';
+
+export interface LayerNormOptions {
+  eps?: number;
+  elementwiseAffine?: boolean;
+  bias?: boolean;
+  dtype?: ad.FloatDType;
+}
+
+/** Normalises over the last dims: (x − mean)/√(var + eps)·weight + bias, with the biased variance. */
+export class LayerNorm extends Module {
+  readonly normalizedShape: number[];
+  readonly eps: number;
+  readonly weight: Parameter | null;
+  readonly bias: Parameter | null;
+
+  constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
+    super();
+    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    this.eps = opts.eps ?? 1e-5;
+    const affine = opts.elementwiseAffine ?? true;
+    this.weight = affine ? new Parameter(ad.ones(this.normalizedShape, { dtype: opts.dtype })) : null;
+    this.bias = affine && opts.bias !== false ? new Parameter(ad.zeros(this.normalizedShape, { dtype: opts.dtype })) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    const n = this.normalizedShape.length;
+    if (x.shape.slice(-n).join() !== this.normalizedShape.join()) {
+      throw new ValueError('LayerNorm', `input ${ad.formatShape(x.shape)} does not end in ${ad.formatShape(this.normalizedShape)}`);
+    }
+    const dims = this.normalizedShape.map((_, i) => i - n);
+    const centred = x.sub(x.mean(dims, { keepdim: true }));
+    let y = centred.div(centred.square().mean(dims, { keepdim: true }).add(this.eps).sqrt());
+    if (this.weight) y = y.mul(this.weight);
+    return this.bias ? y.add(this.bias) : y;
+  }
+
+  override extraRepr(): string {
+    return `[${this.normalizedShape}], eps=${this.eps}, elementwiseAffine=${this.weight !== null}`;
+  }
+}
+
+export interface BatchNormOptions {
+  eps?: number;
+  /** Weight of the new batch in the running averages (PyTorch's convention). */
+  momentum?: number;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+  dtype?: ad.FloatDType;
+}
+
+/**
+ * Batch normalisation over [N, C] or [N, C, L]: batch statistics in training (which also
+ * update the running mean and the unbiased running variance), running statistics in eval.
+ */
+export class BatchNorm1d extends Module {
+  readonly eps: number;
+  readonly momentum: number;
+  readonly weight: Parameter | null;
+  readonly bias: Parameter | null;
+  declare runningMean: Tensor;
+  declare runningVar: Tensor;
+  declare numBatchesTracked: Tensor;
+  private readonly tracking: boolean;
+
+  constructor(
+    readonly numFeatures: number,
+    opts: BatchNormOptions = {},
+  ) {
+    super();
+    this.eps = opts.eps ?? 1e-5;
+    this.momentum = opts.momentum ?? 0.1;
+    const affine = opts.affine ?? true;
+    this.weight = affine ? new Parameter(ad.ones([numFeatures], { dtype: opts.dtype })) : null;
+    this.bias = affine ? new Parameter(ad.zeros([numFeatures], { dtype: opts.dtype })) : null;
+    this.tracking = opts.trackRunningStats ?? true;
+    if (this.tracking) {
+      this.registerBuffer('runningMean', ad.zeros([numFeatures], { dtype: opts.dtype }));
+      this.registerBuffer('runningVar', ad.ones([numFeatures], { dtype: opts.dtype }));
+      this.registerBuffer('numBatchesTracked', ad.zeros([], { dtype: 'int32' }));
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures) {
+      throw new ValueError('BatchNorm1d', `expected [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got ${ad.formatShape(x.shape)}`);
+    }
+    const dims = x.ndim === 2 ? [0] : [0, 2];
+    const shape = x.ndim === 2 ? [1, this.numFeatures] : [1, this.numFeatures, 1];
+    let mean: Tensor;
+    let variance: Tensor;
+    if (this.training || !this.tracking) {
+      mean = x.mean(dims, { keepdim: true });
+      variance = x.sub(mean).square().mean(dims, { keepdim: true });
+      if (this.training && this.tracking) this.updateRunningStats(mean, variance, x.size / this.numFeatures);
+    } else {
+      mean = this.runningMean.reshape(shape);
+      variance = this.runningVar.reshape(shape);
+    }
+    let y = x.sub(mean).div(variance.add(this.eps).sqrt());
+    if (this.weight) y = y.mul(this.weight.reshape(shape));
+    return this.bias ? y.add(this.bias.reshape(shape)) : y;
+  }
+
+  private updateRunningStats(mean: Tensor, variance: Tensor, n: number): void {
+    if (n < 2) throw new ValueError('BatchNorm1d', 'expected more than 1 value per channel when training');
+    noGrad(() => {
+      const m = this.momentum;
+      this.runningMean.copy_(this.runningMean.mul(1 - m).add(mean.reshape([-1]).mul(m)));
+      this.runningVar.copy_(this.runningVar.mul(1 - m).add(variance.reshape([-1]).mul((m * n) / (n - 1))));
+      this.numBatchesTracked.add_(1);
+    });
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}`;
+  }
+}

@@ -1,0 +1,148 @@
+import { formatShape as fmt, noGrad, Tensor, ValueError } from '@ad/core';
+import { Parameter } from './parameter';
+
+/**
+ * Base class of layers and models. Parameters (`Parameter` properties), child modules
+ * (`Module` properties, or arrays of them) and buffers (`registerBuffer`) are found from
+ * the object's own properties, so `this.fc = new Linear(2, 3)` is all it takes.
+ */
+export abstract class Module {
+  /** Training mode (dropout active, batch norm updating its running stats). */
+  training = true;
+  private bufferNames = new Set<string>();
+
+  abstract forward(...inputs: Tensor[]): Tensor;
+
+  /** Keeps a non-trainable tensor (running statistics…) in the state dict under `name`. */
+  registerBuffer(name: string, value: Tensor): Tensor {
+    this.bufferNames.add(name);
+    (this as unknown as Record<string, Tensor>)[name] = value;
+    return value;
+  }
+
+  /** Direct children with their names (array elements are named `key.i`). */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const [key, v] of Object.entries(this)) {
+      if (v instanceof Module) out.push([key, v]);
+      else if (Array.isArray(v)) v.forEach((m, i) => m instanceof Module && out.push([`${key}.${i}`, m]));
+    }
+    return out;
+  }
+
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module and all below it, with dotted names ('' for this one). */
+  namedModules(prefix = ''): [string, Module][] {
+    return [[prefix, this], ...this.namedChildren().flatMap(([k, m]) => m.namedModules(join(prefix, k)))];
+  }
+
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** Every parameter with its dotted name, e.g. `layers.0.weight`. */
+  namedParameters(): [string, Parameter][] {
+    return this.namedModules().flatMap(([prefix, m]) =>
+      Object.entries(m).filter(([, v]) => v instanceof Parameter).map(([k, v]): [string, Parameter] => [join(prefix, k), v as Parameter]));
+  }
+
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  namedBuffers(): [string, Tensor][] {
+    return this.namedModules().flatMap(([prefix, m]) =>
+      [...m.bufferNames].map((k) => [join(prefix, k), (m as unknown as Record<string, Tensor>)[k]] as [string, Tensor]));
+  }
+
+  /** Sets training mode here and below. */
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** Sets evaluation mode here and below. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears the gradients of every parameter. */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  /** Calls `fn` on every module, children first and this one last (PyTorch's `apply`). */
+  apply(fn: (m: Module) => void): this {
+    for (const c of this.children()) c.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** Parameters and buffers by dotted name (the tensors themselves, not copies). */
+  stateDict(): Record<string, Tensor> {
+    return Object.fromEntries([...this.namedParameters(), ...this.namedBuffers()]);
+  }
+
+  /**
+   * Copies values in from `state`. Missing or unexpected keys (with `strict`, the default)
+   * and shape or dtype mismatches throw before anything is copied.
+   */
+  loadStateDict(state: Readonly<Record<string, Tensor>>, opts: { strict?: boolean } = {}): void {
+    this.checkStateDict(state, opts);
+    const own = this.stateDict();
+    noGrad(() => {
+      for (const [k, t] of Object.entries(own)) {
+        if (state[k] === undefined) continue;
+        t.data.set(state[k].data);
+        t.version++;
+      }
+    });
+  }
+
+  /** Throws what `loadStateDict` would throw, changing nothing. */
+  checkStateDict(state: Readonly<Record<string, Tensor>>, opts: { strict?: boolean } = {}): void {
+    const own = this.stateDict();
+    const missing = Object.keys(own).filter((k) => !(k in state));
+    const unexpected = Object.keys(state).filter((k) => !(k in own));
+    if ((opts.strict ?? true) && (missing.length > 0 || unexpected.length > 0)) {
+      throw new ValueError('loadStateDict', `missing keys [${missing.join(', ')}], unexpected keys [${unexpected.join(', ')}]`);
+    }
+    for (const [k, t] of Object.entries(own)) {
+      const v = state[k];
+      if (v === undefined) continue;
+      if (!(v instanceof Tensor)) throw new ValueError('loadStateDict', `${k} is not a Tensor`);
+      if (v.shape.join() !== t.shape.join() || v.dtype !== t.dtype) {
+        throw new ValueError('loadStateDict', `${k}: expected ${t.dtype} ${fmt(t.shape)}, got ${v.dtype} ${fmt(v.shape)}`);
+      }
+    }
+  }
+
+  /** The constructor arguments shown in `toString`, e.g. `inFeatures=2, outFeatures=3`. */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** A tree of the modules, as PyTorch prints them. */
+  toString(): string {
+    const kids = this.namedChildren();
+    const head = `${this.constructor.name}(${this.extraRepr()}`;
+    if (kids.length === 0) return `${head})`;
+    const body = kids.map(([k, m]) => `  (${k}): ${String(m).split('\n').join('\n  ')}`);
+    return `${head}\n${body.join('\n')}\n)`;
+  }
+
+  /** The tree and the parameter counts. */
+  summary(): string {
+    const params = this.parameters();
+    const total = params.reduce((n, p) => n + p.size, 0);
+    const trainable = params.filter((p) => p.requiresGrad).reduce((n, p) => n + p.size, 0);
+    return `${this.toString()}\nParameters: ${total.toLocaleString('en-US')} (trainable ${trainable.toLocaleString('en-US')})`;
+  }
+}
+
+function join(prefix: string, key: string): string {
+  return prefix === '' ? key : `${prefix}.${key}`;
+}

@@ -1,0 +1,141 @@
+import { ValueError } from '@ad/core';
+import type { Optimizer } from './optimizer';
+
+type AnyOptimizer = Optimizer<{ lr: number }>;
+
+/** The next rate of a group from its current rate, its base rate and the new epoch. */
+type Rule = (lr: number, base: number, epoch: number) => number;
+
+/**
+ * Base of the epoch-wise learning-rate schedules. Like PyTorch's, each computes the next
+ * rate from the current one, and the constructor takes the first step (epoch 0).
+ */
+export class LRScheduler {
+  lastEpoch = -1;
+  readonly baseLrs: number[];
+
+  constructor(
+    readonly optimizer: AnyOptimizer,
+    private readonly rule: Rule,
+  ) {
+    this.baseLrs = optimizer.paramGroups.map((g) => g.lr);
+    this.step();
+  }
+
+  /** Advances one epoch and sets the new rates. */
+  step(): void {
+    this.lastEpoch++;
+    this.optimizer.paramGroups.forEach((g, i) => (g.lr = this.rule(g.lr, this.baseLrs[i], this.lastEpoch)));
+  }
+
+  /** The rates set by the last step. */
+  getLastLr(): number[] {
+    return this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  stateDict(): { lastEpoch: number } {
+    return { lastEpoch: this.lastEpoch };
+  }
+
+  loadStateDict(sd: { lastEpoch: number }): void {
+    this.lastEpoch = sd.lastEpoch;
+  }
+}
+
+/** Multiplies the rate by gamma every `stepSize` epochs. */
+export class StepLR extends LRScheduler {
+  constructor(optimizer: AnyOptimizer, stepSize: number, gamma = 0.1) {
+    super(optimizer, (lr, _base, t) => (t === 0 || t % stepSize !== 0 ? lr : lr * gamma));
+  }
+}
+
+/** Multiplies the rate by gamma every epoch. */
+export class ExponentialLR extends LRScheduler {
+  constructor(optimizer: AnyOptimizer, gamma: number) {
+    super(optimizer, (lr, _base, t) => (t === 0 ? lr : lr * gamma));
+  }
+}
+
+/** Cosine from the base rate down to etaMin over TMax epochs: η = ηmin + (η0 − ηmin)(1 + cos(πt/T))/2. */
+export class CosineAnnealingLR extends LRScheduler {
+  constructor(optimizer: AnyOptimizer, TMax: number, etaMin = 0) {
+    super(optimizer, (lr, base, t) => {
+      if (t === 0) return lr;
+      if ((t - 1 - TMax) % (2 * TMax) === 0) return lr + ((base - etaMin) * (1 - Math.cos(Math.PI / TMax))) / 2;
+      return ((1 + Math.cos((Math.PI * t) / TMax)) / (1 + Math.cos((Math.PI * (t - 1)) / TMax))) * (lr - etaMin) + etaMin;
+    });
+  }
+}
+
+/** Scales the rate linearly from startFactor to endFactor over totalIters epochs. */
+export class LinearLR extends LRScheduler {
+  constructor(optimizer: AnyOptimizer, opts: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
+    const { startFactor: s = 1 / 3, endFactor: e = 1, totalIters: n = 5 } = opts;
+    if (!(s > 0 && s <= 1)) throw new ValueError('LinearLR', `startFactor must be in (0, 1], got ${s}`);
+    super(optimizer, (lr, _base, t) => {
+      if (t === 0) return lr * s;
+      if (t > n) return lr;
+      return lr * (1 + (e - s) / (n * s + (t - 1) * (e - s)));
+    });
+  }
+}
+
+export interface PlateauOptions {
+  mode?: 'min' | 'max';
+  factor?: number;
+  patience?: number;
+  threshold?: number;
+  thresholdMode?: 'rel' | 'abs';
+  cooldown?: number;
+  minLr?: number | number[];
+  eps?: number;
+}
+
+/** Lowers the rate by `factor` when a metric has not improved for `patience` epochs. */
+export class ReduceLROnPlateau {
+  private best: number;
+  private badEpochs = 0;
+  private cooldownLeft = 0;
+  lastEpoch = 0;
+  readonly opts: Required<PlateauOptions>;
+
+  constructor(readonly optimizer: AnyOptimizer, opts: PlateauOptions = {}) {
+    this.opts = { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: 'rel', cooldown: 0, minLr: 0, eps: 1e-8, ...opts };
+    if (this.opts.factor >= 1) throw new ValueError('ReduceLROnPlateau', `factor must be < 1, got ${this.opts.factor}`);
+    this.best = this.opts.mode === 'min' ? Infinity : -Infinity;
+  }
+
+  private improved(v: number): boolean {
+    const { mode, threshold, thresholdMode } = this.opts;
+    if (mode === 'min') return thresholdMode === 'rel' ? v < this.best * (1 - threshold) : v < this.best - threshold;
+    return thresholdMode === 'rel' ? v > this.best * (threshold + 1) : v > this.best + threshold;
+  }
+
+  /** Records this epoch's metric and lowers the rates if it has stalled. */
+  step(metric: number): void {
+    this.lastEpoch++;
+    if (this.improved(metric)) {
+      this.best = metric;
+      this.badEpochs = 0;
+    } else {
+      this.badEpochs++;
+    }
+    if (this.cooldownLeft > 0) {
+      this.cooldownLeft--;
+      this.badEpochs = 0;
+    }
+    if (this.badEpochs > this.opts.patience) {
+      this.optimizer.paramGroups.forEach((g, i) => {
+        const minLr = Array.isArray(this.opts.minLr) ? this.opts.minLr[i] : this.opts.minLr;
+        const lr = Math.max(g.lr * this.opts.factor, minLr);
+        if (g.lr - lr > this.opts.eps) g.lr = lr;
+      });
+      this.cooldownLeft = this.opts.cooldown;
+      this.badEpochs = 0;
+    }
+  }
+
+  getLastLr(): number[] {
+    return this.optimizer.paramGroups.map((g) => g.lr);
+  }
+}

@@ -1,0 +1,36 @@
+import type { Tensor, TypedArray } from '@ad/core';
+import { Optimizer, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer';
+
+export interface SGDOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/**
+ * Stochastic gradient descent, torch.optim.SGD's formula: g += wd·p; with momentum,
+ * buf = g on the first step, else momentum·buf + (1 − dampening)·g; p −= lr·g (or the
+ * nesterov g + momentum·buf).
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<SGDOptions>[], opts: Partial<SGDOptions> = {}) {
+    super(params, { lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false, ...opts });
+  }
+
+  protected update(p: TypedArray, g: TypedArray, o: ParamGroup<SGDOptions>, s: ParamState, param: Tensor): void {
+    const first = s.momentumBuffer === undefined;
+    const buf = o.momentum !== 0 ? this.buffer(s, 'momentumBuffer', param) : null;
+    for (let i = 0; i < p.length; i++) {
+      let d = o.maximize ? -g[i] : g[i];
+      if (o.weightDecay !== 0) d += o.weightDecay * p[i];
+      if (buf !== null) {
+        buf[i] = first ? d : o.momentum * buf[i] + (1 - o.dampening) * d;
+        d = o.nesterov ? d + o.momentum * buf[i] : buf[i];
+      }
+      p[i] -= o.lr * d;
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import { type DType, Tensor, ValueError } from '@ad/core';
+
+/** The safetensors dtypes @ad reads and writes, with their element sizes. */
+const CODES: Record<string, { dtype: DType; bytes: number }> = {
+  F64: { dtype: 'float64', bytes: 8 },
+  F32: { dtype: 'float32', bytes: 4 },
+  I32: { dtype: 'int32', bytes: 4 },
+  I64: { dtype: 'int32', bytes: 8 },
+  BOOL: { dtype: 'bool', bytes: 1 },
+};
+const CODE_OF: Record<DType, string> = { float64: 'F64', float32: 'F32', int32: 'I32', bool: 'BOOL' };
+
+/** safetensors' own limit on the header, which keeps a hostile length from allocating gigabytes. */
+const MAX_HEADER = 100_000_000;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Encodes tensors (and string metadata) in the safetensors format, readable by Python's `safetensors`. */
+export function encodeSafetensors(tensors: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>, metadata: Record<string, string> = {}): Uint8Array {
+  const entries = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const [name, t] of entries as [string, Tensor][]) {
+    const end = offset + t.size * bytesOf(t);
+    header[name] = { dtype: CODE_OF[t.dtype], shape: t.shape, data_offsets: [offset, end] };
+    offset = end;
+  }
+  let json = new TextEncoder().encode(JSON.stringify(header));
+  // pad with spaces so the data starts 8-byte aligned, as the reference implementation does
+  const padded = Math.ceil(json.length / 8) * 8;
+  json = Uint8Array.from([...json, ...new Array<number>(padded - json.length).fill(0x20)]);
+  const out = new Uint8Array(8 + json.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  let at = 8 + json.length;
+  for (const [, t] of entries as [string, Tensor][]) {
+    out.set(littleEndianBytes(t), at);
+    at += t.size * bytesOf(t);
+  }
+  return out;
+}
+
+function bytesOf(t: Tensor): number {
+  return t.data.BYTES_PER_ELEMENT;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function littleEndianBytes(t: Tensor): Uint8Array {
+  const bytes = new Uint8Array(t.data.buffer.slice(t.data.byteOffset, t.data.byteOffset + t.data.byteLength));
+  if (!LITTLE_ENDIAN) for (let i = 0; i < bytes.length; i += bytesOf(t)) bytes.subarray(i, i + bytesOf(t)).reverse();
+  return bytes;
+}
+
+/**
+ * Decodes a safetensors buffer, validating everything before trusting it: the header length
+ * against the file, the JSON, every dtype and shape, and offsets that must tile the data
+ * exactly (no gaps, overlaps or overruns). Throws `ValueError('loadSafetensors', …)`.
+ */
+export function decodeSafetensors(bytes: Uint8Array): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
+  const fail = (why: string): never => {
+    throw new ValueError('loadSafetensors', why);
+  };
+  if (bytes.length < 8) fail(`the file has ${bytes.length} bytes, fewer than the 8 of the header length`);
+  const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  if (n > BigInt(Math.min(MAX_HEADER, bytes.length - 8))) fail(`the header length ${n} does not fit a file of ${bytes.length} bytes`);
+  const headerEnd = 8 + Number(n);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, headerEnd)), (k, v) => {
+      if (FORBIDDEN_KEYS.has(k)) throw new Error(`forbidden key '${k}'`);
+      return v;
+    });
+  } catch (e) {
+    return fail(`the header is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('the header is not a JSON object');
+  const fields = header as Record<string, unknown>;
+  const metadata = parseMetadata(fields.__metadata__, fail);
+  const specs = Object.entries(fields).filter(([k]) => k !== '__metadata__').map(([name, spec]) => parseSpec(name, spec, fail));
+  const dataLength = bytes.length - headerEnd;
+  let expected = 0;
+  for (const s of [...specs].sort((a, b) => a.begin - b.begin || a.end - b.end)) {
+    if (s.begin !== expected) fail(`tensor '${s.name}' starts at byte ${s.begin}, expected ${expected} (offsets must tile the data without gaps or overlaps)`);
+    expected = s.end;
+  }
+  if (expected !== dataLength) fail(`the tensors cover ${expected} bytes but the data section has ${dataLength} (truncated or padded file)`);
+  const tensors = new Map<string, Tensor>();
+  for (const s of specs) tensors.set(s.name, readTensor(bytes.subarray(headerEnd + s.begin, headerEnd + s.end), s, fail));
+  return { tensors, metadata };
+}
+
+interface Spec {
+  name: string;
+  code: string;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+function parseMetadata(m: unknown, fail: (why: string) => never): Record<string, string> {
+  if (m === undefined) return {};
+  if (typeof m !== 'object' || m === null || Array.isArray(m) || Object.values(m).some((v) => typeof v !== 'string')) {
+    fail('__metadata__ must be an object of strings');
+  }
+  return Object.assign(Object.create(null), m) as Record<string, string>;
+}
+
+function parseSpec(name: string, spec: unknown, fail: (why: string) => never): Spec {
+  const s = spec as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+  if (typeof spec !== 'object' || spec === null) fail(`tensor '${name}' has no description`);
+  if (typeof s.dtype !== 'string' || !(s.dtype in CODES)) fail(`tensor '${name}' has an unsupported dtype ${JSON.stringify(s.dtype)} (supported: ${Object.keys(CODES).join(', ')})`);
+  const shape = s.shape;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+  const offsets = s.data_offsets;
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]) {
+    fail(`tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`);
+  }
+  const [begin, end] = offsets as number[];
+  const size = (shape as number[]).reduce((a, d) => a * d, 1);
+  if (end - begin !== size * CODES[s.dtype as string].bytes) {
+    fail(`tensor '${name}' of shape [${shape}] and dtype ${s.dtype} needs ${size * CODES[s.dtype as string].bytes} bytes, its offsets give ${end - begin}`);
+  }
+  return { name, code: s.dtype as string, shape: shape as number[], begin, end };
+}
+
+function readTensor(raw: Uint8Array, s: Spec, fail: (why: string) => never): Tensor {
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const { dtype, bytes } = CODES[s.code];
+  const n = raw.byteLength / bytes;
+  const t = new Tensor(allocateFor(dtype, n), s.shape);
+  for (let i = 0; i < n; i++) {
+    const o = i * bytes;
+    switch (s.code) {
+      case 'F64': t.data[i] = view.getFloat64(o, true); break;
+      case 'F32': t.data[i] = view.getFloat32(o, true); break;
+      case 'I32': t.data[i] = view.getInt32(o, true); break;
+      case 'BOOL': t.data[i] = view.getUint8(o) ? 1 : 0; break;
+      case 'I64': {
+        const v = view.getBigInt64(o, true);
+        if (v > 2147483647n || v < -2147483648n) fail(`tensor '${s.name}' holds ${v}, beyond int32`);
+        t.data[i] = Number(v);
+        break;
+      }
+    }
+  }
+  return t;
+}
+
+function allocateFor(dtype: DType, n: number) {
+  return dtype === 'float64' ? new Float64Array(n) : dtype === 'float32' ? new Float32Array(n) : dtype === 'int32' ? new Int32Array(n) : new Uint8Array(n);
+}

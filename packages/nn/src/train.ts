@@ -1,0 +1,148 @@
+import { noGrad, type Tensor, ValueError } from '@ad/core';
+import { DataLoader, TensorDataset } from './data';
+import type { Optimizer } from './optim/optimizer';
+import type { LRScheduler, ReduceLROnPlateau } from './optim/scheduler';
+
+/** Anything with a forward pass; a Module's train/eval switch is used when present. */
+export interface Model {
+  forward(x: Tensor): Tensor;
+  train?(mode?: boolean): unknown;
+  eval?(): unknown;
+}
+
+/** A metric of a batch's outputs against its targets; averaged over samples per epoch. */
+export type MetricFn = (output: Tensor, target: Tensor) => number;
+
+/** The share of correct predictions: argmax for [N, C] outputs, output > threshold for [N] or [N, 1]. */
+export function accuracy(output: Tensor, target: Tensor, threshold = 0.5): number {
+  const predicted = output.ndim === 2 && output.shape[1] > 1 ? output.argmax(1) : output.reshape([-1]).gt(threshold);
+  return noGrad(() => predicted.eq(target.reshape([-1])).cast('float64').mean().item());
+}
+
+/** Mean squared error as a number. */
+export function mse(output: Tensor, target: Tensor): number {
+  return noGrad(() => output.sub(target).square().mean().item());
+}
+
+/** One epoch's record: training loss, validation loss and metrics, learning rate. */
+export interface EpochLog {
+  epoch: number;
+  loss: number;
+  lr: number;
+  valLoss?: number;
+  [metric: string]: number | undefined;
+}
+
+/** Hooks into `fit`; returning `'stop'` from onEpochEnd ends training after that epoch. */
+export interface Callback {
+  onTrainBegin?(info: { epochs: number; batchesPerEpoch: number }): void;
+  onBatchEnd?(info: { epoch: number; batch: number; loss: number }): void;
+  onEpochEnd?(log: EpochLog): 'stop' | void;
+  onTrainEnd?(history: EpochLog[]): void;
+}
+
+export interface FitOptions {
+  train: TensorDataset | DataLoader;
+  validation?: TensorDataset;
+  loss: (output: Tensor, target: Tensor) => Tensor;
+  optimizer: Optimizer<{ lr: number }>;
+  epochs: number;
+  /** Used when `train` is a dataset (default 32); shuffled with `generator` unless shuffle is false. */
+  batchSize?: number;
+  shuffle?: boolean;
+  generator?: import('@ad/core').Generator;
+  /** Stepped once per epoch; a ReduceLROnPlateau gets the validation loss (or the training loss). */
+  scheduler?: LRScheduler | ReduceLROnPlateau;
+  metrics?: Record<string, MetricFn>;
+  callbacks?: Callback[];
+}
+
+/** Trains `model` for `epochs` passes and returns one log per epoch. */
+export function fit(model: Model, opts: FitOptions): EpochLog[] {
+  if (!Number.isInteger(opts.epochs) || opts.epochs < 0) throw new ValueError('fit', `epochs must be an integer ≥ 0, got ${opts.epochs}`);
+  const loader = opts.train instanceof DataLoader
+    ? opts.train
+    : new DataLoader(opts.train, { batchSize: opts.batchSize ?? 32, shuffle: opts.shuffle ?? true, generator: opts.generator });
+  const callbacks = opts.callbacks ?? [];
+  const history: EpochLog[] = [];
+  callbacks.forEach((c) => c.onTrainBegin?.({ epochs: opts.epochs, batchesPerEpoch: loader.length }));
+  for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+    model.train?.(true);
+    let total = 0;
+    let count = 0;
+    let batch = 0;
+    for (const [x, y] of loader) {
+      opts.optimizer.zeroGrad();
+      const loss = opts.loss(model.forward(x), y);
+      loss.backward();
+      opts.optimizer.step();
+      const value = loss.item();
+      total += value * x.shape[0];
+      count += x.shape[0];
+      callbacks.forEach((c) => c.onBatchEnd?.({ epoch, batch: batch++, loss: value }));
+    }
+    const log: EpochLog = { epoch, loss: total / Math.max(count, 1), lr: opts.optimizer.paramGroups[0].lr };
+    if (opts.validation) {
+      const v = evaluate(model, opts.validation, { loss: opts.loss, metrics: opts.metrics });
+      for (const [k, value] of Object.entries(v)) log[k === 'loss' ? 'valLoss' : `val${capitalize(k)}`] = value;
+    }
+    stepScheduler(opts.scheduler, log.valLoss ?? log.loss);
+    history.push(log);
+    const stop = callbacks.map((c) => c.onEpochEnd?.(log)).includes('stop');
+    if (stop) break;
+  }
+  callbacks.forEach((c) => c.onTrainEnd?.(history));
+  return history;
+}
+
+function stepScheduler(s: LRScheduler | ReduceLROnPlateau | undefined, metric: number): void {
+  if (s === undefined) return;
+  if ('opts' in s) s.step(metric);
+  else s.step();
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Loss and metrics of `model` on a dataset, in eval mode and without recording. */
+export function evaluate(model: Model, data: TensorDataset,
+  opts: { loss?: (output: Tensor, target: Tensor) => Tensor; metrics?: Record<string, MetricFn>; batchSize?: number } = {}): Record<string, number> {
+  model.eval?.();
+  const sums: Record<string, number> = {};
+  let count = 0;
+  noGrad(() => {
+    for (const [x, y] of new DataLoader(data, { batchSize: opts.batchSize ?? 1024 })) {
+      const out = model.forward(x);
+      const n = x.shape[0];
+      if (opts.loss) sums.loss = (sums.loss ?? 0) + opts.loss(out, y).item() * n;
+      for (const [k, f] of Object.entries(opts.metrics ?? {})) sums[k] = (sums[k] ?? 0) + f(out, y) * n;
+      count += n;
+    }
+  });
+  model.train?.(true);
+  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(count, 1)]));
+}
+
+/** Stops training when `monitor` has not improved by `minDelta` for `patience` epochs. */
+export function earlyStopping(opts: { monitor?: string; patience?: number; minDelta?: number; mode?: 'min' | 'max' } = {}): Callback & { stoppedEpoch: number | null } {
+  const { monitor = 'valLoss', patience = 5, minDelta = 0, mode = 'min' } = opts;
+  let best = mode === 'min' ? Infinity : -Infinity;
+  let wait = 0;
+  const cb = {
+    stoppedEpoch: null as number | null,
+    onEpochEnd(log: EpochLog): 'stop' | void {
+      const v = log[monitor] ?? (monitor === 'valLoss' ? log.loss : undefined);
+      if (v === undefined) throw new ValueError('earlyStopping', `no '${monitor}' in the epoch log (has ${Object.keys(log).join(', ')})`);
+      const better = mode === 'min' ? v < best - minDelta : v > best + minDelta;
+      if (better) {
+        best = v;
+        wait = 0;
+      } else if (++wait >= patience) {
+        cb.stoppedEpoch = log.epoch;
+        return 'stop';
+      }
+    },
+  };
+  return cb;
+}
