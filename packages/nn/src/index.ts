@@ -1,4 +1,4 @@
-export { Module } from './module';
+export { Module, functionalCall } from './module';
 export { Parameter } from './parameter';
 export { Linear, Embedding, Identity, Flatten, type LinearOptions } from './layers/linear';
 export { Sequential, MLP, type MLPOptions, type ActivationName } from './layers/container';

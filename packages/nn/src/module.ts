@@ -146,3 +146,26 @@ export abstract class Module {
 function join(prefix: string, key: string): string {
   return prefix === '' ? key : `${prefix}.${key}`;
 }
+
+/**
+ * Runs `module.forward(...inputs)` with the tensors in `params` standing in for the
+ * parameters of those names (PyTorch's `torch.func.functional_call`), then puts the
+ * module's own parameters back. Gradients flow to the given tensors.
+ */
+export function functionalCall(module: Module, params: Readonly<Record<string, Tensor>>, ...inputs: Tensor[]): Tensor {
+  const owners = new Map(module.namedModules());
+  const swapped: [Record<string, unknown>, string, unknown][] = [];
+  try {
+    for (const [name, t] of Object.entries(params)) {
+      const dot = name.lastIndexOf('.');
+      const owner = owners.get(dot < 0 ? '' : name.slice(0, dot)) as unknown as Record<string, unknown> | undefined;
+      const key = name.slice(dot + 1);
+      if (!owner || !(owner[key] instanceof Parameter)) throw new ValueError('functionalCall', `the module has no parameter '${name}'`);
+      swapped.push([owner, key, owner[key]]);
+      owner[key] = t;
+    }
+    return module.forward(...inputs);
+  } finally {
+    for (const [owner, key, original] of swapped.reverse()) owner[key] = original;
+  }
+}
