@@ -31,8 +31,16 @@ export function checkFinite(op: string, x: Tensor, pass: 'forward' | 'backward',
   const d = x.data;
   for (let i = 0; i < d.length; i++) {
     if (!Number.isFinite(d[i])) {
-      const where = stack ? `\nThe forward call of ${op} was:\n${stack.split('\n').slice(1).join('\n')}` : '';
+      const where = stack ? `\nThe forward call of ${op} was:\n${callerFrames(stack)}` : '';
       throw new ValueError(op, `anomaly: ${pass} produced ${d[i]} at flat index ${i} of a tensor of shape [${x.shape.join(',')}]${where}`);
     }
   }
+}
+
+/** The stack below the library's own frames (those show when running from source). */
+function callerFrames(stack: string): string {
+  const frames = stack.split('\n').slice(1);
+  const own = /[\\/]packages[\\/]core[\\/]src[\\/]/;
+  const first = frames.findIndex((f) => !own.test(f));
+  return frames.slice(first < 0 ? 0 : first).join('\n');
 }
