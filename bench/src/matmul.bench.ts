@@ -1,0 +1,71 @@
+// W1: matmul forward, GFLOP/s counted as 2N³. W2: forward + backward of sum(A·B), counted as 6N³.
+import * as ad from '@ad/core';
+import { assertClose } from './check';
+import type { Case } from './harness';
+import { loadTf, useBackend } from './tfjs';
+
+const BACKENDS = ['cpu', 'wasm'] as const;
+
+export async function matmulCases(opts: { quick: boolean }): Promise<Case[]> {
+  const tf = await loadTf();
+  const cases: Case[] = [];
+  for (const n of opts.quick ? [64, 256, 512] : [64, 128, 256, 512, 1024]) {
+    const g = new ad.Generator(n);
+    const a = ad.randn([n, n], { generator: g });
+    const b = ad.randn([n, n], { generator: g });
+    const a64 = a.double();
+    const b64 = b.double();
+    const reference = a64.matmul(b64).data;
+    assertClose(`W1 @ad N=${n}`, a.matmul(b).data, reference, 1e-4, 1e-3);
+    const work = (2 * n ** 3) / 1e9;
+    cases.push({ workload: 'W1 matmul', size: `N=${n}`, library: '@ad', unit: 'GFLOP/s', work, fn: () => void a.matmul(b) });
+    cases.push({ workload: 'W1 matmul', size: `N=${n}`, library: '@ad float64', unit: 'GFLOP/s', work, fn: () => void a64.matmul(b64) });
+    for (const backend of BACKENDS) {
+      let ta: import('@tensorflow/tfjs').Tensor2D;
+      let tb: import('@tensorflow/tfjs').Tensor2D;
+      cases.push({
+        workload: 'W1 matmul', size: `N=${n}`, library: `tfjs-${backend}`, unit: 'GFLOP/s', work,
+        before: async () => {
+          await useBackend(backend);
+          ta = tf.tensor2d(a.data as Float32Array, [n, n]);
+          tb = tf.tensor2d(b.data as Float32Array, [n, n]);
+          assertClose(`W1 tfjs-${backend} N=${n}`, tf.matMul(ta, tb).dataSync(), reference, 1e-4, 1e-3);
+        },
+        fn: () => tf.tidy(() => void tf.matMul(ta, tb).dataSync()),
+      });
+    }
+  }
+  for (const n of opts.quick ? [64, 256, 512] : [64, 256, 512]) {
+    const g = new ad.Generator(n + 1);
+    const a = ad.randn([n, n], { generator: g, requiresGrad: true });
+    const b = ad.randn([n, n], { generator: g, requiresGrad: true });
+    const [da, db] = ad.gradients(a.matmul(b).sum(), [a, b]);
+    const work = (6 * n ** 3) / 1e9;
+    cases.push({
+      workload: 'W2 matmul fwd+bwd', size: `N=${n}`, library: '@ad', unit: 'GFLOP/s', work,
+      fn: () => {
+        a.grad = null;
+        b.grad = null;
+        a.matmul(b).sum().backward();
+      },
+    });
+    for (const backend of BACKENDS) {
+      let ta: import('@tensorflow/tfjs').Tensor2D;
+      let tb: import('@tensorflow/tfjs').Tensor2D;
+      const grads = tf.grads((x: import('@tensorflow/tfjs').Tensor, y: import('@tensorflow/tfjs').Tensor) => tf.sum(tf.matMul(x as import('@tensorflow/tfjs').Tensor2D, y as import('@tensorflow/tfjs').Tensor2D)));
+      cases.push({
+        workload: 'W2 matmul fwd+bwd', size: `N=${n}`, library: `tfjs-${backend}`, unit: 'GFLOP/s', work,
+        before: async () => {
+          await useBackend(backend);
+          ta = tf.tensor2d(a.data as Float32Array, [n, n]);
+          tb = tf.tensor2d(b.data as Float32Array, [n, n]);
+          const [ga, gb] = grads([ta, tb]);
+          assertClose(`W2 tfjs-${backend} dA N=${n}`, ga.dataSync(), da.data);
+          assertClose(`W2 tfjs-${backend} dB N=${n}`, gb.dataSync(), db.data);
+        },
+        fn: () => tf.tidy(() => grads([ta, tb]).forEach((t) => t.dataSync())),
+      });
+    }
+  }
+  return cases;
+}

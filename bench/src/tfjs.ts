@@ -1,0 +1,43 @@
+// The peer: TensorFlow.js with its plain-JS cpu backend and its WebAssembly (XNNPACK) backend.
+import { dirname } from 'node:path';
+
+type Tf = typeof import('@tensorflow/tfjs');
+let tf: Tf | null = null;
+
+/** Loads tfjs (which registers the gradients) and the wasm backend, quietly. */
+export async function loadTf(): Promise<Tf> {
+  if (tf) return tf;
+  const [warn, log] = [console.warn, console.log];
+  console.warn = console.log = () => undefined; // tfjs suggests installing tfjs-node, which downloads a binary
+  try {
+    tf = require('@tensorflow/tfjs') as Tf;
+    const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
+    await tf.setBackend('wasm');
+    await tf.ready();
+    await tf.setBackend('cpu');
+    await tf.ready();
+    tf.tidy(() => tf.add(1, 1).dataSync()); // the banner comes with the first op
+  } finally {
+    [console.warn, console.log] = [warn, log];
+  }
+  return tf;
+}
+
+export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
+  const t = await loadTf();
+  if (t.getBackend() !== name) {
+    await t.setBackend(name);
+    await t.ready();
+  }
+}
+
+export function versions(): Record<string, string> {
+  const v = (p: string) => (require(`${p}/package.json`) as { version: string }).version;
+  return {
+    '@tensorflow/tfjs-core': v('@tensorflow/tfjs-core'),
+    '@tensorflow/tfjs-backend-cpu': v('@tensorflow/tfjs-backend-cpu'),
+    '@tensorflow/tfjs-backend-wasm': v('@tensorflow/tfjs-backend-wasm'),
+    'benchmark': v('benchmark'),
+  };
+}
