@@ -17,7 +17,8 @@ export async function loadTf(): Promise<Tf> {
     await tf.ready();
     await tf.setBackend('cpu');
     await tf.ready();
-    tf.tidy(() => tf.add(1, 1).dataSync()); // the banner comes with the first op
+    const t = tf;
+    t.tidy(() => t.add(1, 1).dataSync()); // the banner comes with the first op
   } finally {
     [console.warn, console.log] = [warn, log];
   }

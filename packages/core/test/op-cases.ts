@@ -75,6 +75,9 @@ export const opCases: OpCase[] = [
   { op: 'matmul', note: '2-D · 1-D', fn: (a, b) => a.matmul(b), shapes: [[2, 3], [3]] },
   { op: 'matmul', note: 'batched with broadcast batch', fn: (a, b) => a.matmul(b), shapes: [[2, 1, 2, 3], [3, 3, 2]] },
   { op: 'matmul', note: '1-D · batched', fn: (a, b) => a.matmul(b), shapes: [[3], [2, 3, 2]] },
+  { op: 'matmul', note: 'big enough for the packed kernel, odd sizes', fn: (a, b) => a.matmul(b), shapes: [[33, 35], [35, 37]], check: { eps: 1e-5 } },
+  { op: 'linear', fn: (x, w, b) => ad.linear(x, w, b), shapes: [[4, 3], [2, 3], [2]] },
+  { op: 'linear', note: '3-D input, no bias', fn: (x, w) => ad.linear(x, w), shapes: [[2, 2, 3], [4, 3]] },
   { op: 'dot', fn: (a, b) => a.dot(b), shapes: [[5], [5]] },
   { op: 'outer', fn: (a, b) => a.outer(b), shapes: [[3], [2]] },
   // reductions

@@ -1,6 +1,6 @@
 import { allocate, promoteTypes } from '../dtype';
 import { fmt, ShapeError } from '../errors';
-import { matmulBatched } from '../kernels/matmul';
+import { gemm } from '../kernels/matmul';
 import { broadcastStrides } from '../kernels/strided';
 import { broadcastShapes, sizeOf } from '../shape';
 import { Tensor } from '../tensor';
@@ -20,30 +20,54 @@ export function matmul(x: TensorLike, y: TensorLike): Tensor {
   const k = a.shape[a.ndim - 1];
   const k2 = b.shape[Math.max(b.ndim - 2, 0)];
   if (k !== k2) throw new ShapeError('matmul', `inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)} (${k} vs ${k2})`);
-  if (a.ndim > 1 && b.ndim > 1) return matmulNd(a, b);
+  if (a.ndim > 1 && b.ndim > 1) return product(a, b, false, false);
   return named('matmul', () => {
     // a 1-D operand becomes a row (left) or a column (right), and that dim is dropped again
-    let out = matmulNd(a.ndim === 1 ? a.unsqueeze(0) : a, b.ndim === 1 ? b.unsqueeze(1) : b);
+    let out = product(a.ndim === 1 ? a.unsqueeze(0) : a, b.ndim === 1 ? b.unsqueeze(1) : b, false, false);
     if (a.ndim === 1) out = out.squeeze(-2);
     if (b.ndim === 1) out = out.squeeze(-1);
     return out;
   });
 }
 
-/** [...batch, n, k] · [...batch, k, m]; the gradient of a broadcast batch is summed by the engine. */
-function matmulNd(a: Tensor, b: Tensor): Tensor {
-  const [n, k] = a.shape.slice(-2);
-  const m = b.shape[b.ndim - 1];
+/** x·wᵀ + b (PyTorch's `F.linear`): x [..., in], w [out, in], b [out]; wᵀ is never materialised. */
+export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | null): Tensor {
+  const a = toTensor('linear', x);
+  const w = toTensor('linear', weight, a);
+  if (w.ndim !== 2 || a.ndim === 0 || a.shape[a.ndim - 1] !== w.shape[1]) {
+    throw new ShapeError('linear', `input ${fmt(a.shape)} does not fit weight ${fmt(w.shape)} ([out, in])`);
+  }
+  return named('linear', () => {
+    // fold every leading dim into one batch of rows, so the weight's gradient is one product
+    const rows = a.ndim === 2 ? a : a.reshape([-1, w.shape[1]]);
+    let y = product(rows, w, false, true);
+    if (bias !== undefined && bias !== null) y = y.add(bias);
+    return a.ndim === 2 ? y : y.reshape([...a.shape.slice(0, -1), w.shape[0]]);
+  });
+}
+
+/**
+ * op(a)·op(b) over broadcast batches, op = transpose where flagged: the one primitive behind
+ * matmul and linear. Its gradients are products of the same kind, so they differentiate too:
+ * with C = op(A)·op(B), d op(A) = dC·op(B)ᵀ and d op(B) = op(A)ᵀ·dC.
+ */
+function product(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
+  const [ar, ac] = a.shape.slice(-2);
+  const [br, bc] = b.shape.slice(-2);
+  const [n, k] = ta ? [ac, ar] : [ar, ac];
+  const [k2, m] = tb ? [bc, br] : [br, bc];
+  if (k !== k2) throw new ShapeError('matmul', `inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)} (${k} vs ${k2})`);
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const count = sizeOf(batch);
-  const aOffsets = batchOffsets(a.shape.slice(0, -2), batch, n * k, count);
-  const bOffsets = batchOffsets(b.shape.slice(0, -2), batch, k * m, count);
-  const shape = [...batch, n, m];
-  const out = new Tensor(allocate(promoteTypes(a.dtype, b.dtype), count * n * m), shape);
-  matmulBatched(a.data, aOffsets, b.data, bOffsets, out.data, n, k, m);
+  const aOffsets = batchOffsets(a.shape.slice(0, -2), batch, ar * ac, count);
+  const bOffsets = batchOffsets(b.shape.slice(0, -2), batch, br * bc, count);
+  const out = new Tensor(allocate(promoteTypes(a.dtype, b.dtype), count * n * m), [...batch, n, m]);
+  for (let t = 0; t < count; t++) {
+    gemm({ data: a.data, offset: aOffsets[t], trans: ta }, { data: b.data, offset: bOffsets[t], trans: tb }, out.data, t * n * m, n, k, m);
+  }
   return record('matmul', [a, b], out, (dy, needs) => [
-    needs[0] ? dy.matmul(b.mT) : null,
-    needs[1] ? a.mT.matmul(dy) : null,
+    needs[0] ? (ta ? product(b, dy, tb, true) : product(dy, b, false, !tb)) : null,
+    needs[1] ? (tb ? product(dy, a, true, ta) : product(a, dy, !ta, false)) : null,
   ]);
 }
 

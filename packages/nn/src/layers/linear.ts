@@ -30,8 +30,7 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const y = x.matmul(this.weight.mT);
-    return this.bias ? y.add(this.bias) : y;
+    return ad.linear(x, this.weight, this.bias);
   }
 
   override extraRepr(): string {
