@@ -1,6 +1,6 @@
 import type { Tensor } from '../packages/core/src';
 
-type Numeric = Tensor | number | readonly unknown[];
+type Numeric = Tensor | number | readonly unknown[] | ArrayLike<number>;
 
 interface CloseOptions {
   rtol?: number;
@@ -10,6 +10,7 @@ interface CloseOptions {
 function flat(x: Numeric): number[] {
   if (typeof x === 'number') return [x];
   if (Array.isArray(x)) return (x as unknown[]).flat(Infinity) as number[];
+  if (ArrayBuffer.isView(x)) return Array.from(x as ArrayLike<number>);
   return (x as Tensor).toFlatArray();
 }
 

@@ -66,7 +66,8 @@ function seeds(op: string, outputs: readonly Tensor[], given: readonly (TensorLi
 
 /** Runs a tensor's hooks on its gradient; a hook's return value replaces it. */
 function runHooks(x: Tensor, g: Tensor): Tensor {
-  for (const hook of x.hooks ?? []) g = hook(g) ?? g;
+  if (x.hooks === null) return g;
+  for (const hook of x.hooks) g = hook(g) ?? g;
   return g;
 }
 
@@ -87,6 +88,7 @@ export function backward(output: Tensor, gradient?: TensorLike | null, opts: Bac
     reduceTo,
     accumulate,
     visit: (y, dy) => {
+      if (y.hooks === null && !y.retainsGrad) return dy;
       const g = runHooks(y, dy);
       if (y.retainsGrad) retained.push([y, g]);
       return g;

@@ -37,26 +37,25 @@ export function floatOf(dtype: DType): FloatDType {
   return isFloat(dtype) ? dtype : defaultDtype;
 }
 
+const ARRAYS = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  bool: Uint8Array,
+} as const;
+
 export function allocate(dtype: DType, size: number): TypedArray {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(size);
-    case 'float64':
-      return new Float64Array(size);
-    case 'int32':
-      return new Int32Array(size);
-    case 'bool':
-      return new Uint8Array(size);
-    default:
-      throw new DTypeError('tensor', `unknown dtype ${String(dtype)}`);
-  }
+  const Ctor = ARRAYS[dtype];
+  if (Ctor === undefined) throw new DTypeError('tensor', `unknown dtype ${String(dtype)}`);
+  return new Ctor(size);
 }
 
 export function dtypeOfArray(data: TypedArray): DType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'float64';
   if (data instanceof Int32Array) return 'int32';
-  return 'bool';
+  if (data instanceof Uint8Array) return 'bool';
+  throw new DTypeError('tensor', `unsupported data ${Object.prototype.toString.call(data)}`);
 }
 
 /** Copies `src` into a new array of `dtype` (booleans become 0/1, ints truncate toward zero). */

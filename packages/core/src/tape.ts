@@ -26,10 +26,14 @@ export class Entry {
   readonly id = nextId++;
   /** Where each input's gradient goes, fixed when recorded (later in-place ops can't redirect it). */
   readonly parents: readonly (Node | null)[];
+  /** Which inputs take a gradient at all (the pullback's `needs` in a full backward). */
+  readonly needs: readonly boolean[];
   /** Versions of the inputs, then of the output, when recorded. */
   readonly versions: number[];
   /** Where the op was called from; captured only in anomaly mode. */
   stack: string | undefined;
+  /** The walk that last collected this entry (saves a Set per backward). */
+  seen = -1;
 
   constructor(
     readonly op: string,
@@ -37,9 +41,22 @@ export class Entry {
     public output: Tensor,
     public pullback: Pullback | null,
   ) {
-    this.parents = inputs.map((x) => x.entry ?? (x.requiresGrad ? x : null));
-    this.versions = [...inputs.map((x) => x.version), output.version];
-    for (const tape of recording) tape.entries.push(this);
+    const n = inputs.length;
+    const parents = new Array<Node | null>(n);
+    const needs = new Array<boolean>(n);
+    const versions = new Array<number>(n + 1);
+    for (let i = 0; i < n; i++) {
+      const x = inputs[i];
+      parents[i] = x.entry ?? (x.requiresGrad ? x : null);
+      needs[i] = parents[i] !== null;
+      versions[i] = x.version;
+    }
+    versions[n] = output.version;
+    this.parents = parents;
+    this.needs = needs;
+    this.versions = versions;
+    this.stack = undefined;
+    for (let i = 0; i < recording.length; i++) recording[i].entries.push(this);
   }
 
   /** Makes `output` (a tensor changed in place) the result of this entry. */
@@ -126,14 +143,19 @@ export function backpropagate(
   opts: WalkOptions,
 ): { grads: Map<Node, Tensor>; consumed: Entry[] } {
   const entries = collect(roots.keys(), opts.within);
-  const wanted = opts.targets ? reaching(entries, opts.targets) : null;
+  const { targets, visit } = opts;
+  const wanted = targets ? reaching(entries, targets) : null;
   const grads = new Map(roots);
   const consumed: Entry[] = [];
-  withGradMode(opts.createGraph, () => {
-    for (const e of entries) {
+  const previous = gradEnabled;
+  gradEnabled = opts.createGraph;
+  try {
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[k];
       let dy = grads.get(e);
       if (dy === undefined || (wanted !== null && !wanted.has(e))) continue;
-      if (!opts.targets?.has(e)) grads.delete(e);
+      const isTarget = targets !== undefined && targets.has(e);
+      if (!isTarget) grads.delete(e);
       if (e.pullback === null) {
         throw new AutogradError(
           e.op,
@@ -141,10 +163,10 @@ export function backpropagate(
             'first backward; pass { retainGraph: true } to that backward to keep them',
         );
       }
-      if (opts.visit) dy = opts.visit(e.output, dy);
-      if (opts.targets?.has(e)) grads.set(e, dy);
-      const needs = e.parents.map((p) => p !== null && (wanted === null || wanted.has(p)));
-      if (!needs.includes(true)) continue;
+      if (visit !== undefined) dy = visit(e.output, dy);
+      if (isTarget) grads.set(e, dy);
+      const needs = wanted === null ? e.needs : e.parents.map((p) => p !== null && wanted.has(p));
+      if (wanted !== null && !needs.includes(true)) continue;
       const dxs = runPullback(e, dy, needs);
       for (let i = 0; i < e.parents.length; i++) {
         const p = e.parents[i];
@@ -157,11 +179,13 @@ export function backpropagate(
       }
       consumed.push(e);
     }
-  });
+  } finally {
+    gradEnabled = previous;
+  }
   return { grads, consumed };
 }
 
-function runPullback(e: Entry, dy: Tensor, needs: boolean[]): Grads {
+function runPullback(e: Entry, dy: Tensor, needs: readonly boolean[]): Grads {
   const outer = running;
   running = e;
   try {
@@ -171,17 +195,21 @@ function runPullback(e: Entry, dy: Tensor, needs: boolean[]): Grads {
   }
 }
 
+let walks = 0;
+
 /** Entries reachable from `from` through parents, latest first (the order of de-stacking). */
 function collect(from: Iterable<Node>, within?: ReadonlySet<Entry>): Entry[] {
-  const seen = new Set<Entry>();
+  const stamp = walks++;
+  const out: Entry[] = [];
   const stack: Node[] = [...from];
   while (stack.length > 0) {
     const node = stack.pop() as Node;
-    if (!(node instanceof Entry) || seen.has(node) || (within && !within.has(node))) continue;
-    seen.add(node);
-    for (const p of node.parents) if (p instanceof Entry) stack.push(p);
+    if (!(node instanceof Entry) || node.seen === stamp || (within && !within.has(node))) continue;
+    node.seen = stamp;
+    out.push(node);
+    for (const p of node.parents) if (p instanceof Entry && p.seen !== stamp) stack.push(p);
   }
-  return [...seen].sort((a, b) => b.id - a.id);
+  return out.sort((a, b) => b.id - a.id);
 }
 
 /** The entries (and leaves) from which a target can be reached. */

@@ -15,25 +15,31 @@ export class Tensor {
   /** The elements, row-major. Ops never share buffers, so this belongs to this tensor alone. */
   data: TypedArray;
   readonly shape: Shape;
+  readonly dtype: DType;
   /** The tape entry that made this tensor; null for a leaf. */
-  entry: Entry | null = null;
+  entry: Entry | null;
   /** Accumulated gradient (leaves, and non-leaves that called `retainGrad()`). */
-  grad: Tensor | null = null;
+  grad: Tensor | null;
   /** Bumped by every in-place change, so that a backward can tell a saved tensor went stale. */
-  version = 0;
+  version: number;
   /** Gradient hooks, in registration order. */
-  hooks: GradHook[] | null = null;
+  hooks: GradHook[] | null;
   /** Whether backward stores this non-leaf's gradient in `.grad`. */
-  retainsGrad = false;
-  private leafRequiresGrad = false;
+  retainsGrad: boolean;
+  private leafRequiresGrad: boolean;
 
+  /** Wraps `data` (not copied) as a tensor of `shape`; use `tensor()` to create one from values. */
   constructor(data: TypedArray, shape: Shape) {
+    // plain assignments in one place keep every tensor the same hidden class: this is a hot path
     this.data = data;
-    this.shape = Object.freeze([...shape]);
-  }
-
-  get dtype(): DType {
-    return dtypeOfArray(this.data);
+    this.shape = shape;
+    this.dtype = dtypeOfArray(data);
+    this.entry = null;
+    this.grad = null;
+    this.version = 0;
+    this.hooks = null;
+    this.retainsGrad = false;
+    this.leafRequiresGrad = false;
   }
 
   get ndim(): number {

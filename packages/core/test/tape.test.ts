@@ -65,7 +65,7 @@ describe('recording', () => {
     const y = tape.record(() => x.mul(2).exp().sum());
     expect(tape.entries.map((e) => e.op)).toEqual(['mul', 'exp', 'sum']);
     expect(tape.entries.map((e) => e.id)).toEqual([...tape.entries.map((e) => e.id)].sort((p, q) => p - q));
-    expect(tape.toString()).toBe('0: mul([2], []) -> [2]\n1: exp([2]) -> [2]\n2: sum([2]) -> []');
+    expect(tape.toString()).toBe('0: mul([2]) -> [2]\n1: exp([2]) -> [2]\n2: sum([2]) -> []');
     expect(y.entry).toBe(tape.entries[2]);
   });
 

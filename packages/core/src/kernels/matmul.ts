@@ -9,7 +9,7 @@ export interface Operand {
 }
 
 /** Below this many multiply-adds, packing costs more than it saves. */
-const SMALL = 32 * 32 * 32;
+const SMALL = 16 * 16 * 16;
 /** The k-block: a 4×KC panel of float64 is 8 KiB, so both panels of a block sit in L1. */
 const KC = 256;
 

@@ -19,6 +19,13 @@ export function reduceInto(
     out[0] = combine(out[0], x[0]);
     return;
   }
+  let lead = 0; // leading reduced dims followed by contiguous kept ones: the gradient of a bias
+  while (lead < nd && outStrides[lead] === 0) lead++;
+  if (lead > 0 && lead < nd && outStrides[nd - 1] === 1 && isContiguous(shape, outStrides, lead)) {
+    const inner = n / shape.slice(0, lead).reduce((a, d) => a * d, 1);
+    for (let o = 0; o < n; o += inner) for (let j = 0; j < inner; j++) out[j] = combine(out[j], x[o + j]);
+    return;
+  }
   let tail = 1; // elements in the trailing reduced block
   let d0 = nd;
   while (d0 > 0 && outStrides[d0 - 1] === 0) tail *= shape[--d0];
@@ -42,6 +49,16 @@ export function reduceInto(
     const p = pos[o];
     for (let k = 0; k < inner; k++) out[p + k * si] = combine(out[p + k * si], x[base + k]);
   }
+}
+
+/** True when dims from `from` on are kept with row-major strides of their own. */
+function isContiguous(shape: readonly number[], strides: readonly number[], from: number): boolean {
+  let s = 1;
+  for (let d = shape.length - 1; d >= from; d--) {
+    if (strides[d] !== s) return false;
+    s *= shape[d];
+  }
+  return true;
 }
 
 /** For each row-major index of `shape`, the offset `idx·strides`. */

@@ -1,3 +1,5 @@
+import type { TypedArray } from '../dtype';
+
 /**
  * erf to full double precision: a series of positive terms (no cancellation) for |x| < 3,
  * and 1 − erfc from its continued fraction above, where erfc < 2.3e-5.
@@ -23,4 +25,13 @@ export function erf(x: number): number {
     r = 1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
   }
   return x < 0 ? -r : r;
+}
+
+/** (1/β)·ln(1 + e^(βx)) as max(z, 0) + log1p(e^(−|z|)) with z = βx, which neither overflows nor underflows; x above the threshold. */
+export function softplusKernel(x: TypedArray, out: TypedArray, beta: number, threshold: number): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    const z = beta * v;
+    out[i] = z > threshold ? v : (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)))) / beta;
+  }
 }

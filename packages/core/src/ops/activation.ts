@@ -1,5 +1,5 @@
 import { allocate, floatOf } from '../dtype';
-import { map } from '../kernels/elementwise';
+import { softplusKernel } from '../kernels/special';
 import { normalizeDim } from '../shape';
 import { Tensor } from '../tensor';
 import { where } from './binary';
@@ -40,10 +40,7 @@ export function gelu(x: TensorLike, opts: { approximate?: 'none' | 'tanh' } = {}
 export function softplus(x: TensorLike, beta = 1, threshold = 20): Tensor {
   const a = toTensor('softplus', x);
   const y = new Tensor(allocate(floatOf(a.dtype), a.size), a.shape);
-  map(a.data, y.data, (v) => {
-    const z = beta * v;
-    return z > threshold ? v : (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)))) / beta;
-  });
+  softplusKernel(a.data, y.data, beta, threshold);
   return record('softplus', [a], y, (dy) => [dy.mul(where(a.mul(beta).gt(threshold), 1, a.mul(beta).sigmoid()))]);
 }
 

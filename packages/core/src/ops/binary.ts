@@ -1,11 +1,12 @@
-import { allocate, type DType, floatOf, promoteTypes } from '../dtype';
-import { select3, zip } from '../kernels/elementwise';
-import { broadcastShapes } from '../shape';
+import { allocate, type DType, floatOf, isFloat, promoteTypes } from '../dtype';
+import { binaryKernel, type BinaryKernel, select3 } from '../kernels/elementwise';
+import { broadcastShapes, shapesEqual } from '../shape';
 import type { Grads } from '../tape';
 import { Tensor } from '../tensor';
 import { record, toTensor, type TensorLike } from './op';
 
-type BinaryGrad = (dy: Tensor, a: Tensor, b: Tensor, y: Tensor, needs: readonly boolean[]) => Grads;
+/** Gradients of a binary op; a side given as a plain number arrives as that number. */
+type BinaryGrad = (dy: Tensor, a: TensorLike, b: TensorLike, y: Tensor, needs: readonly boolean[]) => Grads;
 type Kind = 'arith' | 'float' | 'compare';
 
 /**
@@ -14,14 +15,32 @@ type Kind = 'arith' | 'float' | 'compare';
  * promoted one (arith), a float (float), or bool (compare).
  */
 function binary(name: string, kind: Kind, f: (x: number, y: number) => number, grad: BinaryGrad | null) {
+  const kernel = binaryKernel(f);
   return (x: TensorLike, y: TensorLike): Tensor => {
+    if (typeof y === 'number' && x instanceof Tensor) return withNumber(name, kind, kernel, grad, x, y, false);
+    if (typeof x === 'number' && y instanceof Tensor) return withNumber(name, kind, kernel, grad, y, x, true);
     const a = toTensor(name, x, y instanceof Tensor ? y : undefined);
     const b = toTensor(name, y, a);
-    const shape = broadcastShapes(name, a.shape, b.shape);
+    const shape = shapesEqual(a.shape, b.shape) ? a.shape : broadcastShapes(name, a.shape, b.shape);
     const out = new Tensor(allocate(resultDtype(kind, a.dtype, b.dtype), sizeOfShape(shape)), shape);
-    zip(a.data, a.shape, b.data, b.shape, out.data, shape, f);
+    kernel.zip(a.data, a.shape, b.data, b.shape, out.data, shape);
     return record(name, [a, b], out, grad && ((dy, needs) => grad(dy, a, b, out, needs)));
   };
+}
+
+/**
+ * The common case of a plain-number operand (`x.mul(2)`, `ad.sub(1, x)`): no 0-d tensor is
+ * made, no broadcasting is needed, and only the tensor side is taped. The number takes the
+ * tensor's dtype when it fits, as PyTorch treats Python scalars.
+ */
+function withNumber(name: string, kind: Kind, kernel: BinaryKernel, grad: BinaryGrad | null,
+  t: Tensor, s: number, numberFirst: boolean): Tensor {
+  const sDtype = isFloat(t.dtype) ? t.dtype : Number.isInteger(s) ? 'int32' : floatOf('int32');
+  const out = new Tensor(allocate(resultDtype(kind, t.dtype, sDtype), t.size), t.shape);
+  if (numberFirst) kernel.left(s, t.data, out.data);
+  else kernel.right(t.data, s, out.data);
+  return record(name, [t], out, grad && ((dy, needs) =>
+    numberFirst ? [grad(dy, s, t, out, [false, needs[0]])[1]] : [grad(dy, t, s, out, [needs[0], false])[0]]));
 }
 
 function resultDtype(kind: Kind, a: DType, b: DType): DType {
@@ -50,17 +69,22 @@ export const div = binary('div', 'float', (x, y) => x / y, (dy, _a, b, y, needs)
 ]);
 /** aᵇ, broadcast. d/da = b·aᵇ⁻¹; d/db = aᵇ·ln a, taken as 0 where a = 0 and b ≥ 0 (as PyTorch). */
 export const pow = binary('pow', 'arith', Math.pow, (dy, a, b, y, needs) => [
-  needs[0] ? dy.mul(b).mul(a.pow(b.sub(1))) : null,
-  needs[1] ? where(a.eq(0).mul(b.ge(0)), 0, dy.mul(y).mul(a.log())) : null,
+  needs[0] ? dy.mul(b).mul(pow(a, typeof b === 'number' ? b - 1 : b.sub(1))) : null,
+  needs[1] ? powExponentGrad(dy, a, b, y) : null,
 ]);
+
+function powExponentGrad(dy: Tensor, a: TensorLike, b: TensorLike, y: Tensor): Tensor {
+  if (typeof a === 'number') return a === 0 ? dy.mul(0) : dy.mul(y).mul(Math.log(a));
+  return where(a.eq(0).mul(ge(b, 0)), 0, dy.mul(y).mul(a.log()));
+}
 /** Element-wise maximum; on ties each side gets half the gradient (as PyTorch). */
 export const maximum = binary('maximum', 'arith', maxNaN, (dy, a, b) => splitByOrder(dy, a, b));
 /** Element-wise minimum; on ties each side gets half the gradient (as PyTorch). */
 export const minimum = binary('minimum', 'arith', minNaN, (dy, a, b) => splitByOrder(dy, b, a));
 
-function splitByOrder(dy: Tensor, winner: Tensor, loser: Tensor): Grads {
-  const half = winner.eq(loser).mul(0.5);
-  return [dy.mul(winner.gt(loser).add(half)), dy.mul(loser.gt(winner).add(half))];
+function splitByOrder(dy: Tensor, winner: TensorLike, loser: TensorLike): Grads {
+  const half = eq(winner, loser).mul(0.5);
+  return [dy.mul(gt(winner, loser).add(half)), dy.mul(gt(loser, winner).add(half))];
 }
 
 function maxNaN(x: number, y: number): number {

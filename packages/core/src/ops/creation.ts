@@ -78,7 +78,7 @@ function checkValues(values: readonly unknown[]): void {
 }
 
 function leaf(data: TypedArray, shape: readonly number[], opts: CreateOptions): Tensor {
-  const t = new Tensor(data, shape);
+  const t = new Tensor(data, [...shape]);
   if (opts.requiresGrad) t.requiresGrad = true;
   return t;
 }

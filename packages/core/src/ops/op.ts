@@ -15,11 +15,15 @@ export type TensorLike = Tensor | number;
  * op without a gradient (comparisons, argmax).
  */
 export function record(op: string, inputs: readonly Tensor[], output: Tensor, pullback: Pullback | null): Tensor {
-  for (const x of inputs) checkSaved(x);
+  if (inBackward()) for (let i = 0; i < inputs.length; i++) checkSaved(inputs[i]);
   if (anomalyEnabled() && !inBackward()) checkFinite(op, output, 'forward');
-  if (pullback !== null && isGradEnabled() && isFloat(output.dtype) && inputs.some((x) => x.requiresGrad)) {
-    output.entry = new Entry(op, inputs, output, pullback);
-    if (anomalyEnabled()) output.entry.stack = new Error().stack;
+  if (pullback === null || !isGradEnabled() || !isFloat(output.dtype)) return output;
+  for (let i = 0; i < inputs.length; i++) {
+    if (inputs[i].requiresGrad) {
+      output.entry = new Entry(op, inputs, output, pullback);
+      if (anomalyEnabled()) output.entry.stack = new Error().stack;
+      return output;
+    }
   }
   return output;
 }

@@ -1,5 +1,5 @@
 import { allocate, floatOf } from '../dtype';
-import { map } from '../kernels/elementwise';
+import { clampKernel, unaryKernel } from '../kernels/elementwise';
 import { erf as erfScalar } from '../kernels/special';
 import { Tensor } from '../tensor';
 import { record, toTensor, type TensorLike } from './op';
@@ -12,10 +12,11 @@ type UnaryGrad = (dy: Tensor, x: Tensor, y: Tensor) => Tensor;
  * `keepsDtype` ops (neg, abs, square, sign) keep integer dtypes as PyTorch does.
  */
 export function unary(name: string, f: (v: number) => number, grad: UnaryGrad | null, keepsDtype = false) {
+  const kernel = unaryKernel(f);
   return (x: TensorLike): Tensor => {
     const a = toTensor(name, x);
     const y = new Tensor(allocate(keepsDtype ? a.dtype : floatOf(a.dtype), a.size), a.shape);
-    map(a.data, y.data, f);
+    kernel(a.data, y.data);
     return record(name, [a], y, grad && ((dy) => [grad(dy, a, y)]));
   };
 }
@@ -78,6 +79,6 @@ export function clamp(x: TensorLike, min?: number | null, max?: number | null): 
   const hi = max ?? Infinity;
   const a = toTensor('clamp', x);
   const y = new Tensor(allocate(a.dtype, a.size), a.shape);
-  map(a.data, y.data, (v) => (v < lo ? lo : v > hi ? hi : v));
+  clampKernel(a.data, y.data, lo, hi);
   return record('clamp', [a], y, (dy) => [dy.mul(a.ge(lo).mul(a.le(hi)))]);
 }
