@@ -60,7 +60,7 @@ describe('gemm', () => {
 });
 
 describe('element-wise and reduction kernels', () => {
-  const shapeArb = fc.array(fc.constantFrom(1, 2, 3, 17), { minLength: 0, maxLength: 4 });
+  const shapeArb = fc.array(fc.constantFrom<number>(1, 2, 3, 17), { minLength: 0, maxLength: 4 });
   /** A shape that broadcasts to `shape`: some dims 1, some leading dims dropped. */
   const broadcastOf = (shape: number[]) => fc.tuple(fc.nat(shape.length), fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }))
     .map(([drop, ones]) => shape.slice(drop).map((d, i) => (ones[i + drop] ? 1 : d)));
