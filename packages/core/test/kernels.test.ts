@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import * as ad from '../src';
 import { Generator } from '../src';
-import { binaryKernel } from '../src/kernels/elementwise';
+import { map, type MapOp, numberZip, zip, zipNumber, type ZipOp } from '../src/kernels/elementwise';
 import { gemm } from '../src/kernels/matmul';
 import { reduceInto } from '../src/kernels/reduce';
 import { broadcastStrides, copyStrided } from '../src/kernels/strided';
@@ -79,19 +79,54 @@ describe('element-wise and reduction kernels', () => {
     return data[p];
   };
 
-  it('broadcasting binary kernel equals indexing each element by hand', () => {
-    const k = binaryKernel((x, y) => x - 2 * y);
+  // The scalar each kernel must compute, written the obvious way.
+  const zipReference: Record<ZipOp, (x: number, y: number) => number> = {
+    add: (x, y) => x + y, sub: (x, y) => x - y, mul: (x, y) => x * y, div: (x, y) => x / y, pow: Math.pow,
+    maximum: Math.max, minimum: Math.min,
+    eq: (x, y) => +(x === y), ne: (x, y) => +(x !== y), lt: (x, y) => +(x < y), le: (x, y) => +(x <= y), gt: (x, y) => +(x > y), ge: (x, y) => +(x >= y),
+    tanhBackward: (dy, y) => dy * (1 - y * y), sigmoidBackward: (dy, y) => dy * y * (1 - y), reluBackward: (dy, x) => (x > 0 ? dy : 0),
+  };
+  const mapReference: Record<Exclude<MapOp, 'erf'>, (x: number) => number> = {
+    neg: (x) => -x, abs: Math.abs, exp: Math.exp, expm1: Math.expm1, log: Math.log, log1p: Math.log1p, sqrt: Math.sqrt,
+    rsqrt: (x) => 1 / Math.sqrt(x), square: (x) => x * x, reciprocal: (x) => 1 / x, sin: Math.sin, cos: Math.cos, tan: Math.tan,
+    tanh: Math.tanh, sigmoid: (x) => 1 / (1 + Math.exp(-x)), relu: (x) => Math.max(x, 0), sign: Math.sign, floor: Math.floor, ceil: Math.ceil,
+    round: (x) => (Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x)),
+  };
+
+  it.each(Object.keys(zipReference) as ZipOp[])('zip(%s) broadcasts like indexing each element by hand', (op) => {
+    const f = zipReference[op];
     fc.assert(fc.property(shapeArb.chain((s) => fc.tuple(fc.constant(s), broadcastOf(s), broadcastOf(s))), ([out, sa, sb]) => {
       const n = out.reduce((p, d) => p * d, 1);
-      const a = random(sa.reduce((p, d) => p * d, 1));
-      const b = random(sb.reduce((p, d) => p * d, 1));
+      const a = random(sa.reduce((p, d) => p * d, 1)).map((v, i) => (i % 5 === 0 ? Math.round(v) : v)); // some ties
+      const b = random(sb.reduce((p, d) => p * d, 1)).map((v, i) => (i % 3 === 0 ? Math.round(v) : v));
       const got = new Float64Array(n);
-      k.zip(a, sa, b, sb, got, out);
-      for (let i = 0; i < n; i++) {
-        const idx = index(out, i);
-        expect(got[i]).toBe(at(a, sa, out, idx) - 2 * at(b, sb, out, idx));
-      }
-    }), { numRuns: 300, seed: 1 });
+      zip(op, a, sa, b, sb, got, out);
+      const expected = Array.from({ length: n }, (_, i) => f(at(a, sa, out, index(out, i)), at(b, sb, out, index(out, i))));
+      expect(got).toBeAllClose(expected, { rtol: 0, atol: 0 }); // exact, ±0 alike
+    }), { numRuns: 60, seed: 1 });
+  });
+
+  it.each(Object.keys(zipReference) as ZipOp[])('zip(%s) with a plain number on either side', (op) => {
+    const f = zipReference[op];
+    const x = Float32Array.from(random(37));
+    const [right, left] = [new Float32Array(37), new Float32Array(37)];
+    zipNumber(op, x, 0.75, right);
+    numberZip(op, -1.5, x, left);
+    expect(right).toEqual(x.map((v) => f(v, 0.75)));
+    expect(left).toEqual(x.map((v) => f(-1.5, v)));
+  });
+
+  it.each(Object.keys(mapReference) as (keyof typeof mapReference)[])('map(%s) equals its scalar function', (op) => {
+    const x = Float64Array.from(random(257).map((v, i) => (i % 7 === 0 ? Math.round(v * 2) / 2 : v * 3)));
+    const got = new Float64Array(x.length);
+    map(op, x, got);
+    expect(got).toBeAllClose(x.map(mapReference[op]), { rtol: 1e-15, atol: 1e-15 });
+  });
+
+  it('map(erf) matches tabulated values to double precision', () => {
+    const got = new Float64Array(4);
+    map('erf', Float64Array.of(0, 0.5, -1, 3.5), got);
+    expect(got).toBeAllClose([0, 0.5204998778130465, -0.8427007929497149, 0.9999992569016276], { rtol: 1e-15, atol: 0 });
   });
 
   it('reduceInto over any set of dims equals summing by hand', () => {

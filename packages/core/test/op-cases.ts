@@ -1,5 +1,7 @@
 import * as ad from '../src';
 import { Generator, type GradcheckOptions, type Tensor } from '../src';
+import { reluBackward } from '../src/ops/activation';
+import { sigmoidBackward, tanhBackward } from '../src/ops/unary';
 
 /** Where an input's values are drawn: [lo, hi], or 'nonzero' for ±[0.2, 2]. */
 export type Domain = readonly [number, number] | 'nonzero';
@@ -17,6 +19,8 @@ export interface OpCase {
   constants?: () => Tensor[];
   /** Gradcheck settings for this row, e.g. a larger step where float32 rounding sits inside. */
   check?: GradcheckOptions;
+  /** An op used inside other ops' gradients, not exported. */
+  internal?: true;
 }
 
 const pos: Domain = [0.2, 2];
@@ -44,6 +48,12 @@ export const opCases: OpCase[] = [
   { op: 'clamp', fn: (x) => x.clamp(-0.5, 0.7), shapes: [[2, 3]] },
   { op: 'clamp', note: 'one bound', fn: (x) => ad.clamp(x, null, 0.3), shapes: [[5]] },
   { op: 'relu', fn: (x) => x.relu(), shapes: [[2, 3]], domains: [nz] },
+  // the fused gradient rules behind tanh, sigmoid and relu (internal ops; their own
+  // gradients are what second and third derivatives of those activations run through)
+  { op: 'tanhBackward', internal: true, fn: (dy, y) => tanhBackward(dy, y), shapes: [[2, 3], [2, 3]], domains: [[-1, 1], [-0.9, 0.9]] },
+  { op: 'tanhBackward', internal: true, note: 'broadcast y', fn: (dy, y) => tanhBackward(dy, y), shapes: [[2, 3], [3]] },
+  { op: 'sigmoidBackward', internal: true, fn: (dy, y) => sigmoidBackward(dy, y), shapes: [[2, 3], [2, 3]], domains: [[-1, 1], [0.05, 0.95]] },
+  { op: 'reluBackward', internal: true, fn: (dy, x) => reluBackward(dy, x), shapes: [[2, 3], [2, 3]], domains: [[-1, 1], nz] },
   { op: 'leakyRelu', fn: (x) => x.leakyRelu(0.1), shapes: [[2, 3]], domains: [nz] },
   { op: 'elu', fn: (x) => x.elu(0.7), shapes: [[2, 3]], domains: [nz] },
   { op: 'gelu', fn: (x) => x.gelu(), shapes: [[2, 3]], domains: [[-3, 3]] },

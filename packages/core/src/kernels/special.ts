@@ -1,5 +1,12 @@
 import type { TypedArray } from '../dtype';
 
+/** σ(v) = 1/(1 + e⁻ᵛ), without overflow for large |v|. */
+export function sigmoid(v: number): number {
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+}
+
 /**
  * erf to full double precision: a series of positive terms (no cancellation) for |x| < 3,
  * and 1 − erfc from its continued fraction above, where erfc < 2.3e-5.

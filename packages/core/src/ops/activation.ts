@@ -2,12 +2,15 @@ import { allocate, floatOf } from '../dtype';
 import { softplusKernel } from '../kernels/special';
 import { normalizeDim } from '../shape';
 import { Tensor } from '../tensor';
-import { where } from './binary';
+import { binary, where } from './binary';
 import { named, record, toTensor, type TensorLike } from './op';
 import { unary } from './unary';
 
 /** max(x, 0); the gradient at 0 is 0, as in PyTorch. */
-export const relu = unary('relu', (v) => (v > 0 ? v : v === v ? 0 : v), (dy, x) => dy.mul(x.gt(0)), true);
+export const relu = unary('relu', (dy, x) => reluBackward(dy, x), true);
+
+/** dy where x > 0, else 0: relu's gradient in one loop (it dominates the W3 benchmark's backward). */
+export const reluBackward = binary('reluBackward', 'arith', (g, _dy, x, _out, needs) => [needs[0] ? reluBackward(g, x) : null, null]);
 
 /** x for x > 0, slope·x otherwise. */
 export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {

@@ -1,5 +1,5 @@
 import { allocate, type DType, floatOf, isFloat, promoteTypes } from '../dtype';
-import { binaryKernel, type BinaryKernel, select3 } from '../kernels/elementwise';
+import { numberZip, select3, zip, zipNumber, type ZipOp } from '../kernels/elementwise';
 import { broadcastShapes, shapesEqual } from '../shape';
 import type { Grads } from '../tape';
 import { Tensor } from '../tensor';
@@ -10,21 +10,20 @@ type BinaryGrad = (dy: Tensor, a: TensorLike, b: TensorLike, y: Tensor, needs: r
 type Kind = 'arith' | 'float' | 'compare';
 
 /**
- * A broadcasting element-wise op. The pullback returns gradients in the output's shape;
- * the engine reduces them to each input's shape. `kind` sets the result dtype: the
- * promoted one (arith), a float (float), or bool (compare).
+ * A broadcasting element-wise op: the kernel `op` and its gradient rule. The pullback
+ * returns gradients in the output's shape; the engine reduces them to each input's shape.
+ * `kind` sets the result dtype: the promoted one (arith), a float (float), or bool (compare).
  */
-function binary(name: string, kind: Kind, f: (x: number, y: number) => number, grad: BinaryGrad | null) {
-  const kernel = binaryKernel(f);
+export function binary(op: ZipOp, kind: Kind, grad: BinaryGrad | null) {
   return (x: TensorLike, y: TensorLike): Tensor => {
-    if (typeof y === 'number' && x instanceof Tensor) return withNumber(name, kind, kernel, grad, x, y, false);
-    if (typeof x === 'number' && y instanceof Tensor) return withNumber(name, kind, kernel, grad, y, x, true);
-    const a = toTensor(name, x, y instanceof Tensor ? y : undefined);
-    const b = toTensor(name, y, a);
-    const shape = shapesEqual(a.shape, b.shape) ? a.shape : broadcastShapes(name, a.shape, b.shape);
+    if (typeof y === 'number' && x instanceof Tensor) return withNumber(op, kind, grad, x, y, false);
+    if (typeof x === 'number' && y instanceof Tensor) return withNumber(op, kind, grad, y, x, true);
+    const a = toTensor(op, x, y instanceof Tensor ? y : undefined);
+    const b = toTensor(op, y, a);
+    const shape = shapesEqual(a.shape, b.shape) ? a.shape : broadcastShapes(op, a.shape, b.shape);
     const out = new Tensor(allocate(resultDtype(kind, a.dtype, b.dtype), sizeOfShape(shape)), shape);
-    kernel.zip(a.data, a.shape, b.data, b.shape, out.data, shape);
-    return record(name, [a, b], out, grad && ((dy, needs) => grad(dy, a, b, out, needs)));
+    zip(op, a.data, a.shape, b.data, b.shape, out.data, shape);
+    return record(op, [a, b], out, grad && ((dy, needs) => grad(dy, a, b, out, needs)));
   };
 }
 
@@ -33,13 +32,12 @@ function binary(name: string, kind: Kind, f: (x: number, y: number) => number, g
  * made, no broadcasting is needed, and only the tensor side is taped. The number takes the
  * tensor's dtype when it fits, as PyTorch treats Python scalars.
  */
-function withNumber(name: string, kind: Kind, kernel: BinaryKernel, grad: BinaryGrad | null,
-  t: Tensor, s: number, numberFirst: boolean): Tensor {
+function withNumber(op: ZipOp, kind: Kind, grad: BinaryGrad | null, t: Tensor, s: number, numberFirst: boolean): Tensor {
   const sDtype = isFloat(t.dtype) ? t.dtype : Number.isInteger(s) ? 'int32' : floatOf('int32');
   const out = new Tensor(allocate(resultDtype(kind, t.dtype, sDtype), t.size), t.shape);
-  if (numberFirst) kernel.left(s, t.data, out.data);
-  else kernel.right(t.data, s, out.data);
-  return record(name, [t], out, grad && ((dy, needs) =>
+  if (numberFirst) numberZip(op, s, t.data, out.data);
+  else zipNumber(op, t.data, s, out.data);
+  return record(op, [t], out, grad && ((dy, needs) =>
     numberFirst ? [grad(dy, s, t, out, [false, needs[0]])[1]] : [grad(dy, t, s, out, [needs[0], false])[0]]));
 }
 
@@ -54,21 +52,21 @@ function sizeOfShape(shape: readonly number[]): number {
 }
 
 /** a + b, broadcast. */
-export const add = binary('add', 'arith', (x, y) => x + y, (dy) => [dy, dy]);
+export const add = binary('add', 'arith', (dy) => [dy, dy]);
 /** a − b, broadcast. */
-export const sub = binary('sub', 'arith', (x, y) => x - y, (dy) => [dy, dy.neg()]);
+export const sub = binary('sub', 'arith', (dy, _a, _b, _y, needs) => [dy, needs[1] ? dy.neg() : null]);
 /** a · b, broadcast. */
-export const mul = binary('mul', 'arith', (x, y) => x * y, (dy, a, b, _y, needs) => [
+export const mul = binary('mul', 'arith', (dy, a, b, _y, needs) => [
   needs[0] ? dy.mul(b) : null,
   needs[1] ? dy.mul(a) : null,
 ]);
 /** a / b, broadcast (true division: integers give floats). d(a/b)/db = −(a/b)/b. */
-export const div = binary('div', 'float', (x, y) => x / y, (dy, _a, b, y, needs) => [
+export const div = binary('div', 'float', (dy, _a, b, y, needs) => [
   needs[0] ? dy.div(b) : null,
   needs[1] ? dy.mul(y).div(b).neg() : null,
 ]);
 /** aᵇ, broadcast. d/da = b·aᵇ⁻¹; d/db = aᵇ·ln a, taken as 0 where a = 0 and b ≥ 0 (as PyTorch). */
-export const pow = binary('pow', 'arith', Math.pow, (dy, a, b, y, needs) => [
+export const pow = binary('pow', 'arith', (dy, a, b, y, needs) => [
   needs[0] ? dy.mul(b).mul(pow(a, typeof b === 'number' ? b - 1 : b.sub(1))) : null,
   needs[1] ? powExponentGrad(dy, a, b, y) : null,
 ]);
@@ -78,35 +76,27 @@ function powExponentGrad(dy: Tensor, a: TensorLike, b: TensorLike, y: Tensor): T
   return where(a.eq(0).mul(ge(b, 0)), 0, dy.mul(y).mul(a.log()));
 }
 /** Element-wise maximum; on ties each side gets half the gradient (as PyTorch). */
-export const maximum = binary('maximum', 'arith', maxNaN, (dy, a, b) => splitByOrder(dy, a, b));
+export const maximum = binary('maximum', 'arith', (dy, a, b) => splitByOrder(dy, a, b));
 /** Element-wise minimum; on ties each side gets half the gradient (as PyTorch). */
-export const minimum = binary('minimum', 'arith', minNaN, (dy, a, b) => splitByOrder(dy, b, a));
+export const minimum = binary('minimum', 'arith', (dy, a, b) => splitByOrder(dy, b, a));
 
 function splitByOrder(dy: Tensor, winner: TensorLike, loser: TensorLike): Grads {
   const half = eq(winner, loser).mul(0.5);
   return [dy.mul(gt(winner, loser).add(half)), dy.mul(gt(loser, winner).add(half))];
 }
 
-function maxNaN(x: number, y: number): number {
-  return x !== x || y !== y ? NaN : x > y ? x : y;
-}
-
-function minNaN(x: number, y: number): number {
-  return x !== x || y !== y ? NaN : x < y ? x : y;
-}
-
 /** a == b, element-wise (bool, not differentiable). */
-export const eq = binary('eq', 'compare', (x, y) => (x === y ? 1 : 0), null);
+export const eq = binary('eq', 'compare', null);
 /** a != b, element-wise (bool). */
-export const ne = binary('ne', 'compare', (x, y) => (x !== y ? 1 : 0), null);
+export const ne = binary('ne', 'compare', null);
 /** a < b, element-wise (bool). */
-export const lt = binary('lt', 'compare', (x, y) => (x < y ? 1 : 0), null);
+export const lt = binary('lt', 'compare', null);
 /** a ≤ b, element-wise (bool). */
-export const le = binary('le', 'compare', (x, y) => (x <= y ? 1 : 0), null);
+export const le = binary('le', 'compare', null);
 /** a > b, element-wise (bool). */
-export const gt = binary('gt', 'compare', (x, y) => (x > y ? 1 : 0), null);
+export const gt = binary('gt', 'compare', null);
 /** a ≥ b, element-wise (bool). */
-export const ge = binary('ge', 'compare', (x, y) => (x >= y ? 1 : 0), null);
+export const ge = binary('ge', 'compare', null);
 
 /** `cond ? a : b` element-wise, all three broadcast; the gradient goes to the chosen side. */
 export function where(cond: TensorLike, x: TensorLike, y: TensorLike): Tensor {

@@ -1,5 +1,5 @@
-export * from './activation';
-export * from './binary';
+export { elu, gelu, leakyRelu, logSigmoid, logSoftmax, relu, silu, softmax, softplus } from './activation';
+export { add, div, eq, ge, gt, le, lt, maximum, minimum, mul, ne, pow, sub, where } from './binary';
 export * from './creation';
 export * from './indexing';
 export * from './inplace';

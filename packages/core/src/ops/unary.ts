@@ -1,77 +1,80 @@
 import { allocate, floatOf } from '../dtype';
-import { clampKernel, unaryKernel } from '../kernels/elementwise';
-import { erf as erfScalar } from '../kernels/special';
+import { clampKernel, map, type MapOp } from '../kernels/elementwise';
 import { Tensor } from '../tensor';
+import { binary, mul, sub } from './binary';
 import { record, toTensor, type TensorLike } from './op';
 
 type UnaryGrad = (dy: Tensor, x: Tensor, y: Tensor) => Tensor;
 
 /**
- * An element-wise op from its scalar function and its derivative rule (written with ops,
- * so it is itself differentiable). Floating ops turn integers into the default float;
- * `keepsDtype` ops (neg, abs, square, sign) keep integer dtypes as PyTorch does.
+ * An element-wise op: the kernel `op` and its derivative rule (written with ops, so it is
+ * itself differentiable). Floating ops turn integers into the default float;
+ * `keepsDtype` ops (neg, abs, square, sign, relu) keep integer dtypes as PyTorch does.
  */
-export function unary(name: string, f: (v: number) => number, grad: UnaryGrad | null, keepsDtype = false) {
-  const kernel = unaryKernel(f);
+export function unary(op: MapOp, grad: UnaryGrad | null, keepsDtype = false) {
   return (x: TensorLike): Tensor => {
-    const a = toTensor(name, x);
+    const a = toTensor(op, x);
     const y = new Tensor(allocate(keepsDtype ? a.dtype : floatOf(a.dtype), a.size), a.shape);
-    kernel(a.data, y.data);
-    return record(name, [a], y, grad && ((dy) => [grad(dy, a, y)]));
+    map(op, a.data, y.data);
+    return record(op, [a], y, grad && ((dy) => [grad(dy, a, y)]));
   };
 }
 
 /** −x. */
-export const neg = unary('neg', (v) => -v, (dy) => dy.neg(), true);
+export const neg = unary('neg', (dy) => dy.neg(), true);
 /** |x|; the gradient at 0 is 0, as in PyTorch. */
-export const abs = unary('abs', Math.abs, (dy, x) => dy.mul(x.sign()), true);
+export const abs = unary('abs', (dy, x) => dy.mul(x.sign()), true);
 /** eˣ. */
-export const exp = unary('exp', Math.exp, (dy, _x, y) => dy.mul(y));
+export const exp = unary('exp', (dy, _x, y) => dy.mul(y));
 /** eˣ − 1, accurate near 0. */
-export const expm1 = unary('expm1', Math.expm1, (dy, _x, y) => dy.mul(y.add(1)));
+export const expm1 = unary('expm1', (dy, _x, y) => dy.mul(y.add(1)));
 /** Natural logarithm ln x. */
-export const log = unary('log', Math.log, (dy, x) => dy.div(x));
+export const log = unary('log', (dy, x) => dy.div(x));
 /** ln(1 + x), accurate near 0. */
-export const log1p = unary('log1p', Math.log1p, (dy, x) => dy.div(x.add(1)));
+export const log1p = unary('log1p', (dy, x) => dy.div(x.add(1)));
 /** √x. */
-export const sqrt = unary('sqrt', Math.sqrt, (dy, _x, y) => dy.div(y.mul(2)));
+export const sqrt = unary('sqrt', (dy, _x, y) => dy.div(y.mul(2)));
 /** 1/√x. */
-export const rsqrt = unary('rsqrt', (v) => 1 / Math.sqrt(v), (dy, _x, y) => dy.mul(y.pow(3)).mul(-0.5));
+export const rsqrt = unary('rsqrt', (dy, _x, y) => dy.mul(y.pow(3)).mul(-0.5));
 /** x². */
-export const square = unary('square', (v) => v * v, (dy, x) => dy.mul(x).mul(2), true);
+export const square = unary('square', (dy, x) => dy.mul(x).mul(2), true);
 /** 1/x. */
-export const reciprocal = unary('reciprocal', (v) => 1 / v, (dy, _x, y) => dy.mul(y.square()).neg());
+export const reciprocal = unary('reciprocal', (dy, _x, y) => dy.mul(y.square()).neg());
 /** sin x. */
-export const sin = unary('sin', Math.sin, (dy, x) => dy.mul(x.cos()));
+export const sin = unary('sin', (dy, x) => dy.mul(x.cos()));
 /** cos x. */
-export const cos = unary('cos', Math.cos, (dy, x) => dy.mul(x.sin()).neg());
+export const cos = unary('cos', (dy, x) => dy.mul(x.sin()).neg());
 /** tan x; d/dx = 1 + tan²x. */
-export const tan = unary('tan', Math.tan, (dy, _x, y) => dy.mul(y.square().add(1)));
+export const tan = unary('tan', (dy, _x, y) => dy.mul(y.square().add(1)));
 /** tanh x; d/dx = 1 − tanh²x. */
-export const tanh = unary('tanh', Math.tanh, (dy, _x, y) => dy.mul(y.square().neg().add(1)));
+export const tanh = unary('tanh', (dy, _x, y) => tanhBackward(dy, y));
 /** σ(x) = 1/(1 + e⁻ˣ), evaluated without overflow for large |x|; σ' = σ(1 − σ). */
-export const sigmoid = unary('sigmoid', sigmoidScalar, (dy, _x, y) => dy.mul(y).mul(y.neg().add(1)));
+export const sigmoid = unary('sigmoid', (dy, _x, y) => sigmoidBackward(dy, y));
 /** The error function erf x = 2/√π ∫₀ˣ e^(−t²) dt. */
-export const erf = unary('erf', erfScalar, (dy, x) => dy.mul(x.square().neg().exp()).mul(2 / Math.sqrt(Math.PI)));
+export const erf = unary('erf', (dy, x) => dy.mul(x.square().neg().exp()).mul(2 / Math.sqrt(Math.PI)));
 /** sign x ∈ {−1, 0, 1} (not differentiable). */
-export const sign = unary('sign', Math.sign, null, true);
+export const sign = unary('sign', null, true);
 /** ⌊x⌋ (not differentiable). */
-export const floor = unary('floor', Math.floor, null, true);
+export const floor = unary('floor', null, true);
 /** ⌈x⌉ (not differentiable). */
-export const ceil = unary('ceil', Math.ceil, null, true);
+export const ceil = unary('ceil', null, true);
 /** x rounded half to even, as PyTorch rounds (not differentiable). */
-export const round = unary('round', roundHalfEven, null, true);
+export const round = unary('round', null, true);
 
-function sigmoidScalar(v: number): number {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
-  return e / (1 + e);
-}
+// Fused gradient rules: one loop and one temporary instead of three or four (measured on the
+// W4 benchmark); each is itself differentiable, so higher orders still work.
 
-function roundHalfEven(v: number): number {
-  const r = Math.round(v);
-  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
+/** dy·(1 − y²): tanh's gradient from its output y. */
+export const tanhBackward = binary('tanhBackward', 'float', (g, dy, y, _out, needs) => [
+  needs[0] ? tanhBackward(g, y) : null,
+  needs[1] ? mul(g, dy).mul(y).mul(-2) : null,
+]);
+
+/** dy·y·(1 − y): the sigmoid's gradient from its output y. */
+export const sigmoidBackward = binary('sigmoidBackward', 'float', (g, dy, y, _out, needs) => [
+  needs[0] ? sigmoidBackward(g, y) : null,
+  needs[1] ? mul(g, dy).mul(sub(1, mul(y, 2))) : null,
+]);
 
 /** x limited to [min, max] (either bound may be omitted); the gradient passes where x is inside. */
 export function clamp(x: TensorLike, min?: number | null, max?: number | null): Tensor {
