@@ -6,10 +6,11 @@ import { loadTf, useBackend } from './tfjs';
 
 const BACKENDS = ['cpu', 'wasm'] as const;
 
-export async function matmulCases(opts: { quick: boolean }): Promise<Case[]> {
+export async function matmulCases(opts: { quick: boolean }, wanted: (workload: string) => boolean = () => true): Promise<Case[]> {
   const tf = await loadTf();
   const cases: Case[] = [];
-  for (const n of opts.quick ? [64, 256, 512] : [64, 128, 256, 512, 1024]) {
+  const wide: Case[] = []; // float64 runs after every float32 case, so its loops do not slow theirs
+  for (const n of !wanted('W1 matmul') ? [] : opts.quick ? [64, 256, 512] : [64, 128, 256, 512, 1024]) {
     const g = new ad.Generator(n);
     const a = ad.randn([n, n], { generator: g });
     const b = ad.randn([n, n], { generator: g });
@@ -19,7 +20,7 @@ export async function matmulCases(opts: { quick: boolean }): Promise<Case[]> {
     assertClose(`W1 @ad N=${n}`, a.matmul(b).data, reference, 1e-4, 1e-3);
     const work = (2 * n ** 3) / 1e9;
     cases.push({ workload: 'W1 matmul', size: `N=${n}`, library: '@ad', unit: 'GFLOP/s', work, fn: () => void a.matmul(b) });
-    cases.push({ workload: 'W1 matmul', size: `N=${n}`, library: '@ad float64', unit: 'GFLOP/s', work, fn: () => void a64.matmul(b64) });
+    wide.push({ workload: 'W1 matmul', size: `N=${n}`, library: '@ad float64', unit: 'GFLOP/s', work, fn: () => void a64.matmul(b64) });
     for (const backend of BACKENDS) {
       let ta: import('@tensorflow/tfjs').Tensor2D;
       let tb: import('@tensorflow/tfjs').Tensor2D;
@@ -35,7 +36,7 @@ export async function matmulCases(opts: { quick: boolean }): Promise<Case[]> {
       });
     }
   }
-  for (const n of opts.quick ? [64, 256, 512] : [64, 256, 512]) {
+  for (const n of wanted('W2 matmul fwd+bwd') ? [64, 256, 512] : []) {
     const g = new ad.Generator(n + 1);
     const a = ad.randn([n, n], { generator: g, requiresGrad: true });
     const b = ad.randn([n, n], { generator: g, requiresGrad: true });
@@ -67,5 +68,5 @@ export async function matmulCases(opts: { quick: boolean }): Promise<Case[]> {
       });
     }
   }
-  return cases;
+  return [...cases, ...wide];
 }
