@@ -4,6 +4,7 @@ import { defaultGenerator, type Generator } from '../random';
 import { shapesEqual } from '../shape';
 import { isGradEnabled, noGrad } from '../tape';
 import { Tensor } from '../tensor';
+import { add, div, mul, sub } from './binary';
 import { full } from './creation';
 import { toTensor, type TensorLike } from './op';
 
@@ -48,29 +49,22 @@ function check(op: string, x: Tensor, r: Tensor): void {
   }
 }
 
+/** An in-place form of a binary op: x = op(x, other). */
+function inplaceBinary(name: string, op: (a: Tensor, b: Tensor) => Tensor) {
+  return (x: Tensor, other: TensorLike): Tensor => {
+    const o = toTensor(name, other, x);
+    return inplace(name, x, [o], (v) => op(v, o));
+  };
+}
+
 /** x += other, in place. */
-export function add_(x: Tensor, other: TensorLike): Tensor {
-  const o = toTensor('add_', other, x);
-  return inplace('add_', x, [o], (v) => v.add(o));
-}
-
+export const add_ = inplaceBinary('add_', add);
 /** x −= other, in place. */
-export function sub_(x: Tensor, other: TensorLike): Tensor {
-  const o = toTensor('sub_', other, x);
-  return inplace('sub_', x, [o], (v) => v.sub(o));
-}
-
+export const sub_ = inplaceBinary('sub_', sub);
 /** x ·= other, in place. */
-export function mul_(x: Tensor, other: TensorLike): Tensor {
-  const o = toTensor('mul_', other, x);
-  return inplace('mul_', x, [o], (v) => v.mul(o));
-}
-
+export const mul_ = inplaceBinary('mul_', mul);
 /** x /= other, in place. */
-export function div_(x: Tensor, other: TensorLike): Tensor {
-  const o = toTensor('div_', other, x);
-  return inplace('div_', x, [o], (v) => v.div(o));
-}
+export const div_ = inplaceBinary('div_', div);
 
 /** x limited to [min, max], in place. */
 export function clamp_(x: Tensor, min?: number | null, max?: number | null): Tensor {
