@@ -6,6 +6,7 @@ import { shapesEqual } from './shape';
 import { backpropagate, type Entry, type Node, withGradMode } from './tape';
 import { Tensor } from './tensor';
 
+/** Options of `backward` and `Tensor.backward`. */
 export interface BackwardOptions {
   /** Keep the tape entries so that another backward can walk them (default: `createGraph`). */
   retainGraph?: boolean;
@@ -13,6 +14,7 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
+/** Options of `gradients` (PyTorch's `torch.autograd.grad`). */
 export interface GradientsOptions extends BackwardOptions {
   /** The vector in the vector-Jacobian product, one per output; needed for non-scalar outputs. */
   gradOutputs?: TensorLike | readonly (TensorLike | null | undefined)[];

@@ -2,7 +2,9 @@ import { DTypeError } from './errors';
 
 /** Element types. Gradients flow only through the floating ones. */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+/** The element types that carry gradients. */
 export type FloatDType = 'float32' | 'float64';
+/** The storage behind a tensor: one typed array per dtype (bool is stored as bytes). */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };

@@ -1,4 +1,4 @@
-/** Base class of every error @ad throws; `op` is the exported name of the op that failed. */
+/** Base class of every error that `@ad` throws; `op` is the exported name of the op that failed. */
 export class AdError extends Error {
   constructor(
     readonly op: string,

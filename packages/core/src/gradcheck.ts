@@ -7,10 +7,13 @@ import { Generator } from './random';
 import { stridesOf } from './shape';
 import { Tensor } from './tensor';
 
+/** Options of `gradcheck` and `gradgradcheck`; a check passes when |analytic − numeric| ≤ atol + rtol·|numeric|. */
 export interface GradcheckOptions {
   /** Finite-difference step (central differences). */
   eps?: number;
+  /** Absolute tolerance. */
   atol?: number;
+  /** Relative tolerance. */
   rtol?: number;
   /** Seed of the random cotangent that contracts the output. */
   seed?: number;

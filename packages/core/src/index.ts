@@ -1,4 +1,4 @@
-export { Tensor, type GradHook } from './tensor';
+export { Tensor, type GradHook, type HookHandle } from './tensor';
 export { type DType, type FloatDType, type TypedArray, getDefaultDtype, setDefaultDtype, promoteTypes } from './dtype';
 export { AdError, AutogradError, DTypeError, IndexError, ShapeError, ValueError, fmt as formatShape } from './errors';
 export { Generator, defaultGenerator, manualSeed } from './random';

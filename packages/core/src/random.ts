@@ -78,6 +78,7 @@ export class Generator {
     return [...this.s, this.spare];
   }
 
+  /** Restores a state returned by `getState`; a malformed state throws and leaves the generator as it was. */
   setState(state: readonly (number | null)[]): void {
     const ok = Array.isArray(state) && state.length === 5 &&
       state.slice(0, 4).every((x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < 2 ** 32) &&

@@ -1,5 +1,6 @@
 import { fmt, IndexError, ShapeError, ValueError } from './errors';
 
+/** A tensor's extent along each dim, outermost first; `[]` is a 0-d (scalar) tensor. */
 export type Shape = readonly number[];
 
 export function sizeOf(shape: Shape): number {

@@ -71,6 +71,7 @@ export class Entry {
   }
 }
 
+/** Whether ops are being recorded onto the tape right now (false inside `noGrad`). */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }

@@ -10,6 +10,12 @@ import type { Entry } from './tape';
 /** Observes a gradient as it passes; returning a tensor replaces it. */
 export type GradHook = (grad: Tensor) => Tensor | void;
 
+/** What `registerHook` returns. */
+export interface HookHandle {
+  /** Unregisters the hook. */
+  remove(): void;
+}
+
 /** An n-d array of numbers in row-major order, which records the ops applied to it. */
 export class Tensor {
   /** The elements, row-major. Ops never share buffers, so this belongs to this tensor alone. */
@@ -78,6 +84,7 @@ export class Tensor {
     return this;
   }
 
+  /** The number of elements, the product of the shape (PyTorch's `numel`). */
   numel(): number {
     return this.data.length;
   }
@@ -105,6 +112,7 @@ export class Tensor {
     return Array.from(this.data);
   }
 
+  /** The elements, shape and dtype as text, formatted like PyTorch prints tensors. */
   toString(): string {
     return format(this);
   }
@@ -128,7 +136,7 @@ export class Tensor {
   }
 
   /** Calls `hook` with this tensor's gradient each time one is computed; returns a handle to remove it. */
-  registerHook(hook: GradHook): { remove(): void } {
+  registerHook(hook: GradHook): HookHandle {
     if (!this.requiresGrad) throw new AutogradError('registerHook', 'cannot hook a tensor that does not require grad');
     (this.hooks ??= []).push(hook);
     return { remove: () => void (this.hooks = this.hooks?.filter((h) => h !== hook) ?? null) };
@@ -188,6 +196,7 @@ export class Tensor {
   max(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.max(this, dim, opts); }
   min(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.min(this, dim, opts); }
   logsumexp(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.logsumexp(this, dim, opts); }
+  /** Variance Σ(x − x̄)² / (N − correction) over `dim` (see `variance`). */
   var(dim?: Dims, opts?: VarianceOptions): Tensor { return ops.variance(this, dim, opts); }
   std(dim?: Dims, opts?: VarianceOptions): Tensor { return ops.std(this, dim, opts); }
   norm(p?: number, dim?: Dims, opts?: ReduceOptions): Tensor { return ops.norm(this, p, dim, opts); }
@@ -211,6 +220,7 @@ export class Tensor {
   /** The last two dims swapped (PyTorch's `mT`). */
   get mT(): Tensor { return ops.transpose(this, -2, -1); }
   expand(shape: readonly number[]): Tensor { return ops.expand(this, shape); }
+  /** `expand` to `other`'s shape. */
   expandAs(other: Tensor): Tensor { return ops.expand(this, other.shape); }
   sumTo(shape: readonly number[]): Tensor { return ops.sumTo(this, shape); }
   narrow(dim: number, start: number, length: number): Tensor { return ops.narrow(this, dim, start, length); }
@@ -229,7 +239,9 @@ export class Tensor {
   cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
   /** Converts to `dtype` (PyTorch's `Tensor.to(dtype)`). */
   to(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  /** Converts to float32. */
   float(): Tensor { return ops.cast(this, 'float32'); }
+  /** Converts to float64. */
   double(): Tensor { return ops.cast(this, 'float64'); }
   zerosLike(): Tensor { return ops.zerosLike(this); }
 

@@ -24,6 +24,7 @@ export class TensorDataset {
   }
 }
 
+/** Options of `DataLoader`. */
 export interface DataLoaderOptions {
   /** Samples per batch: 1 is online learning, the dataset size is full-batch. */
   batchSize?: number;
@@ -57,6 +58,7 @@ export class DataLoader implements Iterable<Tensor[]> {
     return this.dropLast ? Math.floor(n) : Math.ceil(n);
   }
 
+  /** Yields the batches of one pass over the dataset, reshuffled first when `shuffle` is set. */
   *[Symbol.iterator](): Iterator<Tensor[]> {
     const n = this.dataset.length;
     const order = this.shuffle ? ad.randperm(n, { generator: this.generator }).toFlatArray() : Array.from({ length: n }, (_, i) => i);

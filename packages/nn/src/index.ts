@@ -5,6 +5,7 @@ export { Sequential, MLP, type MLPOptions, type ActivationName } from './layers/
 export { ReLU, LeakyReLU, ELU, GELU, Tanh, Sigmoid, SiLU, Softplus, Softmax, LogSoftmax } from './layers/activation';
 export { Dropout } from './layers/dropout';
 export { LayerNorm, BatchNorm1d, type LayerNormOptions, type BatchNormOptions } from './layers/norm';
+/** Initialisers that fill a tensor in place (PyTorch's `torch.nn.init`): xavier, kaiming, uniform, normal, constant. */
 export * as init from './init';
 export * from './loss';
 export { Optimizer, type OptimizerState, type ParamGroup, type ParamGroupSpec, type ParamState } from './optim/optimizer';

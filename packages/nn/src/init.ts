@@ -75,6 +75,7 @@ export function xavierNormal(t: Tensor, opts: Random & { gain?: number } = {}): 
   return normal(t, 0, (opts.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), opts);
 }
 
+/** Options of `kaimingUniform` and `kaimingNormal`. */
 export interface KaimingOptions extends Random {
   /** The negative slope of the rectifier after this layer (leaky_relu only). */
   a?: number;

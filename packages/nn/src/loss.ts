@@ -4,7 +4,9 @@ import { formatShape, ShapeError, type Tensor, ValueError } from '@ad/core';
 /** How per-element losses are combined. */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** Options every loss takes. */
 export interface LossOptions {
+  /** 'mean' (default) averages the per-element losses, 'sum' adds them, 'none' returns them. */
   reduction?: Reduction;
 }
 
@@ -80,6 +82,7 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor,
   return reduce('binaryCrossEntropyWithLogits', loss, opts.reduction);
 }
 
+/** Options of `nllLoss`. */
 export interface NllOptions extends LossOptions {
   /** Per-class weights, shape [C]. */
   weight?: Tensor;
@@ -116,6 +119,7 @@ function pick(op: string, logProbs: Tensor, target: Tensor, opts: NllOptions): {
   return { picked, weights: kept.mul(classWeight).cast(logProbs.dtype) };
 }
 
+/** Options of `crossEntropy`. */
 export interface CrossEntropyOptions extends NllOptions {
   /** Mixes the target with the uniform distribution: (1 − ε)·target + ε/C. */
   labelSmoothing?: number;
@@ -158,30 +162,39 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
 /** A loss function as a module-like object: `new MSELoss().forward(input, target)`. */
 abstract class Loss<O extends LossOptions> {
   constructor(readonly options: O = {} as O) {}
+  /** The loss of `input` against `target`. */
   abstract forward(input: Tensor, target: Tensor): Tensor;
 }
 
+/** `mseLoss` as an object: mean of (input − target)². */
 export class MSELoss extends Loss<LossOptions> {
   forward(input: Tensor, target: Tensor): Tensor { return mseLoss(input, target, this.options); }
 }
+/** `l1Loss` as an object: mean of |input − target|. */
 export class L1Loss extends Loss<LossOptions> {
   forward(input: Tensor, target: Tensor): Tensor { return l1Loss(input, target, this.options); }
 }
+/** `huberLoss` as an object: ½d² for |d| ≤ δ, else δ(|d| − ½δ). */
 export class HuberLoss extends Loss<LossOptions & { delta?: number }> {
   forward(input: Tensor, target: Tensor): Tensor { return huberLoss(input, target, this.options); }
 }
+/** `smoothL1Loss` as an object: Huber loss divided by β. */
 export class SmoothL1Loss extends Loss<LossOptions & { beta?: number }> {
   forward(input: Tensor, target: Tensor): Tensor { return smoothL1Loss(input, target, this.options); }
 }
+/** `binaryCrossEntropy` as an object: −[t·log p + (1 − t)·log(1 − p)]. */
 export class BCELoss extends Loss<LossOptions & { weight?: Tensor }> {
   forward(input: Tensor, target: Tensor): Tensor { return binaryCrossEntropy(input, target, this.options); }
 }
+/** `binaryCrossEntropyWithLogits` as an object: BCE of sigmoid(x), computed stably from the logits. */
 export class BCEWithLogitsLoss extends Loss<LossOptions & { weight?: Tensor; posWeight?: Tensor | number }> {
   forward(input: Tensor, target: Tensor): Tensor { return binaryCrossEntropyWithLogits(input, target, this.options); }
 }
+/** `crossEntropy` as an object: −log softmax(x)[target]. */
 export class CrossEntropyLoss extends Loss<CrossEntropyOptions> {
   forward(input: Tensor, target: Tensor): Tensor { return crossEntropy(input, target, this.options); }
 }
+/** `nllLoss` as an object: −input[target], for log-probabilities. */
 export class NLLLoss extends Loss<NllOptions> {
   forward(input: Tensor, target: Tensor): Tensor { return nllLoss(input, target, this.options); }
 }

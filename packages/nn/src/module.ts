@@ -11,6 +11,7 @@ export abstract class Module {
   training = true;
   private bufferNames = new Set<string>();
 
+  /** The computation this module performs, recorded onto the tape like any other ops. */
   abstract forward(...inputs: Tensor[]): Tensor;
 
   /** Keeps a non-trainable tensor (running statistics…) in the state dict under `name`. */
@@ -30,6 +31,7 @@ export abstract class Module {
     return out;
   }
 
+  /** The direct submodules. */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
@@ -39,6 +41,7 @@ export abstract class Module {
     return [[prefix, this], ...this.namedChildren().flatMap(([k, m]) => m.namedModules(join(prefix, k)))];
   }
 
+  /** This module and every module below it. */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
@@ -49,10 +52,12 @@ export abstract class Module {
       Object.entries(m).filter(([, v]) => v instanceof Parameter).map(([k, v]): [string, Parameter] => [join(prefix, k), v as Parameter]));
   }
 
+  /** Every parameter here and below, in registration order (what an optimizer takes). */
   parameters(): Parameter[] {
     return this.namedParameters().map(([, p]) => p);
   }
 
+  /** Every registered buffer (non-trained state such as running means) with its dotted name. */
   namedBuffers(): [string, Tensor][] {
     return this.namedModules().flatMap(([prefix, m]) =>
       [...m.bufferNames].map((k) => [join(prefix, k), (m as unknown as Record<string, Tensor>)[k]] as [string, Tensor]));

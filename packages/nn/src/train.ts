@@ -5,8 +5,11 @@ import type { LRScheduler, ReduceLROnPlateau } from './optim/scheduler';
 
 /** Anything with a forward pass; a Module's train/eval switch is used when present. */
 export interface Model {
+  /** The model's prediction for a batch. */
   forward(x: Tensor): Tensor;
+  /** Switches to training mode (called at the start of every epoch). */
   train?(mode?: boolean): unknown;
+  /** Switches to evaluation mode (called before validation). */
   eval?(): unknown;
 }
 
@@ -35,15 +38,21 @@ export interface EpochLog {
 
 /** Hooks into `fit`; returning `'stop'` from onEpochEnd ends training after that epoch. */
 export interface Callback {
+  /** Before the first epoch. */
   onTrainBegin?(info: { epochs: number; batchesPerEpoch: number }): void;
+  /** After each optimizer step, with that batch's loss. */
   onBatchEnd?(info: { epoch: number; batch: number; loss: number }): void;
+  /** After each epoch (and its validation), with its log. */
   onEpochEnd?(log: EpochLog): 'stop' | void;
+  /** After the last epoch, with every epoch's log. */
   onTrainEnd?(history: EpochLog[]): void;
 }
 
+/** What `fit` trains on and how. */
 export interface FitOptions {
   train: TensorDataset | DataLoader;
   validation?: TensorDataset;
+  /** The loss of a batch's outputs against its targets, e.g. `mseLoss`. */
   loss: (output: Tensor, target: Tensor) => Tensor;
   optimizer: Optimizer<{ lr: number }>;
   epochs: number;

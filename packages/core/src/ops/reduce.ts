@@ -10,6 +10,7 @@ import { named, record, toTensor, type TensorLike } from './op';
 /** Which dims to reduce: one, several, or all when omitted or null. */
 export type Dims = number | readonly number[] | null | undefined;
 
+/** Options of the reductions (`sum`, `mean`, `max`…). */
 export interface ReduceOptions {
   /** Keep reduced dims as size 1 so the result broadcasts against the input. */
   keepdim?: boolean;
@@ -108,6 +109,7 @@ export function logsumexp(x: TensorLike, dim?: Dims, opts: ReduceOptions = {}): 
   });
 }
 
+/** Options of `variance` and `std`: the reduction options plus the degrees-of-freedom correction. */
 export interface VarianceOptions extends ReduceOptions {
   /** Subtracted from the count in the denominator: 1 (default) is Bessel's correction. */
   correction?: number;

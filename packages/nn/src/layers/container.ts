@@ -38,6 +38,7 @@ const ACTIVATIONS: Record<ActivationName, () => Module> = {
   identity: () => new Identity(),
 };
 
+/** Options of `MLP`: the `Linear` options for every layer, and what goes between them. */
 export interface MLPOptions extends LinearOptions {
   /** Between hidden layers (default 'relu'): a name, or a function making a module. */
   activation?: ActivationName | (() => Module);

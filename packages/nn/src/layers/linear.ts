@@ -4,6 +4,7 @@ import { kaimingUniform, normal, uniform } from '../init';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
 
+/** Options of `Linear`. */
 export interface LinearOptions {
   bias?: boolean;
   dtype?: ad.FloatDType;

@@ -3,6 +3,7 @@ import { noGrad, type Tensor, ValueError } from '@ad/core';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
 
+/** Options of `LayerNorm`. */
 export interface LayerNormOptions {
   eps?: number;
   elementwiseAffine?: boolean;
@@ -43,6 +44,7 @@ export class LayerNorm extends Module {
   }
 }
 
+/** Options of `BatchNorm1d`. */
 export interface BatchNormOptions {
   eps?: number;
   /** Weight of the new batch in the running averages (PyTorch's convention). */

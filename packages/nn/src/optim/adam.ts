@@ -1,6 +1,7 @@
 import type { Tensor, TypedArray } from '@ad/core';
 import { lerp, Optimizer, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer';
 
+/** Hyper-parameters of `Adam`, `AdamW` and `Adamax` (PyTorch's names and defaults). */
 export interface AdamOptions {
   lr: number;
   betas: [number, number];
@@ -76,6 +77,7 @@ export class Adamax extends Optimizer<Omit<AdamOptions, 'amsgrad'>> {
   }
 }
 
+/** Hyper-parameters of `NAdam`. */
 export interface NAdamOptions extends Omit<AdamOptions, 'amsgrad'> {
   momentumDecay: number;
   decoupledWeightDecay: boolean;

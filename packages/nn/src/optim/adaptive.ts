@@ -1,6 +1,7 @@
 import type { Tensor, TypedArray } from '@ad/core';
 import { lerp, Optimizer, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer';
 
+/** Hyper-parameters of `RMSprop`. */
 export interface RMSpropOptions {
   lr: number;
   alpha: number;
@@ -46,6 +47,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 }
 
+/** Hyper-parameters of `Adagrad`. */
 export interface AdagradOptions {
   lr: number;
   lrDecay: number;
@@ -74,6 +76,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
 }
 
+/** Hyper-parameters of `Adadelta`. */
 export interface AdadeltaOptions {
   lr: number;
   rho: number;

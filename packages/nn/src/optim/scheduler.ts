@@ -33,10 +33,12 @@ export class LRScheduler {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }
 
+  /** The scheduler's position, to save in a checkpoint. */
   stateDict(): { lastEpoch: number } {
     return { lastEpoch: this.lastEpoch };
   }
 
+  /** Restores a position saved by `stateDict`. */
   loadStateDict(sd: { lastEpoch: number }): void {
     this.lastEpoch = sd.lastEpoch;
   }
@@ -80,6 +82,7 @@ export class LinearLR extends LRScheduler {
   }
 }
 
+/** Options of `ReduceLROnPlateau` (PyTorch's names and defaults). */
 export interface PlateauOptions {
   mode?: 'min' | 'max';
   factor?: number;
@@ -135,6 +138,7 @@ export class ReduceLROnPlateau {
     }
   }
 
+  /** The current rate of each parameter group. */
   getLastLr(): number[] {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }

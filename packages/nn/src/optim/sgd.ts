@@ -1,6 +1,7 @@
 import type { Tensor, TypedArray } from '@ad/core';
 import { Optimizer, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer';
 
+/** Hyper-parameters of `SGD` (PyTorch's names and defaults). */
 export interface SGDOptions {
   lr: number;
   momentum: number;
