@@ -24,6 +24,8 @@ buildSync({
   target: 'node20',
   outfile,
   logLevel: 'warning',
+  // an example exports run() instead of running on import, so examples can import each other
+  footer: { js: "if (typeof module.exports.run === 'function') module.exports.run();" },
   external: ['@tensorflow/*', 'benchmark'],
   alias: {
     '@ad/core': join(root, 'packages/core/src'),

@@ -22,5 +22,3 @@ export function run(log: (line: string) => void = console.log) {
   log(`straight-through gradient: ${JSON.stringify(z.grad!.toArray())}`);
   return { grad: x.grad!.toFlatArray(), st: z.grad!.toFlatArray() };
 }
-
-if (require.main === module) run();

@@ -33,5 +33,3 @@ export function run(log: (line: string) => void = console.log) {
   log(`jacobian shape = [${ad.jacobian(h)(x).shape}]`);
   return { g: g.toFlatArray(), hv: hv.toFlatArray(), hv2: hv2.toFlatArray(), H: H.toFlatArray(), tangent: tangent.toFlatArray() };
 }
-
-if (require.main === module) run();

@@ -42,5 +42,3 @@ export function run(log: (line: string) => void = console.log) {
   log(`in-place safety: ${staleError}`);
   return { seen: seen[0], grad: x.grad!.toFlatArray(), forwardError, backwardError, staleError };
 }
-
-if (require.main === module) run();

@@ -20,5 +20,3 @@ export function run(log: (line: string) => void = console.log) {
   }
   return results;
 }
-
-if (require.main === module) run();

@@ -7,6 +7,9 @@ const x = ad.tensor([0, 1, 2, 3, 4], f64);
 const y = ad.tensor([0, 2, 4, 6, 8], f64);
 const loss = (w: ad.Tensor) => w.mul(x).sub(y).square().sum();
 
+/** The loss at a given W. */
+export const lossAt = (w: number) => loss(ad.tensor(w, f64)).item();
+
 /** Gradient descent with the delta rule W ← W − lr·dLoss/dW, from W = 3. */
 export function descend(lr: number, steps: number): number[] {
   const w = ad.tensor(3, { ...f64, requiresGrad: true });
@@ -45,5 +48,3 @@ export function run(log: (line: string) => void = console.log) {
   log(`lr = 0.04 diverges:   W = ${diverging.map((v) => v.toFixed(4)).join(' → ')}`);
   return { l3, l3b, finiteDifference, derivative: w.grad!.item(), best, path, oscillating, diverging };
 }
-
-if (require.main === module) run();

@@ -13,5 +13,3 @@ export function run(log: (line: string) => void = console.log) {
   log(`${JSON.stringify(dx.toArray())} ${d2(ad.tensor(1)).item()}`);
   return { xGrad: x.grad!.toFlatArray(), wGrad: w.grad!.item(), dx: dx.toFlatArray(), d2: d2(ad.tensor(1)).item() };
 }
-
-if (require.main === module) run();

@@ -28,5 +28,3 @@ export function run(log: (line: string) => void = console.log) {
   fromRandom.forEach((r) => log(`  [${r.map((v) => v.toFixed(6)).join(', ')}]`));
   return { fromZero, fromRandom };
 }
-
-if (require.main === module) run();

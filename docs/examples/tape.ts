@@ -16,6 +16,8 @@ export function run(log: (line: string) => void = console.log) {
   log('\nvalues and gradients on the tape:');
   log(ad.tapeTable(loss));
 
+  const picture = ad.toSvg(loss, { names: { w, b, loss }, title: 'loss = mean(tanh(x·w + b)²): values and d(loss)/d(value)' });
+
   // 3. backward de-stacks it; b's gradient is summed over the 3 rows it was broadcast to
   loss.backward();
   log(`\nw.grad = ${JSON.stringify(w.grad!.toArray())}`);
@@ -41,7 +43,5 @@ export function run(log: (line: string) => void = console.log) {
   log('\nGraphviz DOT of a small tape (render with `dot -Tsvg`):');
   const u = ad.tensor(2, { requiresGrad: true });
   log(ad.toDot(u.mul(u).add(u.sin())));
-  return { entries: tape.entries.map((e) => e.op), wGrad: w.grad!.toFlatArray(), bGrad: b.grad!.toFlatArray(), message, ok };
+  return { picture, entries: tape.entries.map((e) => e.op), wGrad: w.grad!.toFlatArray(), bGrad: b.grad!.toFlatArray(), message, ok };
 }
-
-if (require.main === module) run();

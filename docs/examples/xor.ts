@@ -23,5 +23,3 @@ export function run(log: (line: string) => void = console.log) {
   log(`restored from ${path} (extra ${JSON.stringify(extra)}): predictions ${same.map((p) => p.toFixed(3)).join(', ')}`);
   return { loss: history[history.length - 1].loss, predictions, same };
 }
-
-if (require.main === module) run();

@@ -45,7 +45,7 @@ describe('docs/examples', () => {
 
   it('fan-out: f(2) = 10, df/dx = 7, and the tape table shows it', () => {
     const { log, lines } = quiet();
-    expect(fanOut.run(log)).toEqual({ value: 10, grad: 7 });
+    expect(fanOut.run(log)).toMatchObject({ value: 10, grad: 7 });
     expect(lines.join('\n')).toMatch(/0\s+leaf\s+\[\]\s+2\s+7/);
   });
 

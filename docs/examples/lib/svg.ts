@@ -3,7 +3,8 @@
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** A line chart of one or more series (e.g. training and validation loss per epoch). */
-export function lineChart(series: Record<string, number[]>, opts: { title?: string; xLabel?: string; yLabel?: string; log?: boolean } = {}): string {
+export function lineChart(series: Record<string, number[]>,
+  opts: { title?: string; xLabel?: string; yLabel?: string; log?: boolean; legend?: 'top-right' | 'bottom-left' } = {}): string {
   const W = 640;
   const H = 360;
   const m = { l: 64, r: 16, t: 36, b: 44 };
@@ -14,9 +15,12 @@ export function lineChart(series: Record<string, number[]>, opts: { title?: stri
   const x = (i: number) => m.l + ((W - m.l - m.r) * i) / Math.max(n - 1, 1);
   const y = (v: number) => m.t + (H - m.t - m.b) * (1 - (f(v) - lo) / (hi - lo || 1));
   const colours = ['#2563eb', '#dc2626', '#16a34a', '#9333ea'];
+  const bottom = opts.legend === 'bottom-left';
+  const legendX = bottom ? m.l + 12 : W - m.r - 150;
+  const legendY = bottom ? H - m.b - 12 - 18 * (Object.keys(series).length - 1) : m.t + 16;
   const lines = Object.entries(series).map(([name, s], k) =>
     `<polyline fill="none" stroke="${colours[k % 4]}" stroke-width="2" points="${s.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"><title>${esc(name)}</title></polyline>` +
-    `<text x="${W - m.r - 150}" y="${m.t + 16 + 18 * k}" fill="${colours[k % 4]}" font-size="13">— ${esc(name)}</text>`);
+    `<text x="${legendX}" y="${legendY + 18 * k}" fill="${colours[k % 4]}" font-size="13">— ${esc(name)}</text>`);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => {
     const v = lo + t * (hi - lo);
     const label = opts.log ? (10 ** v).toExponential(1) : v.toPrecision(3);
@@ -62,10 +66,23 @@ export function decisionBoundary(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${S}" height="${S + 30}" font-family="sans-serif">`,
     `<text x="${S / 2}" y="20" text-anchor="middle" font-size="15">${esc(opts.title ?? '')}</text>`,
     `<g transform="translate(0 30)">`,
-    ...classes.map((c, k) => `<rect x="${((k % res) * cell).toFixed(2)}" y="${(Math.floor(k / res) * cell).toFixed(2)}" width="${(cell + 0.5).toFixed(2)}" height="${(cell + 0.5).toFixed(2)}" fill="${fills[c % 4]}"/>`),
+    ...runs(classes, res).map(({ row, start, length, c }) =>
+      `<rect x="${(start * cell).toFixed(1)}" y="${(row * cell).toFixed(1)}" width="${(length * cell + 0.5).toFixed(1)}" height="${(cell + 0.5).toFixed(1)}" fill="${fills[c % 4]}"/>`),
     ...points.map((p, k) => `<circle cx="${px(p[0]).toFixed(1)}" cy="${py(p[1]).toFixed(1)}" r="2.5" fill="${dots[labels[k] % 4]}"/>`),
     '</g></svg>',
   ].join('\n');
+}
+
+/** Cells of each grid row merged into runs of one class: one rect per run keeps the file small. */
+function runs(classes: number[], res: number): { row: number; start: number; length: number; c: number }[] {
+  const out: { row: number; start: number; length: number; c: number }[] = [];
+  classes.forEach((c, k) => {
+    const [row, col] = [Math.floor(k / res), k % res];
+    const last = out[out.length - 1];
+    if (col > 0 && last.c === c) last.length++;
+    else out.push({ row, start: col, length: 1, c });
+  });
+  return out;
 }
 
 function extentOf(points: number[][]): [number, number, number, number] {

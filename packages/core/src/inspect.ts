@@ -7,17 +7,22 @@ import { Tensor } from './tensor';
 export interface TapeRow {
   index: number;
   op: string;
+  /** The tensor's name in `names`, or ''. */
+  name: string;
   inputs: number[];
   shape: readonly number[];
   value: string;
   grad: string;
 }
 
+/** Names for tensors on a tape, e.g. `{ w, b, loss }`, shown by the inspection functions. */
+export type TensorNames = Readonly<Record<string, Tensor>>;
+
 /**
  * The tape behind `y` in call order: its leaves first, then each entry, with a summary of
  * the value and, for a single-element `y`, of d y / d value (computed, `.grad` untouched).
  */
-export function tapeRows(y: Tensor): TapeRow[] {
+export function tapeRows(y: Tensor, names: TensorNames = {}): TapeRow[] {
   const { leaves, entries } = behind(y);
   const nodes: Node[] = [...leaves, ...entries];
   const tensors = nodes.map((n) => (n instanceof Entry ? n.output : n));
@@ -25,9 +30,11 @@ export function tapeRows(y: Tensor): TapeRow[] {
   const grads = y.size === 1 && y.requiresGrad && !released
     ? gradients(y, tensors, { retainGraph: true, allowUnused: true })
     : tensors.map(() => null);
+  const nameOf = new Map(Object.entries(names).map(([k, t]) => [t, k]));
   return nodes.map((n, i) => ({
     index: i,
     op: n instanceof Entry ? n.op : 'leaf',
+    name: nameOf.get(tensors[i]) ?? '',
     inputs: n instanceof Entry ? n.parents.map((p) => (p === null ? -1 : nodes.indexOf(p))) : [],
     shape: tensors[i].shape,
     value: summarize(tensors[i]),
@@ -36,22 +43,24 @@ export function tapeRows(y: Tensor): TapeRow[] {
 }
 
 /** The tape behind `y` as a plain-text table, in the style of the seeds' worked examples. */
-export function tapeTable(y: Tensor): string {
-  const rows = tapeRows(y);
-  const header = ['#', 'op', 'inputs', 'shape', 'value', `d(out)/d(value)`];
-  const cells = rows.map((r) => [String(r.index), r.op, r.inputs.map((i) => (i < 0 ? 'const' : `#${i}`)).join(', '),
-    fmt(r.shape), r.value, r.grad]);
+export function tapeTable(y: Tensor, names: TensorNames = {}): string {
+  const rows = tapeRows(y, names);
+  const withNames = rows.some((r) => r.name !== '');
+  const keep = (row: string[]) => (withNames ? row : row.filter((_, c) => c !== 2));
+  const header = keep(['#', 'op', 'name', 'inputs', 'shape', 'value', `d(out)/d(value)`]);
+  const cells = rows.map((r) => keep([String(r.index), r.op, r.name, r.inputs.map((i) => (i < 0 ? 'const' : `#${i}`)).join(', '),
+    fmt(r.shape), r.value, r.grad]));
   const widths = header.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c].length)));
   const line = (row: string[]) => row.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
 /** The tape behind `y` as a Graphviz DOT graph: leaves as boxes, entries as ellipses. */
-export function toDot(y: Tensor, opts: { name?: string } = {}): string {
-  const rows = tapeRows(y);
+export function toDot(y: Tensor, opts: { name?: string; names?: TensorNames } = {}): string {
+  const rows = tapeRows(y, opts.names);
   const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   const lines = rows.map((r) => {
-    const label = [r.op, fmt(r.shape), r.value, r.grad ? `grad ${r.grad}` : ''].filter(Boolean).map(esc).join('\\n');
+    const label = [r.name ? `${r.name} = ${r.op}` : r.op, fmt(r.shape), r.value, r.grad ? `grad ${r.grad}` : ''].filter(Boolean).map(esc).join('\\n');
     return `  n${r.index} [label="${label}", shape=${r.op === 'leaf' ? 'box' : 'ellipse'}];`;
   });
   const edges = rows.flatMap((r) => r.inputs.filter((i) => i >= 0).map((i) => `  n${i} -> n${r.index};`));

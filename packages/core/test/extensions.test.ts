@@ -158,6 +158,34 @@ describe('inspecting the tape', () => {
     expect(dot).toContain('n3 [label="mul\\n[]\\n6\\ngrad 1", shape=ellipse];');
   });
 
+  it('names label rows, the table and the DOT graph', () => {
+    expect(ad.tapeRows(out, { w1, out }).map((r) => r.name)).toEqual(['', 'w1', '', 'out']);
+    expect(ad.tapeTable(out, { w1 }).split('\n')[0]).toMatch(/^#\s+op\s+name\s+inputs/);
+    expect(ad.toDot(out, { names: { out } })).toContain('label="out = mul\\n');
+  });
+
+  it('toSvg draws a box per row with value and gradient and an arrow per use, left to right', () => {
+    const svg = ad.toSvg(out, { names: { w1, w2 }, title: 'a < b & c' });
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<\/svg>$/);
+    expect(svg.match(/<rect x=/g)).toHaveLength(4);
+    expect(svg.match(/marker-end=/g)).toHaveLength(3); // the constant x gets no box or arrow
+    for (const text of ['>w1<', '>w2<', '>value 6<', '>grad 2<', '>a &lt; b &amp; c<']) expect(svg).toContain(text);
+    // w1 feeds the first mul, which with w2 feeds the output: arrows go right
+    const xOf = (label: string) => Number(svg.match(new RegExp(`<text x="([\\d.]+)"[^>]*>${label}<`))![1]);
+    expect(xOf('w1')).toBeLessThan(xOf('w2'));
+    expect(xOf('w2')).toBeLessThan(xOf('value 6'));
+  });
+
+  it('toSvg lays a deep tape out downwards, and x·x gets two arrows', () => {
+    let y = leaf(0.5);
+    for (let i = 0; i < 7; i++) y = y.tanh();
+    const yOf = (svg: string, label: string) => Number(svg.match(new RegExp(`<text x="[\\d.]+" y="([\\d.]+)"[^>]*>${label}<`))![1]);
+    const deep = ad.toSvg(y, { names: { y } });
+    expect(yOf(deep, 'leaf')).toBeLessThan(yOf(deep, 'y = tanh'));
+    const u = leaf(3);
+    expect(ad.toSvg(u.mul(u)).match(/marker-end=/g)).toHaveLength(2);
+  });
+
   it('a released tape still prints, without gradients', () => {
     const y = leaf(2).square();
     y.backward();
