@@ -3,11 +3,10 @@
 // (about half a second), because tsx's closure wrapping distorts timings ~10x.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
+import { alias, root } from './workspace.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
   console.error('usage: node scripts/run.mjs <file.ts> [args...]');
@@ -27,11 +26,7 @@ buildSync({
   // an example exports run() instead of running on import, so examples can import each other
   footer: { js: "if (typeof module.exports.run === 'function') module.exports.run();" },
   external: ['@tensorflow/*', 'benchmark'],
-  alias: {
-    '@ad/core': join(root, 'packages/core/src'),
-    '@ad/nn/node': join(root, 'packages/nn/src/node.ts'),
-    '@ad/nn': join(root, 'packages/nn/src'),
-  },
+  alias,
 });
 const result = spawnSync(process.execPath, [outfile, ...args], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
