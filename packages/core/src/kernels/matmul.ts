@@ -1,4 +1,5 @@
 import type { TypedArray } from '../dtype';
+import { wasmGemm } from './wasm';
 
 /** One matrix operand: its data, where it starts, and whether it is read transposed. */
 export interface Operand {
@@ -28,6 +29,7 @@ export function gemm(a: Operand, b: Operand, c: TypedArray, cOffset: number, n: 
     gemmSmall(a, b, c, cOffset, n, k, m);
     return;
   }
+  if (wasmGemm(a, b, c, cOffset, n, k, m)) return;
   const n4 = (n + 3) & ~3;
   const m4 = (m + 3) & ~3;
   if (acc.length < n4 * m4) acc = new Float64Array(n4 * m4);
