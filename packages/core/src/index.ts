@@ -11,6 +11,7 @@ export { grad, valueAndGrad, vjp, jvp, jacobian, hessian, hvp, type GradOptions 
 export { customOp, stopGradient } from './custom';
 export { tapeRows, tapeTable, toDot, type TapeRow, type TensorNames } from './inspect';
 export { toSvg, type SvgOptions } from './tape-svg';
+export { getBackend, setBackend, type Backend } from './backend';
 export type { TensorTree } from './tree';
 export * from './ops/index';
 export { variance as var } from './ops/reduce';

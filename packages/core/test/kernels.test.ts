@@ -4,6 +4,7 @@ import * as ad from '../src';
 import { Generator } from '../src';
 import { map, type MapOp, numberZip, zip, zipNumber, type ZipOp } from '../src/kernels/elementwise';
 import { gemm } from '../src/kernels/matmul';
+import { setWasmEnabled } from '../src/kernels/wasm';
 import { reduceInto } from '../src/kernels/reduce';
 import { broadcastStrides, copyStrided } from '../src/kernels/strided';
 
@@ -23,7 +24,10 @@ function referenceGemm(a: Float64Array, ta: boolean, b: Float64Array, tb: boolea
   return c;
 }
 
-describe('gemm', () => {
+// both implementations: the WebAssembly SIMD kernels and the TypeScript ones they fall back to
+describe.each(['wasm', 'typescript'])('gemm (%s)', (kernels) => {
+  beforeAll(() => setWasmEnabled(kernels === 'wasm'));
+  afterAll(() => setWasmEnabled(true));
   const sizes = [1, 3, 17, 129];
   const shapes = sizes.flatMap((n) => sizes.map((k) => [n, k, sizes[(n + k) % 4]]));
   it.each(shapes.flatMap(([n, k, m]) => [false, true].flatMap((ta) => [false, true].map((tb) => [n, k, m, ta, tb] as const))))(

@@ -176,5 +176,5 @@ export const notOps = [
   'backward', 'gradients', 'noGrad', 'enableGrad', 'isGradEnabled', 'gradcheck', 'gradgradcheck',
   'manualSeed', 'setDefaultDtype', 'getDefaultDtype', 'promoteTypes', 'broadcastShapes',
   'detectAnomaly', 'setDetectAnomaly', 'grad', 'valueAndGrad', 'vjp', 'jvp', 'jacobian', 'hessian', 'hvp',
-  'customOp', 'tapeRows', 'tapeTable', 'toDot', 'toSvg', 'formatShape',
+  'customOp', 'tapeRows', 'tapeTable', 'toDot', 'toSvg', 'getBackend', 'setBackend', 'formatShape',
 ];

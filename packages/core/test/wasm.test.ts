@@ -1,0 +1,79 @@
+// The WebAssembly SIMD kernels: built from their committed source, loaded in Node, and equal
+// to the TypeScript kernels within float32 rounding on random shapes, transposes and batches.
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import fc from 'fast-check';
+import * as ad from '../src';
+import { gemm } from '../src/kernels/matmul';
+import { setWasmEnabled, wasmSupported } from '../src/kernels/wasm';
+
+const root = resolve(__dirname, '../../..');
+
+/** C = op(A)·op(B) by one implementation. */
+function product(wasm: boolean, a: Float32Array | Float64Array, ta: boolean, b: typeof a, tb: boolean, n: number, k: number, m: number) {
+  setWasmEnabled(wasm);
+  try {
+    const c = new (a.constructor as Float32ArrayConstructor)(n * m);
+    gemm({ data: a, offset: 0, trans: ta }, { data: b, offset: 0, trans: tb }, c, 0, n, k, m);
+    return c;
+  } finally {
+    setWasmEnabled(true);
+  }
+}
+
+describe('WebAssembly kernels', () => {
+  it('the committed binary is what scripts/build-wasm.mjs builds from packages/core/assembly', () => {
+    const run = spawnSync(process.execPath, [join(root, 'scripts/build-wasm.mjs'), '--check'], { cwd: root, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  }, 60_000);
+
+  it('load in Node (WebAssembly SIMD is supported here)', () => {
+    expect(wasmSupported()).toBe(true);
+    expect(ad.getBackend().wasm).toBe(true);
+  });
+
+  it.each(['float32', 'float64'] as const)('%s: equal the TypeScript kernels within rounding on random shapes and transposes', (dtype) => {
+    const eps = dtype === 'float32' ? 2 ** -23 : 2 ** -52;
+    const sizes = fc.constantFrom(1, 3, 8, 17, 31, 64, 129, 300);
+    fc.assert(fc.property(sizes, sizes, sizes, fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 1e6 }), (n, k, m, ta, tb, seed) => {
+      const g = new ad.Generator(seed);
+      const draw = (length: number) => {
+        const values = Float64Array.from({ length }, () => g.normal());
+        return dtype === 'float32' ? Float32Array.from(values) : values;
+      };
+      const a = draw(n * k);
+      const b = draw(k * m);
+      const fast = product(true, a, ta, b, tb, n, k, m);
+      const slow = product(false, a, ta, b, tb, n, k, m);
+      // rounding of a k-term sum: at most ~k·eps·Σ|a||b|; compare with Σ|a||b| per entry
+      const bound = product(false, a.map(Math.abs), ta, b.map(Math.abs), tb, n, k, m);
+      for (let i = 0; i < n * m; i++) {
+        if (Math.abs(fast[i] - slow[i]) > 2 * k * eps * bound[i] + 1e-30) return false;
+      }
+      return true;
+    }), { numRuns: 60 });
+  });
+
+  it('batched and broadcast products, forward and backward, agree with the TypeScript kernels', () => {
+    const run = (wasm: boolean) => {
+      ad.setBackend({ wasm });
+      const a = ad.randn([2, 1, 17, 129], { generator: new ad.Generator(1) }).requiresGrad_();
+      const b = ad.randn([3, 129, 33], { generator: new ad.Generator(2) }).requiresGrad_();
+      const y = a.matmul(b);
+      y.mul(ad.randn(y.shape, { generator: new ad.Generator(3) })).sum().backward();
+      ad.setBackend({ wasm: true });
+      return [y, a.grad!, b.grad!];
+    };
+    const [fast, slow] = [run(true), run(false)];
+    fast.forEach((t, i) => expect(t).toBeAllClose(slow[i], { rtol: 1e-4, atol: 1e-4 }));
+  });
+
+  it('with the kernels switched off, products still work (the fallback)', () => {
+    ad.setBackend({ wasm: false });
+    expect(ad.getBackend().wasm).toBe(false);
+    const y = ad.ones([40, 40]).matmul(ad.ones([40, 40]));
+    ad.setBackend({ wasm: true });
+    expect(y.data[0]).toBe(40);
+  });
+});
