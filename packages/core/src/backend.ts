@@ -1,21 +1,32 @@
 import { ValueError } from './errors';
-import { setWasmEnabled, wasmEnabled, wasmSupported } from './kernels/wasm';
+import { getThreads, setThreads, setWasmEnabled, wasmEnabled, wasmSupported } from './kernels/wasm';
 
-/** Which kernels run the matrix products. */
+/** Which kernels run the matrix products, and on how many threads. */
 export interface Backend {
   /** WebAssembly SIMD kernels in use (the default where the runtime supports them). */
   wasm: boolean;
   /** Whether this runtime supports them at all. */
   wasmSupported: boolean;
+  /** Threads a large product may use, the calling one included (default: the cores, at most 8). */
+  threads: number;
 }
 
-/** The kernels in use (the WebAssembly SIMD ones where supported, else TypeScript). */
+/** The kernels in use: WebAssembly SIMD where supported (else TypeScript), and the thread count. */
 export function getBackend(): Backend {
-  return { wasm: wasmEnabled(), wasmSupported: wasmSupported() };
+  return { wasm: wasmEnabled(), wasmSupported: wasmSupported(), threads: getThreads() };
 }
 
-/** Chooses the kernels: `{ wasm: false }` forces the TypeScript ones (results agree within float rounding). */
-export function setBackend(opts: { wasm?: boolean }): void {
-  if (opts.wasm !== undefined && typeof opts.wasm !== 'boolean') throw new ValueError('setBackend', `wasm must be a boolean, got ${String(opts.wasm)}`);
-  if (opts.wasm !== undefined) setWasmEnabled(opts.wasm);
+/**
+ * Chooses the kernels (PyTorch's `set_num_threads` is `setBackend({ threads })`):
+ * `{ wasm: false }` forces the TypeScript ones, `{ threads: 1 }` keeps products on the calling
+ * thread. Results agree within float rounding whatever the choice; threads do not change them.
+ */
+export function setBackend(opts: { wasm?: boolean; threads?: number }): void {
+  const { wasm, threads } = opts;
+  if (wasm !== undefined && typeof wasm !== 'boolean') throw new ValueError('setBackend', `wasm must be a boolean, got ${String(wasm)}`);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
+    throw new ValueError('setBackend', `threads must be an integer from 1 to 64, got ${String(threads)}`);
+  }
+  if (wasm !== undefined) setWasmEnabled(wasm);
+  if (threads !== undefined) setThreads(threads);
 }

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import * as ad from '../src';
 import { gemm } from '../src/kernels/matmul';
-import { setWasmEnabled, wasmSupported } from '../src/kernels/wasm';
+import { setWasmEnabled, wasmSupported, workersReady } from '../src/kernels/wasm';
 
 const root = resolve(__dirname, '../../..');
 
@@ -67,6 +67,29 @@ describe('WebAssembly kernels', () => {
     };
     const [fast, slow] = [run(true), run(false)];
     fast.forEach((t, i) => expect(t).toBeAllClose(slow[i], { rtol: 1e-4, atol: 1e-4 }));
+  });
+
+  it('threads split large products by rows and give the same bits as one thread', async () => {
+    expect(ad.getBackend().threads).toBeGreaterThanOrEqual(1);
+    const a = ad.randn([203, 300], { generator: new ad.Generator(8) });
+    const b = ad.randn([300, 190], { generator: new ad.Generator(9) });
+    const threads = ad.getBackend().threads;
+    ad.setBackend({ threads: 1 });
+    const one = a.matmul(b);
+    ad.setBackend({ threads: 2 });
+    // workers start in the background, on the first large product
+    for (let started = Date.now(); workersReady() < 1 && Date.now() - started < 10_000;) await new Promise((r) => setTimeout(r, 10));
+    expect(workersReady()).toBe(1);
+    const two = a.matmul(b);
+    ad.setBackend({ threads });
+    expect(Array.from(two.data)).toEqual(Array.from(one.data));
+  }, 20_000);
+
+  it('setBackend rejects bad settings and changes nothing', () => {
+    const before = ad.getBackend();
+    expect(() => ad.setBackend({ threads: 0 })).toThrow(/setBackend: threads must be an integer from 1 to 64, got 0/);
+    expect(() => ad.setBackend({ wasm: 'yes' as unknown as boolean, threads: 2 })).toThrow(/setBackend: wasm must be a boolean/);
+    expect(ad.getBackend()).toEqual(before);
   });
 
   it('with the kernels switched off, products still work (the fallback)', () => {

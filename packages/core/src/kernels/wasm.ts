@@ -1,22 +1,42 @@
 import type { TypedArray } from '../dtype';
 import type { Operand } from './matmul';
-import { GEMM_WASM } from './wasm-binary';
+import { type GemmArgs, Pool } from './threads';
+import { GEMM_WASM, GEMM_WASM_SHARED, MAX_PAGES } from './wasm-binary';
 
 /** The compiled kernels' exports (packages/core/assembly/gemm.ts). */
 interface Kernels {
-  gemmF32(a: number, b: number, c: number, n: number, k: number, m: number, transA: number, transB: number, work: number): void;
-  gemmF64(a: number, b: number, c: number, n: number, k: number, m: number, transA: number, transB: number, work: number): void;
+  gemmF32(...args: GemmArgs): void;
+  gemmF64(...args: GemmArgs): void;
   workBytesF32(n: number, k: number, m: number): number;
   workBytesF64(n: number, k: number, m: number): number;
 }
 
-/** Below this offset lives AssemblyScript's own static data; our buffers go above it. */
+/** One instance of the kernels with its memory (shared ones also serve a pool of workers). */
+interface Engine {
+  kernels: Kernels;
+  memory: WebAssembly.Memory;
+  pool: Pool | null;
+}
+
+/** Worker slots live here, above AssemblyScript's own static data. */
+const CONTROL = 32768;
+/** Our buffers start here. */
 const RESERVED = 65536;
 const PAGE = 65536;
+/** Below this many multiply-adds a product runs on one thread: waking workers costs more. */
+const PARALLEL_MIN = 96 * 96 * 96;
 
-let kernels: Kernels | null | undefined; // undefined: not loaded yet
-let memory: WebAssembly.Memory;
+let plain: Engine | null | undefined; // undefined: not tried yet
+let shared: Engine | null | undefined;
 let enabled = true;
+let threads = defaultThreads();
+
+function defaultThreads(): number {
+  const nodeProcess = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const os = nodeProcess?.getBuiltinModule?.('node:os') as { availableParallelism(): number } | undefined;
+  const cores = os?.availableParallelism() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(cores, 8));
+}
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
@@ -25,27 +45,42 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** Compiles the kernels, or returns null where WebAssembly or its SIMD extension is missing. */
-function load(): Kernels | null {
+/** Compiles a module onto `memory`, or returns null where WebAssembly or SIMD is missing. */
+function instantiate(base64: string, memory: () => WebAssembly.Memory, withPool: boolean): Engine | null {
   try {
-    const bytes = decode(GEMM_WASM);
+    const bytes = decode(base64);
     if (typeof WebAssembly !== 'object' || !WebAssembly.validate(bytes)) return null;
-    memory = new WebAssembly.Memory({ initial: 2 });
+    const mem = memory();
+    // small enough (< 4 KB) to compile synchronously even on a browser's main thread
+    const module = new WebAssembly.Module(bytes);
     const abort = () => {
       throw new Error('wasm kernel aborted');
     };
-    // small enough (< 4 KB) to compile synchronously even on a browser's main thread
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort } });
-    return instance.exports as unknown as Kernels;
+    const kernels = new WebAssembly.Instance(module, { env: { memory: mem, abort } }).exports as unknown as Kernels;
+    return { kernels, memory: mem, pool: withPool ? new Pool(module, mem, CONTROL) : null };
   } catch {
     return null;
   }
 }
 
+/** The engine to use: the shared one when threads are wanted and possible, else the plain one. */
+function engine(): Engine | null {
+  if (threads > 1 && shared === undefined) {
+    // browsers give SharedArrayBuffer only to cross-origin isolated pages
+    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+    shared = typeof SharedArrayBuffer === 'function' && isolated
+      ? instantiate(GEMM_WASM_SHARED, () => new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true }), true)
+      : null;
+  }
+  if (threads > 1 && shared) return shared;
+  if (plain === undefined) plain = instantiate(GEMM_WASM, () => new WebAssembly.Memory({ initial: 2 }), false);
+  return plain;
+}
+
 /** Whether this runtime can run the WebAssembly SIMD kernels. */
 export function wasmSupported(): boolean {
-  if (kernels === undefined) kernels = load();
-  return kernels !== null;
+  if (plain === undefined) plain = instantiate(GEMM_WASM, () => new WebAssembly.Memory({ initial: 2 }), false);
+  return plain !== null;
 }
 
 /** Whether matrix products use the WebAssembly SIMD kernels (when supported). */
@@ -58,31 +93,58 @@ export function setWasmEnabled(on: boolean): void {
   enabled = on;
 }
 
+/** How many threads large products may use (the calling one included). */
+export function getThreads(): number {
+  return threads;
+}
+
+export function setThreads(n: number): void {
+  threads = n;
+}
+
+/** Workers started and waiting for work (they start on the first large product). */
+export function workersReady(): number {
+  const e = engine();
+  return e?.pool ? e.pool.ready(threads - 1) : 0;
+}
+
 const align = (bytes: number) => (bytes + 15) & ~15;
 
 /**
  * C = op(A)·op(B) with the SIMD kernels: copies the operands into the module's memory, runs
- * the kernel there and copies C out. Returns false, doing nothing, when they cannot run it.
+ * the kernel there — split by rows over worker threads when it is large — and copies C out.
+ * Returns false, doing nothing, when they cannot run it.
  */
 export function wasmGemm(a: Operand, b: Operand, c: TypedArray, cOffset: number, n: number, k: number, m: number): boolean {
   if (!enabled) return false;
   const f64 = c instanceof Float64Array;
   if (!f64 && !(c instanceof Float32Array)) return false;
   if (a.data.constructor !== c.constructor || b.data.constructor !== c.constructor) return false;
-  if (kernels === undefined) kernels = load();
-  if (kernels === null) return false;
+  const e = engine();
+  if (e === null) return false;
+  const { kernels, memory, pool } = e;
+  const parts = pool && n >= 16 && n * k * m >= PARALLEL_MIN ? 1 + pool.ready(Math.min(threads, n >> 3) - 1) : 1;
   const size = f64 ? 8 : 4;
   const pa = RESERVED;
   const pb = pa + align(n * k * size);
   const pc = pb + align(k * m * size);
   const pw = pc + align(n * m * size);
-  const end = pw + (f64 ? kernels.workBytesF64(n, k, m) : kernels.workBytesF32(n, k, m));
+  const workBytes = align(f64 ? kernels.workBytesF64(n, k, m) : kernels.workBytesF32(n, k, m));
+  const end = pw + parts * workBytes;
   if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
   const View = f64 ? Float64Array : Float32Array;
   new View(memory.buffer, pa, n * k).set(a.data.subarray(a.offset, a.offset + n * k));
   new View(memory.buffer, pb, k * m).set(b.data.subarray(b.offset, b.offset + k * m));
-  const run = f64 ? kernels.gemmF64 : kernels.gemmF32;
-  run(pa, pb, pc, n, k, m, a.trans ? 1 : 0, b.trans ? 1 : 0, pw);
+  const gemm = f64 ? kernels.gemmF64 : kernels.gemmF32;
+  const [lda, ldb] = [a.trans ? n : k, b.trans ? k : m];
+  // thread t takes rows [r(t), r(t + 1)), in multiples of 4 (the kernel's tile height)
+  const r = (t: number) => (t === parts ? n : Math.min(n, Math.round((t * n) / parts / 4) * 4));
+  const jobs = Array.from({ length: parts }, (_, t): GemmArgs => [
+    pa + (a.trans ? r(t) : r(t) * lda) * size, lda, pb, ldb, pc + r(t) * m * size, m,
+    r(t + 1) - r(t), k, m, a.trans ? 1 : 0, b.trans ? 1 : 0, pw + t * workBytes,
+  ]);
+  if (parts === 1) gemm(...jobs[0]);
+  else pool!.run(f64, jobs, (args) => gemm(...args));
   c.set(new View(memory.buffer, pc, n * m), cOffset);
   return true;
 }

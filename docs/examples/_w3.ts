@@ -1,0 +1,12 @@
+import * as ad from '@ad/core';
+import * as nn from '@ad/nn';
+const g = new ad.Generator(784);
+const model = new nn.MLP([784, 256, 128, 10], { activation: 'relu', generator: g });
+const x = ad.randn([128, 784], { generator: g });
+const y = ad.randint(0, 10, [128], { generator: g });
+const optimizer = new nn.SGD(model.parameters(), { lr: 0.01 });
+const step = () => { optimizer.zeroGrad(); nn.crossEntropy(model.forward(x), y).backward(); optimizer.step(); };
+for (let i = 0; i < 50; i++) step();
+const t0 = performance.now(); const N = 300; for (let i = 0; i < N; i++) step();
+const dt = (performance.now() - t0) / N;
+console.log(`${dt.toFixed(3)} ms/step, ${(128 / dt * 1000).toFixed(0)} samples/s; matmul flops/step ${(6 * 128 * (784 * 256 + 256 * 128 + 128 * 10) / 1e6).toFixed(1)} MFLOP`);
