@@ -60,13 +60,14 @@ export function format(v: number): string {
 export function table(results: readonly Result[], libraries: readonly string[]): string {
   const rows = new Map<string, Result[]>();
   for (const r of results) rows.set(`${r.workload}|${r.size}`, [...(rows.get(`${r.workload}|${r.size}`) ?? []), r]);
-  const peers = libraries.filter((l) => l !== '@ad' && !l.startsWith('@ad'));
-  const header = ['workload', 'size', 'unit', ...libraries, ...peers.map((p) => `@ad / ${p}`)];
+  const peers = libraries.filter((l) => !l.startsWith('@ad'));
+  // @ad against every peer, and single-threaded @ad against tfjs-wasm (single-threaded too)
+  const pairs = [...peers.map((p) => ['@ad', p]), ...(libraries.includes('@ad 1 thread') ? [['@ad 1 thread', 'tfjs-wasm']] : [])];
+  const header = ['workload', 'size', 'unit', ...libraries, ...pairs.map(([o, p]) => `${o} / ${p}`)];
   const lines = [...rows.values()].map((rs) => {
     const by = (l: string) => rs.find((r) => r.library === l);
-    const ours = by('@ad');
     return [rs[0].workload, rs[0].size, rs[0].unit, ...libraries.map((l) => (by(l) ? format(by(l)!.rate) : '—')),
-      ...peers.map((p) => (ours && by(p) ? `${(ours.rate / by(p)!.rate).toFixed(2)}×` : '—'))];
+      ...pairs.map(([o, p]) => (by(o) && by(p) ? `${(by(o)!.rate / by(p)!.rate).toFixed(2)}×` : '—'))];
   });
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...lines.map((l) => `| ${l.join(' | ')} |`)].join('\n');
 }

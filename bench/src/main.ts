@@ -32,7 +32,7 @@ const suites: Record<string, { workloads: string[]; cases: (wanted: Wanted) => P
   mlp: { workloads: ['W3', 'W4'], cases: (wanted) => mlpCases(wanted) },
   tape: { workloads: ['W5'], cases: () => tapeCases() },
 };
-const libraries = ['@ad', '@ad float64', 'tfjs-cpu', 'tfjs-wasm'];
+const libraries = ['@ad', '@ad 1 thread', '@ad ts', '@ad float64', 'tfjs-cpu', 'tfjs-wasm'];
 const outDir = values.out ?? join(process.cwd(), 'bench', 'results');
 
 /** Runs one workload in this process (the child's side). */

@@ -3,6 +3,7 @@ import * as ad from '@ad/core';
 import { assertClose } from './check';
 import type { Case } from './harness';
 import { loadTf, useBackend } from './tfjs';
+import { adVariants, withDefaults } from './variants';
 
 const BACKENDS = ['cpu', 'wasm'] as const;
 
@@ -19,8 +20,8 @@ export async function matmulCases(opts: { quick: boolean }, wanted: (workload: s
     const reference = a64.matmul(b64).data;
     assertClose(`W1 @ad N=${n}`, a.matmul(b).data, reference, 1e-4, 1e-3);
     const work = (2 * n ** 3) / 1e9;
-    cases.push({ workload: 'W1 matmul', size: `N=${n}`, library: '@ad', unit: 'GFLOP/s', work, fn: () => void a.matmul(b) });
-    wide.push({ workload: 'W1 matmul', size: `N=${n}`, library: '@ad float64', unit: 'GFLOP/s', work, fn: () => void a64.matmul(b64) });
+    cases.push(...adVariants({ workload: 'W1 matmul', size: `N=${n}`, unit: 'GFLOP/s', work, fn: () => void a.matmul(b) }));
+    wide.push(withDefaults({ workload: 'W1 matmul', size: `N=${n}`, library: '@ad float64', unit: 'GFLOP/s', work, fn: () => void a64.matmul(b64) }));
     for (const backend of BACKENDS) {
       let ta: import('@tensorflow/tfjs').Tensor2D;
       let tb: import('@tensorflow/tfjs').Tensor2D;
@@ -42,14 +43,14 @@ export async function matmulCases(opts: { quick: boolean }, wanted: (workload: s
     const b = ad.randn([n, n], { generator: g, requiresGrad: true });
     const [da, db] = ad.gradients(a.matmul(b).sum(), [a, b]);
     const work = (6 * n ** 3) / 1e9;
-    cases.push({
-      workload: 'W2 matmul fwd+bwd', size: `N=${n}`, library: '@ad', unit: 'GFLOP/s', work,
+    cases.push(...adVariants({
+      workload: 'W2 matmul fwd+bwd', size: `N=${n}`, unit: 'GFLOP/s', work,
       fn: () => {
         a.grad = null;
         b.grad = null;
         a.matmul(b).sum().backward();
       },
-    });
+    }));
     for (const backend of BACKENDS) {
       let ta: import('@tensorflow/tfjs').Tensor2D;
       let tb: import('@tensorflow/tfjs').Tensor2D;

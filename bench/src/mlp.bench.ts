@@ -7,6 +7,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { assertClose } from './check';
 import type { Case } from './harness';
 import { loadTf, useBackend } from './tfjs';
+import { adVariants, withDefaults } from './variants';
 
 interface Spec {
   workload: string;
@@ -66,10 +67,10 @@ export async function mlpCases(wanted: (workload: string) => boolean = () => tru
     ours.step();
     const after = (ours.model.layers[0] as nn.Linear).weight.data.slice();
     ours.model.parameters().forEach((p, i) => p.data.set(start[i]));
-    cases.push({ workload: spec.workload, size: `batch ${spec.batch}`, library: '@ad', unit: spec.unit, work: spec.work, fn: ours.step });
+    cases.push(...adVariants({ workload: spec.workload, size: `batch ${spec.batch}`, unit: spec.unit, work: spec.work, fn: ours.step }));
     if (spec === W3) {
       const wide = adStep(spec, 'float64');
-      cases.push({ workload: spec.workload, size: `batch ${spec.batch}`, library: '@ad float64', unit: spec.unit, work: spec.work, fn: wide.step });
+      cases.push(withDefaults({ workload: spec.workload, size: `batch ${spec.batch}`, library: '@ad float64', unit: spec.unit, work: spec.work, fn: wide.step }));
     }
     for (const backend of ['cpu', 'wasm'] as const) {
       let theirs: ReturnType<typeof tfStep>;

@@ -10,6 +10,19 @@
 
 const KC: i32 = 256;
 
+// a·b + c: one fused instruction where the relaxed-SIMD build is allowed to use it
+// @ts-ignore: decorator
+@inline
+function madd32(a: v128, b: v128, c: v128): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? f32x4.relaxed_madd(a, b, c) : f32x4.add(c, f32x4.mul(a, b));
+}
+
+// @ts-ignore: decorator
+@inline
+function madd64(a: v128, b: v128, c: v128): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? f64x2.relaxed_madd(a, b, c) : f64x2.add(c, f64x2.mul(a, b));
+}
+
 /** Bytes of scratch `work` must hold for gemmF32: packed panels and the padded accumulator. */
 export function workBytesF32(n: i32, k: i32, m: i32): i32 {
   const n4 = (n + 3) & ~3;
@@ -80,17 +93,17 @@ function kernel4x8(pa: usize, pb: usize, kb: i32, acc: usize, ldc: i32): void {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd32(a, b0, c00);
+    c01 = madd32(a, b1, c01);
     a = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd32(a, b0, c10);
+    c11 = madd32(a, b1, c11);
     a = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd32(a, b0, c20);
+    c21 = madd32(a, b1, c21);
     a = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd32(a, b0, c30);
+    c31 = madd32(a, b1, c31);
     pa += 16;
     pb += 32;
   }
@@ -120,17 +133,17 @@ function kernel4x4(pa: usize, pb: usize, kb: i32, acc: usize, ldc: i32): void {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let a = v128.load64_splat(pa);
-    c00 = f64x2.add(c00, f64x2.mul(a, b0));
-    c01 = f64x2.add(c01, f64x2.mul(a, b1));
+    c00 = madd64(a, b0, c00);
+    c01 = madd64(a, b1, c01);
     a = v128.load64_splat(pa, 8);
-    c10 = f64x2.add(c10, f64x2.mul(a, b0));
-    c11 = f64x2.add(c11, f64x2.mul(a, b1));
+    c10 = madd64(a, b0, c10);
+    c11 = madd64(a, b1, c11);
     a = v128.load64_splat(pa, 16);
-    c20 = f64x2.add(c20, f64x2.mul(a, b0));
-    c21 = f64x2.add(c21, f64x2.mul(a, b1));
+    c20 = madd64(a, b0, c20);
+    c21 = madd64(a, b1, c21);
     a = v128.load64_splat(pa, 24);
-    c30 = f64x2.add(c30, f64x2.mul(a, b0));
-    c31 = f64x2.add(c31, f64x2.mul(a, b1));
+    c30 = madd64(a, b0, c30);
+    c31 = madd64(a, b1, c31);
     pa += 32;
     pb += 32;
   }

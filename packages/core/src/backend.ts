@@ -1,5 +1,5 @@
 import { ValueError } from './errors';
-import { getThreads, setThreads, setWasmEnabled, wasmEnabled, wasmSupported } from './kernels/wasm';
+import { getThreads, relaxedSupported, setThreads, setWasmEnabled, wasmEnabled, wasmSupported } from './kernels/wasm';
 
 /** Which kernels run the matrix products, and on how many threads. */
 export interface Backend {
@@ -7,13 +7,15 @@ export interface Backend {
   wasm: boolean;
   /** Whether this runtime supports them at all. */
   wasmSupported: boolean;
+  /** Whether they use relaxed SIMD's fused multiply-add (feature-detected; Node 20 gets its V8 flag set). */
+  fusedMultiplyAdd: boolean;
   /** Threads a large product may use, the calling one included (default: the cores, at most 8). */
   threads: number;
 }
 
 /** The kernels in use: WebAssembly SIMD where supported (else TypeScript), and the thread count. */
 export function getBackend(): Backend {
-  return { wasm: wasmEnabled(), wasmSupported: wasmSupported(), threads: getThreads() };
+  return { wasm: wasmEnabled(), wasmSupported: wasmSupported(), fusedMultiplyAdd: wasmSupported() && relaxedSupported(), threads: getThreads() };
 }
 
 /**

@@ -27,14 +27,19 @@ const SERVE = `function serve({ module, memory, slot }) {
 /** The arguments of one gemm call: a, lda, b, ldb, c, ldc, n, k, m, transA, transB, work. */
 export type GemmArgs = [number, number, number, number, number, number, number, number, number, number, number, number];
 
+/** A Node built-in module, or undefined outside Node (without importing it, so browsers load this file). */
+export function nodeBuiltin<T>(id: string): T | undefined {
+  const nodeProcess = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return nodeProcess?.getBuiltinModule?.(id) as T | undefined;
+}
+
 interface NodeWorkerThreads {
   Worker: new (code: string, opts: { eval: true; workerData: unknown }) => { unref(): void };
 }
 
 /** Starts one worker running SERVE with `data`; null where no kind of worker exists. */
 function spawn(data: { module: WebAssembly.Module; memory: WebAssembly.Memory; slot: number }): boolean {
-  const nodeProcess = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const threads = nodeProcess?.getBuiltinModule?.('node:worker_threads') as NodeWorkerThreads | undefined;
+  const threads = nodeBuiltin<NodeWorkerThreads>('node:worker_threads');
   if (threads) {
     new threads.Worker(`${SERVE}\nserve(require('node:worker_threads').workerData);`, { eval: true, workerData: data }).unref();
     return true;

@@ -1,7 +1,7 @@
 import type { TypedArray } from '../dtype';
 import type { Operand } from './matmul';
-import { type GemmArgs, Pool } from './threads';
-import { GEMM_WASM, GEMM_WASM_SHARED, MAX_PAGES } from './wasm-binary';
+import { type GemmArgs, nodeBuiltin, Pool } from './threads';
+import { GEMM_WASM, GEMM_WASM_RELAXED, GEMM_WASM_RELAXED_SHARED, GEMM_WASM_SHARED, MAX_PAGES } from './wasm-binary';
 
 /** The compiled kernels' exports (packages/core/assembly/gemm.ts). */
 interface Kernels {
@@ -32,8 +32,7 @@ let enabled = true;
 let threads = defaultThreads();
 
 function defaultThreads(): number {
-  const nodeProcess = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const os = nodeProcess?.getBuiltinModule?.('node:os') as { availableParallelism(): number } | undefined;
+  const os = nodeBuiltin<{ availableParallelism(): number }>('node:os');
   const cores = os?.availableParallelism() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
   return Math.max(1, Math.min(cores, 8));
 }
@@ -43,6 +42,24 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
+}
+
+let relaxed: boolean | undefined;
+
+/**
+ * Whether relaxed SIMD (fused multiply-add) validates here. Node 20 has it behind a V8 flag,
+ * which is switched on first: it only adds instructions, so nothing else changes.
+ */
+export function relaxedSupported(): boolean {
+  if (relaxed !== undefined) return relaxed;
+  try {
+    const bytes = decode(GEMM_WASM_RELAXED);
+    if (!WebAssembly.validate(bytes)) nodeBuiltin<{ setFlagsFromString(flag: string): void }>('node:v8')?.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    relaxed = WebAssembly.validate(bytes);
+  } catch {
+    relaxed = false;
+  }
+  return relaxed;
 }
 
 /** Compiles a module onto `memory`, or returns null where WebAssembly or SIMD is missing. */
@@ -69,18 +86,21 @@ function engine(): Engine | null {
     // browsers give SharedArrayBuffer only to cross-origin isolated pages
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
     shared = typeof SharedArrayBuffer === 'function' && isolated
-      ? instantiate(GEMM_WASM_SHARED, () => new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true }), true)
+      ? instantiate(relaxedSupported() ? GEMM_WASM_RELAXED_SHARED : GEMM_WASM_SHARED, () => new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true }), true)
       : null;
   }
   if (threads > 1 && shared) return shared;
-  if (plain === undefined) plain = instantiate(GEMM_WASM, () => new WebAssembly.Memory({ initial: 2 }), false);
+  return plainEngine();
+}
+
+function plainEngine(): Engine | null {
+  if (plain === undefined) plain = instantiate(relaxedSupported() ? GEMM_WASM_RELAXED : GEMM_WASM, () => new WebAssembly.Memory({ initial: 2 }), false);
   return plain;
 }
 
 /** Whether this runtime can run the WebAssembly SIMD kernels. */
 export function wasmSupported(): boolean {
-  if (plain === undefined) plain = instantiate(GEMM_WASM, () => new WebAssembly.Memory({ initial: 2 }), false);
-  return plain !== null;
+  return plainEngine() !== null;
 }
 
 /** Whether matrix products use the WebAssembly SIMD kernels (when supported). */
