@@ -2,27 +2,20 @@
 // playwright-core; no browser is downloaded): trains, checks that the loss falls, that the
 // boundary and the tape are drawn, and saves a screenshot to out/playground.png.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { describeInBrowser, launchChromium } from '../../test/chromium';
 
 const root = resolve(__dirname, '../..');
-const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic'];
 
-// CI installs chromium (.ci/run) and sets CI, so there a missing browser fails; elsewhere it skips.
-const runs = executablePath !== undefined || process.env.CI !== undefined;
-if (!runs) console.warn('playground test skipped: no chromium (apt-get install chromium)');
-
-(runs ? describe : describe.skip)('the browser playground', () => {
+describeInBrowser('the browser playground', () => {
   let browser: Browser;
 
   beforeAll(async () => {
     execFileSync(process.execPath, [join(root, 'scripts/build-playground.mjs')], { cwd: root });
-    if (executablePath === undefined) throw new Error('chromium is not installed: apt-get install -y chromium');
-    browser = await chromium.launch({ executablePath, args: FLAGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => browser?.close());

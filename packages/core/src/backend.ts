@@ -1,5 +1,5 @@
 import { ValueError } from './errors';
-import { getThreads, relaxedSupported, setThreads, setWasmEnabled, wasmEnabled, wasmSupported } from './kernels/wasm';
+import { getThreads, relaxedSupported, setThreads, setWasmEnabled, wasmEnabled, wasmSupported, workersReady } from './kernels/wasm';
 
 /** Which kernels run the matrix products, and on how many threads. */
 export interface Backend {
@@ -11,11 +11,13 @@ export interface Backend {
   fusedMultiplyAdd: boolean;
   /** Threads a large product may use, the calling one included (default: the cores, at most 8). */
   threads: number;
+  /** Worker threads started and ready (they start with the first large product, where shared memory is available). */
+  workers: number;
 }
 
 /** The kernels in use: WebAssembly SIMD where supported (else TypeScript), and the thread count. */
 export function getBackend(): Backend {
-  return { wasm: wasmEnabled(), wasmSupported: wasmSupported(), fusedMultiplyAdd: wasmSupported() && relaxedSupported(), threads: getThreads() };
+  return { wasm: wasmEnabled(), wasmSupported: wasmSupported(), fusedMultiplyAdd: wasmSupported() && relaxedSupported(), threads: getThreads(), workers: workersReady() };
 }
 
 /**

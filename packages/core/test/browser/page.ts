@@ -1,0 +1,29 @@
+// Loaded by browser.test.ts in headless Chromium: runs a matmul and a backward pass with the
+// WebAssembly kernels (on worker threads when the page is cross-origin isolated) and with
+// the TypeScript kernels, and reports both for the test to compare.
+import * as ad from '@ad/core';
+
+async function check() {
+  const a = ad.randn([160, 300], { generator: new ad.Generator(1) }).requiresGrad_();
+  const b = ad.randn([300, 130], { generator: new ad.Generator(2) }).requiresGrad_();
+  const run = () => {
+    a.grad = null;
+    b.grad = null;
+    const y = a.matmul(b);
+    y.square().sum().backward();
+    return { y: y.toFlatArray(), da: a.grad!.toFlatArray(), db: b.grad!.toFlatArray() };
+  };
+  run(); // the first large product starts the workers
+  for (let i = 0; i < 200 && ad.getBackend().workers < ad.getBackend().threads - 1; i++) await new Promise((r) => setTimeout(r, 10));
+  const backend = ad.getBackend();
+  const fast = run();
+  ad.setBackend({ wasm: false });
+  const slow = run();
+  const maxDiff = (x: number[], y: number[]) => x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i]) / (1 + Math.abs(y[i]))), 0);
+  return { backend, isolated: crossOriginIsolated, diff: { y: maxDiff(fast.y, slow.y), da: maxDiff(fast.da, slow.da), db: maxDiff(fast.db, slow.db) } };
+}
+
+check().then(
+  (result) => Object.assign(window, { result }),
+  (e: Error) => Object.assign(window, { result: { error: e.message } }),
+);
