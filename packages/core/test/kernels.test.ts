@@ -88,7 +88,7 @@ describe('element-wise and reduction kernels', () => {
     add: (x, y) => x + y, sub: (x, y) => x - y, mul: (x, y) => x * y, div: (x, y) => x / y, pow: Math.pow,
     maximum: Math.max, minimum: Math.min,
     eq: (x, y) => +(x === y), ne: (x, y) => +(x !== y), lt: (x, y) => +(x < y), le: (x, y) => +(x <= y), gt: (x, y) => +(x > y), ge: (x, y) => +(x >= y),
-    tanhBackward: (dy, y) => dy * (1 - y * y), sigmoidBackward: (dy, y) => dy * y * (1 - y), reluBackward: (dy, x) => (x > 0 ? dy : 0),
+    tanhBackward: (dy, y) => dy * ((1 - y) * (1 + y)), sigmoidBackward: (dy, y) => dy * y * (1 - y), reluBackward: (dy, x) => (x > 0 ? dy : 0),
   };
   const mapReference: Record<Exclude<MapOp, 'erf'>, (x: number) => number> = {
     neg: (x) => -x, abs: Math.abs, exp: Math.exp, expm1: Math.expm1, log: Math.log, log1p: Math.log1p, sqrt: Math.sqrt,
@@ -139,7 +139,7 @@ describe('element-wise and reduction kernels', () => {
       const keep = shape.map((d, i) => (reduced[i] ? 1 : d));
       const out = new Float64Array(keep.reduce((p, d) => p * d, 1));
       const strides = broadcastStrides(keep, shape);
-      reduceInto(x, shape, strides, out, (s, v) => s + v);
+      reduceInto(x, shape, strides, out, 'sum');
       const expected = new Float64Array(out.length);
       for (let i = 0; i < x.length; i++) {
         const idx = index(shape, i);

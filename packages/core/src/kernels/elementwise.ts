@@ -1,11 +1,12 @@
 import { allocate, type TypedArray } from '../dtype';
 import { erf, sigmoid } from './special';
 import { broadcastStrides, copyStrided } from './strided';
+import { wasmMap, wasmZip } from './wasm-elementwise';
 
 // One loop per op, written out, chosen by a switch once per call. A loop shared by every op
 // that calls `f(x[i])` would be compiled once for all of them, its call to `f` would go
 // megamorphic, and V8 could inline none of them: measured 6× slower for x² on 1,024 floats.
-// The op names are also the seam where a WebAssembly implementation can take over.
+// The WebAssembly SIMD kernels take over first where they have the op, dtype and layout.
 
 /** Element-wise functions of one argument. */
 export type MapOp =
@@ -14,6 +15,7 @@ export type MapOp =
 
 /** `out[i] = op(x[i])`. */
 export function map(op: MapOp, x: TypedArray, out: TypedArray): void {
+  if (wasmMap(op, x, out)) return;
   const n = x.length;
   switch (op) {
     case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]; return;
@@ -87,8 +89,9 @@ function cycle(op: ZipOp, a: TypedArray, ma: number, b: TypedArray, mb: number, 
     case 'le': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] <= b[q] ? 1 : 0; return;
     case 'gt': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] > b[q] ? 1 : 0; return;
     case 'ge': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] >= b[q] ? 1 : 0; return;
-    // dy·(1 − y²), dy·y·(1 − y) and dy·[x > 0]
-    case 'tanhBackward': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] * (1 - b[q] * b[q]); return;
+    // dy·(1 − y²), dy·y·(1 − y) and dy·[x > 0]; 1 − y² as (1 − y)(1 + y), which does not
+    // cancel as y nears ±1
+    case 'tanhBackward': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] * ((1 - b[q]) * (1 + b[q])); return;
     case 'sigmoidBackward': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] * b[q] * (1 - b[q]); return;
     case 'reluBackward': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = b[q] > 0 ? a[p] : 0; return;
   }
@@ -115,25 +118,35 @@ export function zip(
   out: TypedArray,
   outShape: readonly number[],
 ): void {
-  if (out.length === 0) return;
+  if (out.length === 0 || wasmZip(op, a, aShape, b, bShape, out, outShape)) return;
   const x = a.length === out.length || isSuffix(aShape, outShape) ? a : expand(a, aShape, outShape);
   const y = b.length === out.length || isSuffix(bShape, outShape) ? b : expand(b, bShape, outShape);
   cycle(op, x, x.length, y, y.length, out);
 }
 
-// a plain-number operand, held where the loops can read it like a 1-element tensor
+// a plain-number operand, held where the loops can read it like a 1-element tensor; the
+// SIMD kernels read it in the tensor's float type, as PyTorch casts a Python scalar
 const scalar = new Float64Array(1);
+const scalar32 = new Float32Array(1);
 
 /** `out = op(x, s)` for a plain number `s`. */
 export function zipNumber(op: ZipOp, x: TypedArray, s: number, out: TypedArray): void {
+  if (wasmZip(op, x, [x.length], scalarLike(x, s), [], out, [x.length])) return;
   scalar[0] = s;
   cycle(op, x, x.length, scalar, 1, out);
 }
 
 /** `out = op(s, x)` for a plain number `s`. */
 export function numberZip(op: ZipOp, s: number, x: TypedArray, out: TypedArray): void {
+  if (wasmZip(op, scalarLike(x, s), [], x, [x.length], out, [x.length])) return;
   scalar[0] = s;
   cycle(op, scalar, 1, x, x.length, out);
+}
+
+function scalarLike(x: TypedArray, s: number): TypedArray {
+  const holder = x instanceof Float32Array ? scalar32 : scalar;
+  holder[0] = s;
+  return holder;
 }
 
 /** True when `shape` (leading 1s aside) equals the trailing dims of `outShape`. */

@@ -1,20 +1,29 @@
 import type { TypedArray } from '../dtype';
+import { type FoldOp, wasmFold } from './wasm-elementwise';
+
+export type { FoldOp } from './wasm-elementwise';
+
+// NaN wins in max and min, as in PyTorch: once the accumulator is NaN nothing replaces it
+const combines: Record<FoldOp, (acc: number, v: number) => number> = {
+  sum: (s, v) => s + v,
+  prod: (p, v) => p * v,
+  max: (m, v) => (v > m || v !== v ? v : m),
+  min: (m, v) => (v < m || v !== v ? v : m),
+};
 
 /**
- * Folds `x` (of `shape`) into `out` with `combine`, where element `idx` of x lands in
+ * Folds `x` (of `shape`) into `out` with `op`, where element `idx` of x lands in
  * `out[idx·outStrides]`; reduced dims have out stride 0. `out` must hold the identity.
- * Reducing trailing dims takes a contiguous inner loop.
+ * One block of reduced dims between kept ones goes to the SIMD kernels; reducing trailing
+ * dims takes a contiguous inner loop.
  */
-export function reduceInto(
-  x: TypedArray,
-  shape: readonly number[],
-  outStrides: readonly number[],
-  out: TypedArray,
-  combine: (acc: number, v: number) => number,
-): void {
+export function reduceInto(x: TypedArray, shape: readonly number[], outStrides: readonly number[], out: TypedArray, op: FoldOp): void {
   const nd = shape.length;
   const n = x.length;
   if (n === 0) return;
+  const block = axisBlock(shape, outStrides);
+  if (block !== null && wasmFold(op, x, block[0], block[1], block[2], out)) return;
+  const combine = combines[op];
   if (nd === 0) {
     out[0] = combine(out[0], x[0]);
     return;
@@ -49,6 +58,27 @@ export function reduceInto(
     const p = pos[o];
     for (let k = 0; k < inner; k++) out[p + k * si] = combine(out[p + k * si], x[base + k]);
   }
+}
+
+/**
+ * [outer, len, inner] when the reduced dims (out stride 0) are one run between kept dims
+ * with the row-major strides of the output, else null. Size-1 dims count as either.
+ */
+function axisBlock(shape: readonly number[], outStrides: readonly number[]): [number, number, number] | null {
+  const sizes = [1, 1, 1];
+  let part = 0; // walking from the last dim: 0 kept dims after the run (inner), 1 the run, 2 kept dims before it
+  let stride = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] === 1) continue;
+    const reduced = outStrides[d] === 0;
+    if (reduced && part === 0) part = 1;
+    else if (!reduced && part === 1) part = 2;
+    else if (reduced && part === 2) return null;
+    if (!reduced && outStrides[d] !== stride) return null;
+    if (!reduced) stride *= shape[d];
+    sizes[part] *= shape[d];
+  }
+  return [sizes[2], sizes[1], sizes[0]];
 }
 
 /** True when dims from `from` on are kept with row-major strides of their own. */

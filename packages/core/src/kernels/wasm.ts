@@ -3,12 +3,18 @@ import type { Operand } from './matmul';
 import { type GemmArgs, nodeBuiltin, Pool } from './threads';
 import { GEMM_WASM, GEMM_WASM_RELAXED, GEMM_WASM_RELAXED_SHARED, GEMM_WASM_SHARED, MAX_PAGES } from './wasm-binary';
 
-/** The compiled kernels' exports (packages/core/assembly/gemm.ts). */
-interface Kernels {
+/** The compiled kernels' exports (packages/core/assembly). */
+export interface Kernels {
   gemmF32(...args: GemmArgs): void;
   gemmF64(...args: GemmArgs): void;
   workBytesF32(n: number, k: number, m: number): number;
   workBytesF64(n: number, k: number, m: number): number;
+  mapF32(op: number, x: number, out: number, n: number): void;
+  mapF64(op: number, x: number, out: number, n: number): void;
+  zipF32(op: number, a: number, modeA: number, b: number, modeB: number, out: number, rows: number, cols: number): void;
+  zipF64(op: number, a: number, modeA: number, b: number, modeB: number, out: number, rows: number, cols: number): void;
+  foldF32(op: number, x: number, outer: number, len: number, inner: number, out: number): void;
+  foldF64(op: number, x: number, outer: number, len: number, inner: number, out: number): void;
 }
 
 /** One instance of the kernels with its memory (shared ones also serve a pool of workers). */
@@ -16,6 +22,7 @@ interface Engine {
   kernels: Kernels;
   memory: WebAssembly.Memory;
   pool: Pool | null;
+  arena: Arena;
 }
 
 /** Worker slots live here, above AssemblyScript's own static data. */
@@ -68,13 +75,14 @@ function instantiate(base64: string, memory: () => WebAssembly.Memory, withPool:
     const bytes = decode(base64);
     if (typeof WebAssembly !== 'object' || !WebAssembly.validate(bytes)) return null;
     const mem = memory();
-    // small enough (< 4 KB) to compile synchronously even on a browser's main thread
+    // compiled synchronously (~20 KB), which Chromium also allows on a page's main thread
     const module = new WebAssembly.Module(bytes);
     const abort = () => {
       throw new Error('wasm kernel aborted');
     };
     const kernels = new WebAssembly.Instance(module, { env: { memory: mem, abort } }).exports as unknown as Kernels;
-    return { kernels, memory: mem, pool: withPool ? new Pool(module, mem, CONTROL) : null };
+    const arena = { kernels, base: RESERVED, f32: new Float32Array(mem.buffer), f64: new Float64Array(mem.buffer) };
+    return { kernels, memory: mem, pool: withPool ? new Pool(module, mem, CONTROL) : null, arena };
   } catch {
     return null;
   }
@@ -128,7 +136,46 @@ export function workersReady(): number {
   return e?.pool ? e.pool.ready(threads - 1) : 0;
 }
 
-const align = (bytes: number) => (bytes + 15) & ~15;
+export const align = (bytes: number) => (bytes + 15) & ~15;
+
+/** The kernels with views of their memory; the memory from `base` on is scratch for one call. */
+export interface Arena {
+  kernels: Kernels;
+  base: number;
+  f32: Float32Array;
+  f64: Float64Array;
+}
+
+/**
+ * The active kernels with `bytes` of scratch memory, or null when WebAssembly is switched
+ * off, missing here, or cannot grow that far (the TypeScript kernels take over then).
+ */
+export function arena(bytes: number): Arena | null {
+  if (!enabled) return null;
+  const e = engine();
+  return e !== null && grow(e, RESERVED + bytes) ? views(e) : null;
+}
+
+function grow(e: Engine, end: number): boolean {
+  const have = e.memory.buffer.byteLength;
+  if (end <= have) return true;
+  try {
+    e.memory.grow(Math.ceil((end - have) / PAGE));
+    return true;
+  } catch {
+    return false; // past the maximum, or the system is out of memory
+  }
+}
+
+/** The engine's arena, its views remade when growing has replaced the memory's buffer. */
+function views(e: Engine): Arena {
+  const buffer = e.memory.buffer;
+  if (e.arena.f32.buffer !== buffer) {
+    e.arena.f32 = new Float32Array(buffer);
+    e.arena.f64 = new Float64Array(buffer);
+  }
+  return e.arena;
+}
 
 /**
  * C = op(A)·op(B) with the SIMD kernels: copies the operands into the module's memory, runs
@@ -142,7 +189,7 @@ export function wasmGemm(a: Operand, b: Operand, c: TypedArray, cOffset: number,
   if (a.data.constructor !== c.constructor || b.data.constructor !== c.constructor) return false;
   const e = engine();
   if (e === null) return false;
-  const { kernels, memory, pool } = e;
+  const { kernels, pool } = e;
   const parts = pool && n >= 16 && n * k * m >= PARALLEL_MIN ? 1 + pool.ready(Math.min(threads, n >> 3) - 1) : 1;
   const size = f64 ? 8 : 4;
   const pa = RESERVED;
@@ -150,11 +197,10 @@ export function wasmGemm(a: Operand, b: Operand, c: TypedArray, cOffset: number,
   const pc = pb + align(k * m * size);
   const pw = pc + align(n * m * size);
   const workBytes = align(f64 ? kernels.workBytesF64(n, k, m) : kernels.workBytesF32(n, k, m));
-  const end = pw + parts * workBytes;
-  if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
-  const View = f64 ? Float64Array : Float32Array;
-  new View(memory.buffer, pa, n * k).set(a.data.subarray(a.offset, a.offset + n * k));
-  new View(memory.buffer, pb, k * m).set(b.data.subarray(b.offset, b.offset + k * m));
+  if (!grow(e, pw + parts * workBytes)) return false;
+  const view = f64 ? views(e).f64 : views(e).f32;
+  view.set(a.data.subarray(a.offset, a.offset + n * k), pa / size);
+  view.set(b.data.subarray(b.offset, b.offset + k * m), pb / size);
   const gemm = f64 ? kernels.gemmF64 : kernels.gemmF32;
   const [lda, ldb] = [a.trans ? n : k, b.trans ? k : m];
   // thread t takes rows [r(t), r(t + 1)), in multiples of 4 (the kernel's tile height)
@@ -165,6 +211,6 @@ export function wasmGemm(a: Operand, b: Operand, c: TypedArray, cOffset: number,
   ]);
   if (parts === 1) gemm(...jobs[0]);
   else pool!.run(f64, jobs, (args) => gemm(...args));
-  c.set(new View(memory.buffer, pc, n * m), cOffset);
+  c.set(view.subarray(pc / size, pc / size + n * m), cOffset);
   return true;
 }

@@ -100,7 +100,7 @@ export function sumTo(x: TensorLike, shape: readonly number[]): Tensor {
     throw new ShapeError('sumTo', `cannot sum ${fmt(a.shape)} to ${fmt(shape)}`);
   }
   const y = empty(shape, a.dtype);
-  reduceInto(a.data, a.shape, broadcastStrides(shape, a.shape), y.data, (s, v) => s + v);
+  reduceInto(a.data, a.shape, broadcastStrides(shape, a.shape), y.data, 'sum');
   return record('sumTo', [a], y, (dy) => [dy.expand(a.shape)]);
 }
 

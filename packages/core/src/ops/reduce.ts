@@ -1,6 +1,6 @@
 import { allocate, type DType, isFloat } from '../dtype';
 import { ValueError } from '../errors';
-import { argExtreme, reduceInto } from '../kernels/reduce';
+import { argExtreme, type FoldOp, reduceInto } from '../kernels/reduce';
 import { normalizeDim, normalizeDims, reducedShape, sizeOf, stridesOf } from '../shape';
 import { noGrad } from '../tape';
 import { Tensor } from '../tensor';
@@ -16,13 +16,12 @@ export interface ReduceOptions {
   keepdim?: boolean;
 }
 
-/** Folds `x` over `dims` with `combine`, starting each output element at `init`. */
-function fold(op: string, x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType, init: number,
-  combine: (acc: number, v: number) => number): Tensor {
+/** Folds `x` over `dims` with `op`, starting each output element at `init`. */
+function fold(op: FoldOp, x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType, init: number): Tensor {
   const keepShape = reducedShape(x.shape, dims, true);
   const strides = stridesOf(keepShape).map((s, i) => (dims.includes(i) ? 0 : s));
   const out = allocate(dtype, sizeOf(keepShape)).fill(init);
-  reduceInto(x.data, x.shape, strides, out, combine);
+  reduceInto(x.data, x.shape, strides, out, op);
   return new Tensor(out, reducedShape(x.shape, dims, keepdim));
 }
 
@@ -36,7 +35,7 @@ export function sum(x: TensorLike, dim?: Dims, opts: ReduceOptions = {}): Tensor
   const a = toTensor('sum', x);
   const dims = normalizeDims('sum', dim, a.ndim);
   const dtype = isFloat(a.dtype) ? a.dtype : 'int32';
-  const y = fold('sum', a, dims, !!opts.keepdim, dtype, 0, (s, v) => s + v);
+  const y = fold('sum', a, dims, !!opts.keepdim, dtype, 0);
   return record('sum', [a], y, (dy) => [unreduce(dy, a, dims)]);
 }
 
@@ -55,7 +54,7 @@ function count(x: Tensor, dims: readonly number[]): number {
 export function prod(x: TensorLike, dim?: Dims, opts: ReduceOptions = {}): Tensor {
   const a = toTensor('prod', x);
   const dims = normalizeDims('prod', dim, a.ndim);
-  const y = fold('prod', a, dims, !!opts.keepdim, isFloat(a.dtype) ? a.dtype : 'int32', 1, (p, v) => p * v);
+  const y = fold('prod', a, dims, !!opts.keepdim, isFloat(a.dtype) ? a.dtype : 'int32', 1);
   return record('prod', [a], y, (dy) => {
     const zero = a.eq(0);
     // y/x is exact and differentiable away from zeros; at a zero, the product of the others
@@ -75,20 +74,19 @@ function productOfOthers(x: Tensor, dims: readonly number[]): Tensor {
 
 /** The largest x over `dim` (values only; `argmax` gives the indices). Ties share the gradient. */
 export function max(x: TensorLike, dim?: Dims, opts: ReduceOptions = {}): Tensor {
-  return extreme('max', x, dim, opts, -Infinity, (m, v) => (v > m || v !== v ? v : m));
+  return extreme('max', x, dim, opts, -Infinity);
 }
 
 /** The smallest x over `dim` (values only; `argmin` gives the indices). Ties share the gradient. */
 export function min(x: TensorLike, dim?: Dims, opts: ReduceOptions = {}): Tensor {
-  return extreme('min', x, dim, opts, Infinity, (m, v) => (v < m || v !== v ? v : m));
+  return extreme('min', x, dim, opts, Infinity);
 }
 
-function extreme(op: string, x: TensorLike, dim: Dims, opts: ReduceOptions, init: number,
-  combine: (m: number, v: number) => number): Tensor {
+function extreme(op: 'max' | 'min', x: TensorLike, dim: Dims, opts: ReduceOptions, init: number): Tensor {
   const a = toTensor(op, x);
   const dims = normalizeDims(op, dim, a.ndim);
   if (a.size === 0) throw new ValueError(op, `cannot reduce an empty tensor of shape [${a.shape}]`);
-  const y = fold(op, a, dims, !!opts.keepdim, a.dtype, init, combine);
+  const y = fold(op, a, dims, !!opts.keepdim, a.dtype, init);
   return record(op, [a], y, (dy) => {
     // the gradient is split evenly among tied extremes (PyTorch's amax/amin rule)
     const hit = a.eq(unreduce(y, a, dims));
