@@ -149,6 +149,24 @@ describe('WebAssembly element-wise kernels', () => {
     expect(ad.ones([3, 1 << 24], { dtype: 'float32' }).sum(1).data[0]).toBe(1 << 24);
   });
 
+  it('softmax and logSoftmax along every dim, and their gradients, agree with the TypeScript kernels', () => {
+    for (const dtype of dtypes) {
+      for (const dim of [0, 1, 2]) {
+        const run = () => {
+          const x = ad.randn([3, 17, 129], { generator: new ad.Generator(dim), dtype }).mul(4).requiresGrad_();
+          const w = ad.randn([3, 17, 129], { generator: new ad.Generator(9), dtype });
+          const y = x.softmax(dim);
+          const z = x.logSoftmax(dim);
+          y.mul(w).sum().add(z.mul(w).sum()).backward();
+          return [y, z, x.grad!];
+        };
+        const [fast, slow] = both(run);
+        const tol = dtype === 'float32' ? 1e-5 : 1e-12;
+        fast.forEach((t, i) => expect(t).toBeAllClose(slow[i], { rtol: tol, atol: tol }));
+      }
+    }
+  });
+
   it('training steps of an MLP agree with the TypeScript kernels (float32, tanh and relu)', () => {
     for (const activation of ['tanh', 'relu'] as const) {
       const run = () => {

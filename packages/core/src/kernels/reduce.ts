@@ -1,5 +1,5 @@
 import type { TypedArray } from '../dtype';
-import { type FoldOp, wasmFold } from './wasm-elementwise';
+import { type FoldOp, MIN_ELEMENTS, wasmFold } from './wasm-elementwise';
 
 export type { FoldOp } from './wasm-elementwise';
 
@@ -21,7 +21,7 @@ export function reduceInto(x: TypedArray, shape: readonly number[], outStrides: 
   const nd = shape.length;
   const n = x.length;
   if (n === 0) return;
-  const block = axisBlock(shape, outStrides);
+  const block = n >= MIN_ELEMENTS ? axisBlock(shape, outStrides) : null;
   if (block !== null && wasmFold(op, x, block[0], block[1], block[2], out)) return;
   const combine = combines[op];
   if (nd === 0) {

@@ -22,7 +22,7 @@ function codes<Op extends string>(ops: readonly Op[]): Partial<Record<Op, number
 }
 
 /** Below this many elements the JavaScript loop beats copying in and out (~0.2 µs a call). */
-const MIN_ELEMENTS = 128;
+export const MIN_ELEMENTS = 128;
 /** Elements of each operand per pass. */
 const CHUNK = 16384;
 /** A reduction reads one [len, inner] slab per pass at least: longer ones stay in JavaScript. */

@@ -147,12 +147,14 @@ export interface Arena {
 }
 
 /**
- * The active kernels with `bytes` of scratch memory, or null when WebAssembly is switched
- * off, missing here, or cannot grow that far (the TypeScript kernels take over then).
+ * The kernels on the plain memory with `bytes` of scratch, or null when WebAssembly is
+ * switched off, missing here, or cannot grow that far (the TypeScript kernels take over
+ * then). Single-threaded work uses the plain memory even when threads are on: V8 copies into
+ * and out of shared memory 2–3× slower.
  */
 export function arena(bytes: number): Arena | null {
   if (!enabled) return null;
-  const e = engine();
+  const e = plainEngine();
   return e !== null && grow(e, RESERVED + bytes) ? views(e) : null;
 }
 
@@ -187,10 +189,12 @@ export function wasmGemm(a: Operand, b: Operand, c: TypedArray, cOffset: number,
   const f64 = c instanceof Float64Array;
   if (!f64 && !(c instanceof Float32Array)) return false;
   if (a.data.constructor !== c.constructor || b.data.constructor !== c.constructor) return false;
-  const e = engine();
+  // only products worth splitting go to the shared memory, which is slower to copy into
+  const large = n >= 16 && n * k * m >= PARALLEL_MIN;
+  const e = large ? engine() : plainEngine();
   if (e === null) return false;
   const { kernels, pool } = e;
-  const parts = pool && n >= 16 && n * k * m >= PARALLEL_MIN ? 1 + pool.ready(Math.min(threads, n >> 3) - 1) : 1;
+  const parts = pool && large ? 1 + pool.ready(Math.min(threads, n >> 3) - 1) : 1;
   const size = f64 ? 8 : 4;
   const pa = RESERVED;
   const pb = pa + align(n * k * size);
