@@ -1,4 +1,4 @@
-// @ad's kernel settings, measured side by side in every matmul and MLP workload: the default
+// @ad's kernel settings, measured side by side in every workload: the default
 // (WebAssembly SIMD on every core), WebAssembly on one thread, and the TypeScript kernels.
 import * as ad from '@ad/core';
 import type { Case } from './harness';
