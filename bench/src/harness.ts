@@ -39,6 +39,7 @@ export async function runCases(cases: readonly Case[], opts: RunOptions): Promis
   const results: Result[] = [];
   for (const c of cases) {
     await c.before?.();
+    warmUp(c.fn, opts.maxTime / 2);
     const b = new Benchmark(`${c.workload} ${c.size} ${c.library}`, c.fn, { maxTime: opts.maxTime, minSamples: opts.minSamples, initCount: 1 });
     b.run();
     if (b.error) throw b.error;
@@ -47,6 +48,16 @@ export async function runCases(cases: readonly Case[], opts: RunOptions): Promis
     results.push(r);
   }
   return results;
+}
+
+/**
+ * Runs `fn` for `seconds` untimed first: V8 keeps optimising shared code (ops, kernels) well
+ * past benchmark.js's own short warm-up, which otherwise penalises whichever case comes first.
+ */
+function warmUp(fn: () => void, seconds: number): void {
+  const end = performance.now() + seconds * 1000;
+  do fn();
+  while (performance.now() < end);
 }
 
 export function format(v: number): string {
