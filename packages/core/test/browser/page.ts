@@ -1,16 +1,19 @@
-// Loaded by browser.test.ts in headless Chromium: runs a matmul and a backward pass with the
-// WebAssembly kernels (on worker threads when the page is cross-origin isolated) and with
-// the TypeScript kernels, and reports both for the test to compare.
+// Loaded by browser.test.ts in headless Chromium: runs a matmul layer (bias, tanh, log-softmax)
+// and its backward pass with the WebAssembly kernels (the product on worker threads when the
+// page is cross-origin isolated) and with the TypeScript kernels, and reports both for the
+// test to compare.
 import * as ad from '@ad/core';
 
 async function check() {
   const a = ad.randn([160, 300], { generator: new ad.Generator(1) }).requiresGrad_();
-  const b = ad.randn([300, 130], { generator: new ad.Generator(2) }).requiresGrad_();
+  const b = ad.randn([300, 130], { generator: new ad.Generator(2) }).mul(0.05).requiresGrad_();
+  const bias = ad.randn([130], { generator: new ad.Generator(3) });
   const run = () => {
     a.grad = null;
     b.grad = null;
     const y = a.matmul(b);
-    y.square().sum().backward();
+    const h = y.add(bias).tanh();
+    h.square().sum().add(h.logSoftmax(-1).sum()).backward();
     return { y: y.toFlatArray(), da: a.grad!.toFlatArray(), db: b.grad!.toFlatArray() };
   };
   run(); // the first large product starts the workers
