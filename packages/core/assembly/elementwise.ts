@@ -24,26 +24,30 @@ const FULL = 0, ROW = 1, COLUMN = 2, SCALAR = 3;
 const SPLAT: usize = 65536 - 64;
 
 export function mapF32(op: i32, x: usize, out: usize, n: i32): void {
-  switch (op) {
-    case NEG: mapLoop<f32>(NEG, x, out, n); break;
-    case ABS: mapLoop<f32>(ABS, x, out, n); break;
-    case SQUARE: mapLoop<f32>(SQUARE, x, out, n); break;
-    case SQRT: mapLoop<f32>(SQRT, x, out, n); break;
-    case RELU: mapLoop<f32>(RELU, x, out, n); break;
-    case EXP: mapLoop<f32>(EXP, x, out, n); break;
-    case TANH: mapLoop<f32>(TANH, x, out, n); break;
-    case SIGMOID: mapLoop<f32>(SIGMOID, x, out, n); break;
-  }
+  mapAny<f32>(op, x, out, n);
 }
 
 /** f64 has the exact ops only: its exp, tanh and sigmoid stay with JavaScript's Math. */
 export function mapF64(op: i32, x: usize, out: usize, n: i32): void {
+  mapAny<f64>(op, x, out, n);
+}
+
+// @ts-ignore: decorator
+@inline
+function mapAny<T>(op: i32, x: usize, out: usize, n: i32): void {
   switch (op) {
-    case NEG: mapLoop<f64>(NEG, x, out, n); break;
-    case ABS: mapLoop<f64>(ABS, x, out, n); break;
-    case SQUARE: mapLoop<f64>(SQUARE, x, out, n); break;
-    case SQRT: mapLoop<f64>(SQRT, x, out, n); break;
-    case RELU: mapLoop<f64>(RELU, x, out, n); break;
+    case NEG: mapLoop<T>(NEG, x, out, n); break;
+    case ABS: mapLoop<T>(ABS, x, out, n); break;
+    case SQUARE: mapLoop<T>(SQUARE, x, out, n); break;
+    case SQRT: mapLoop<T>(SQRT, x, out, n); break;
+    case RELU: mapLoop<T>(RELU, x, out, n); break;
+  }
+  if (sizeof<T>() == 4) {
+    switch (op) {
+      case EXP: mapLoop<T>(EXP, x, out, n); break;
+      case TANH: mapLoop<T>(TANH, x, out, n); break;
+      case SIGMOID: mapLoop<T>(SIGMOID, x, out, n); break;
+    }
   }
 }
 
@@ -177,30 +181,26 @@ function expm1(x: v128): v128 {
  * every row (a bias), a COLUMN of one value per row (a keepdim reduction), or a SCALAR.
  */
 export function zipF32(op: i32, a: usize, modeA: i32, b: usize, modeB: i32, out: usize, rows: i32, cols: i32): void {
-  switch (op) {
-    case ADD: zipRows<f32>(ADD, a, modeA, b, modeB, out, rows, cols); break;
-    case SUB: zipRows<f32>(SUB, a, modeA, b, modeB, out, rows, cols); break;
-    case MUL: zipRows<f32>(MUL, a, modeA, b, modeB, out, rows, cols); break;
-    case DIV: zipRows<f32>(DIV, a, modeA, b, modeB, out, rows, cols); break;
-    case MAXIMUM: zipRows<f32>(MAXIMUM, a, modeA, b, modeB, out, rows, cols); break;
-    case MINIMUM: zipRows<f32>(MINIMUM, a, modeA, b, modeB, out, rows, cols); break;
-    case TANH_BACKWARD: zipRows<f32>(TANH_BACKWARD, a, modeA, b, modeB, out, rows, cols); break;
-    case SIGMOID_BACKWARD: zipRows<f32>(SIGMOID_BACKWARD, a, modeA, b, modeB, out, rows, cols); break;
-    case RELU_BACKWARD: zipRows<f32>(RELU_BACKWARD, a, modeA, b, modeB, out, rows, cols); break;
-  }
+  zipAny<f32>(op, a, modeA, b, modeB, out, rows, cols);
 }
 
 export function zipF64(op: i32, a: usize, modeA: i32, b: usize, modeB: i32, out: usize, rows: i32, cols: i32): void {
+  zipAny<f64>(op, a, modeA, b, modeB, out, rows, cols);
+}
+
+// @ts-ignore: decorator
+@inline
+function zipAny<T>(op: i32, a: usize, modeA: i32, b: usize, modeB: i32, out: usize, rows: i32, cols: i32): void {
   switch (op) {
-    case ADD: zipRows<f64>(ADD, a, modeA, b, modeB, out, rows, cols); break;
-    case SUB: zipRows<f64>(SUB, a, modeA, b, modeB, out, rows, cols); break;
-    case MUL: zipRows<f64>(MUL, a, modeA, b, modeB, out, rows, cols); break;
-    case DIV: zipRows<f64>(DIV, a, modeA, b, modeB, out, rows, cols); break;
-    case MAXIMUM: zipRows<f64>(MAXIMUM, a, modeA, b, modeB, out, rows, cols); break;
-    case MINIMUM: zipRows<f64>(MINIMUM, a, modeA, b, modeB, out, rows, cols); break;
-    case TANH_BACKWARD: zipRows<f64>(TANH_BACKWARD, a, modeA, b, modeB, out, rows, cols); break;
-    case SIGMOID_BACKWARD: zipRows<f64>(SIGMOID_BACKWARD, a, modeA, b, modeB, out, rows, cols); break;
-    case RELU_BACKWARD: zipRows<f64>(RELU_BACKWARD, a, modeA, b, modeB, out, rows, cols); break;
+    case ADD: zipRows<T>(ADD, a, modeA, b, modeB, out, rows, cols); break;
+    case SUB: zipRows<T>(SUB, a, modeA, b, modeB, out, rows, cols); break;
+    case MUL: zipRows<T>(MUL, a, modeA, b, modeB, out, rows, cols); break;
+    case DIV: zipRows<T>(DIV, a, modeA, b, modeB, out, rows, cols); break;
+    case MAXIMUM: zipRows<T>(MAXIMUM, a, modeA, b, modeB, out, rows, cols); break;
+    case MINIMUM: zipRows<T>(MINIMUM, a, modeA, b, modeB, out, rows, cols); break;
+    case TANH_BACKWARD: zipRows<T>(TANH_BACKWARD, a, modeA, b, modeB, out, rows, cols); break;
+    case SIGMOID_BACKWARD: zipRows<T>(SIGMOID_BACKWARD, a, modeA, b, modeB, out, rows, cols); break;
+    case RELU_BACKWARD: zipRows<T>(RELU_BACKWARD, a, modeA, b, modeB, out, rows, cols); break;
   }
 }
 
@@ -280,18 +280,21 @@ function binary<T>(op: i32, a: v128, b: v128): v128 {
  * TypeScript kernel accumulates in a JavaScript number.
  */
 export function foldF32(op: i32, x: usize, outer: i32, len: i32, inner: i32, out: usize): void {
-  switch (op) {
-    case SUM: if (inner == 1) sumRowsF32(x, outer, len, out); else foldBlocks<f32>(ADD, x, outer, len, inner, out); break;
-    case MAX: if (inner == 1) foldRows<f32>(MAXIMUM, x, outer, len, out); else foldBlocks<f32>(MAXIMUM, x, outer, len, inner, out); break;
-    case MIN: if (inner == 1) foldRows<f32>(MINIMUM, x, outer, len, out); else foldBlocks<f32>(MINIMUM, x, outer, len, inner, out); break;
-  }
+  if (op == SUM && inner == 1) sumRowsF32(x, outer, len, out);
+  else foldAny<f32>(op, x, outer, len, inner, out);
 }
 
 export function foldF64(op: i32, x: usize, outer: i32, len: i32, inner: i32, out: usize): void {
+  foldAny<f64>(op, x, outer, len, inner, out);
+}
+
+// @ts-ignore: decorator
+@inline
+function foldAny<T>(op: i32, x: usize, outer: i32, len: i32, inner: i32, out: usize): void {
   switch (op) {
-    case SUM: if (inner == 1) foldRows<f64>(ADD, x, outer, len, out); else foldBlocks<f64>(ADD, x, outer, len, inner, out); break;
-    case MAX: if (inner == 1) foldRows<f64>(MAXIMUM, x, outer, len, out); else foldBlocks<f64>(MAXIMUM, x, outer, len, inner, out); break;
-    case MIN: if (inner == 1) foldRows<f64>(MINIMUM, x, outer, len, out); else foldBlocks<f64>(MINIMUM, x, outer, len, inner, out); break;
+    case SUM: if (inner == 1) foldRows<T>(ADD, x, outer, len, out); else foldBlocks<T>(ADD, x, outer, len, inner, out); break;
+    case MAX: if (inner == 1) foldRows<T>(MAXIMUM, x, outer, len, out); else foldBlocks<T>(MAXIMUM, x, outer, len, inner, out); break;
+    case MIN: if (inner == 1) foldRows<T>(MINIMUM, x, outer, len, out); else foldBlocks<T>(MINIMUM, x, outer, len, inner, out); break;
   }
 }
 

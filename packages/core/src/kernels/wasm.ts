@@ -1,7 +1,7 @@
 import type { TypedArray } from '../dtype';
 import type { Operand } from './matmul';
 import { type GemmArgs, nodeBuiltin, Pool } from './threads';
-import { GEMM_WASM, GEMM_WASM_RELAXED, GEMM_WASM_RELAXED_SHARED, GEMM_WASM_SHARED, MAX_PAGES } from './wasm-binary';
+import { KERNELS_WASM, KERNELS_WASM_RELAXED, KERNELS_WASM_RELAXED_SHARED, KERNELS_WASM_SHARED, MAX_PAGES } from './wasm-binary';
 
 /** The compiled kernels' exports (packages/core/assembly). */
 export interface Kernels {
@@ -60,7 +60,7 @@ let relaxed: boolean | undefined;
 export function relaxedSupported(): boolean {
   if (relaxed !== undefined) return relaxed;
   try {
-    const bytes = decode(GEMM_WASM_RELAXED);
+    const bytes = decode(KERNELS_WASM_RELAXED);
     if (!WebAssembly.validate(bytes)) nodeBuiltin<{ setFlagsFromString(flag: string): void }>('node:v8')?.setFlagsFromString('--experimental-wasm-relaxed-simd');
     relaxed = WebAssembly.validate(bytes);
   } catch {
@@ -94,7 +94,7 @@ function engine(): Engine | null {
     // browsers give SharedArrayBuffer only to cross-origin isolated pages
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
     shared = typeof SharedArrayBuffer === 'function' && isolated
-      ? instantiate(relaxedSupported() ? GEMM_WASM_RELAXED_SHARED : GEMM_WASM_SHARED, () => new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true }), true)
+      ? instantiate(relaxedSupported() ? KERNELS_WASM_RELAXED_SHARED : KERNELS_WASM_SHARED, () => new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true }), true)
       : null;
   }
   if (threads > 1 && shared) return shared;
@@ -102,7 +102,7 @@ function engine(): Engine | null {
 }
 
 function plainEngine(): Engine | null {
-  if (plain === undefined) plain = instantiate(relaxedSupported() ? GEMM_WASM_RELAXED : GEMM_WASM, () => new WebAssembly.Memory({ initial: 2 }), false);
+  if (plain === undefined) plain = instantiate(relaxedSupported() ? KERNELS_WASM_RELAXED : KERNELS_WASM, () => new WebAssembly.Memory({ initial: 2 }), false);
   return plain;
 }
 
