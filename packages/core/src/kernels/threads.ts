@@ -1,31 +1,43 @@
 // Worker threads for the WebAssembly kernels: each worker instantiates the same module on the
-// same shared memory and waits on its slot of a control block there; the calling thread
-// writes a job into the slot, wakes the worker, does its own share and waits for the rest.
-// The calls stay synchronous, as every op is. Node's worker_threads and browsers' Web Workers
-// both work; no file is loaded (the worker's code is a string).
+// same shared memory and waits on its slot of a control block there. The calling thread
+// writes a queue of row blocks into that block, wakes the workers, and every thread takes
+// the next block until none is left, so a thread the system delays holds up one block rather
+// than a fixed share. The calls stay synchronous, as every op is. Node's worker_threads and
+// browsers' Web Workers both work; no file is loaded (the worker's code is a string).
 
-/** Int32s per worker slot: state, dtype and the 12 arguments of a gemm call. */
-const SLOT = 16;
+/** Int32s per worker slot: state and the worker's scratch pointer. */
+const SLOT = 4;
+/** Workers a control block has slots for. */
+export const MAX_WORKERS = 64;
+/** Int32s of the queue's header (next job, job count, float64?) and per job (the gemm arguments). */
+const HEADER = 3;
+const JOB = 11;
 const IDLE = 0;
 const BUSY = 1;
 const STARTING = -1;
 
-// The worker: instantiate, report ready, then serve jobs forever (it is never awaited).
-const SERVE = `function serve({ module, memory, slot }) {
+// The worker: instantiate, report ready, then serve forever (it is never awaited).
+const SERVE = `function serve({ module, memory, slot, queue }) {
   const k = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm kernel aborted'); } } }).exports;
   const s = new Int32Array(memory.buffer, slot, ${SLOT});
+  const q = new Int32Array(memory.buffer, queue, ${HEADER});
   Atomics.store(s, 0, ${IDLE});
   Atomics.notify(s, 0);
   for (;;) {
     Atomics.wait(s, 0, ${IDLE});
-    (s[1] ? k.gemmF64 : k.gemmF32)(s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13]);
+    const jobs = new Int32Array(memory.buffer, queue + ${HEADER * 4}, q[1] * ${JOB});
+    const gemm = q[2] ? k.gemmF64 : k.gemmF32;
+    for (let i; (i = Atomics.add(q, 0, 1)) < q[1];) {
+      const j = i * ${JOB};
+      gemm(jobs[j], jobs[j + 1], jobs[j + 2], jobs[j + 3], jobs[j + 4], jobs[j + 5], jobs[j + 6], jobs[j + 7], jobs[j + 8], jobs[j + 9], jobs[j + 10], s[1]);
+    }
     Atomics.store(s, 0, ${IDLE});
     Atomics.notify(s, 0);
   }
 }`;
 
-/** The arguments of one gemm call: a, lda, b, ldb, c, ldc, n, k, m, transA, transB, work. */
-export type GemmArgs = [number, number, number, number, number, number, number, number, number, number, number, number];
+/** One block of rows of a product: a, lda, b, ldb, c, ldc, n, k, m, transA, transB. */
+export type GemmJob = [number, number, number, number, number, number, number, number, number, number, number];
 
 /** A Node built-in module, or undefined outside Node (without importing it, so browsers load this file). */
 export function nodeBuiltin<T>(id: string): T | undefined {
@@ -37,8 +49,8 @@ interface NodeWorkerThreads {
   Worker: new (code: string, opts: { eval: true; workerData: unknown }) => { unref(): void };
 }
 
-/** Starts one worker running SERVE with `data`; null where no kind of worker exists. */
-function spawn(data: { module: WebAssembly.Module; memory: WebAssembly.Memory; slot: number }): boolean {
+/** Starts one worker running SERVE with `data`; false where no kind of worker exists. */
+function spawn(data: { module: WebAssembly.Module; memory: WebAssembly.Memory; slot: number; queue: number }): boolean {
   const threads = nodeBuiltin<NodeWorkerThreads>('node:worker_threads');
   if (threads) {
     new threads.Worker(`${SERVE}\nserve(require('node:worker_threads').workerData);`, { eval: true, workerData: data }).unref();
@@ -66,17 +78,23 @@ function canBlock(): boolean {
 export class Pool {
   private readonly slots: Int32Array[] = [];
   private readonly blocking = canBlock();
+  private readonly queue: number;
 
-  /** `control`: byte offset of a free area of SLOT·4·size bytes in `memory` for the slots. */
-  constructor(private readonly module: WebAssembly.Module, private readonly memory: WebAssembly.Memory, private readonly control: number) {}
+  /**
+   * `control`: byte offset of a free area of `memory` for the workers' slots (1 KiB), then the
+   * queue's header and jobs (44 bytes a job).
+   */
+  constructor(private readonly module: WebAssembly.Module, private readonly memory: WebAssembly.Memory, private readonly control: number) {
+    this.queue = control + MAX_WORKERS * SLOT * 4;
+  }
 
   /** Grows the pool to `size` workers (they start in the background) and returns how many are ready. */
   ready(size: number): number {
-    while (this.slots.length < size) {
+    while (this.slots.length < Math.min(size, MAX_WORKERS)) {
       const slot = this.control + this.slots.length * SLOT * 4;
       const s = new Int32Array(this.memory.buffer, slot, SLOT);
       Atomics.store(s, 0, STARTING);
-      if (!spawn({ module: this.module, memory: this.memory, slot })) break;
+      if (!spawn({ module: this.module, memory: this.memory, slot, queue: this.queue })) break;
       this.slots.push(s);
     }
     let n = 0;
@@ -84,17 +102,24 @@ export class Pool {
     return n;
   }
 
-  /** Runs jobs[0] here and jobs[1…] on the first ready workers, returning when all are done. */
-  run(f64: boolean, jobs: GemmArgs[], here: (args: GemmArgs) => void): void {
-    jobs.slice(1).forEach((args, w) => {
+  /**
+   * Runs `jobs` here and on the first `workers` ready workers, each thread taking the next
+   * job until none is left; thread t (0 is this one) works in scratch `work(t)`.
+   */
+  run(f64: boolean, jobs: readonly GemmJob[], workers: number, work: (t: number) => number, gemm: (job: GemmJob, work: number) => void): void {
+    const q = new Int32Array(this.memory.buffer, this.queue, HEADER + jobs.length * JOB);
+    jobs.forEach((job, i) => q.set(job, HEADER + i * JOB));
+    q[2] = f64 ? 1 : 0;
+    Atomics.store(q, 1, jobs.length);
+    Atomics.store(q, 0, 0);
+    for (let w = 0; w < workers; w++) {
       const s = this.slots[w];
-      s[1] = f64 ? 1 : 0;
-      s.set(args, 2);
+      s[1] = work(w + 1);
       Atomics.store(s, 0, BUSY);
       Atomics.notify(s, 0);
-    });
-    here(jobs[0]);
-    for (let w = 0; w < jobs.length - 1; w++) {
+    }
+    for (let i; (i = Atomics.add(q, 0, 1)) < jobs.length;) gemm(jobs[i], work(0));
+    for (let w = 0; w < workers; w++) {
       const s = this.slots[w];
       const started = Date.now();
       while (Atomics.load(s, 0) !== IDLE) {

@@ -1,12 +1,12 @@
 import type { TypedArray } from '../dtype';
 import type { Operand } from './matmul';
-import { type GemmArgs, nodeBuiltin, Pool } from './threads';
+import { type GemmJob, nodeBuiltin, Pool } from './threads';
 import { KERNELS_WASM, KERNELS_WASM_RELAXED, KERNELS_WASM_RELAXED_SHARED, KERNELS_WASM_SHARED, MAX_PAGES } from './wasm-binary';
 
 /** The compiled kernels' exports (packages/core/assembly). */
 export interface Kernels {
-  gemmF32(...args: GemmArgs): void;
-  gemmF64(...args: GemmArgs): void;
+  gemmF32(...args: [...GemmJob, number]): void;
+  gemmF64(...args: [...GemmJob, number]): void;
   workBytesF32(n: number, k: number, m: number): number;
   workBytesF64(n: number, k: number, m: number): number;
   mapF32(op: number, x: number, out: number, n: number): void;
@@ -26,7 +26,7 @@ interface Engine {
 }
 
 /** Worker slots live here, above AssemblyScript's own static data. */
-const CONTROL = 32768;
+const CONTROL = 32768; // up to 13 KiB: 64 slots and ≤ 4 jobs per thread
 /** Our buffers start here. */
 const RESERVED = 65536;
 const PAGE = 65536;
@@ -194,27 +194,29 @@ export function wasmGemm(a: Operand, b: Operand, c: TypedArray, cOffset: number,
   const e = large ? engine() : plainEngine();
   if (e === null) return false;
   const { kernels, pool } = e;
-  const parts = pool && large ? 1 + pool.ready(Math.min(threads, n >> 3) - 1) : 1;
+  const workers = pool && large ? pool.ready(Math.min(threads, n >> 3) - 1) : 0;
+  // blocks of rows, a multiple of 4 (the kernel's tile height) and at least 32, about four
+  // per thread: a thread the system delays then holds up one block, not half the product
+  const rows = workers === 0 ? n : Math.max(32, Math.ceil(n / (4 * (workers + 1)) / 4) * 4);
   const size = f64 ? 8 : 4;
   const pa = RESERVED;
   const pb = pa + align(n * k * size);
   const pc = pb + align(k * m * size);
   const pw = pc + align(n * m * size);
-  const workBytes = align(f64 ? kernels.workBytesF64(n, k, m) : kernels.workBytesF32(n, k, m));
-  if (!grow(e, pw + parts * workBytes)) return false;
+  const workBytes = align(f64 ? kernels.workBytesF64(rows, k, m) : kernels.workBytesF32(rows, k, m));
+  if (!grow(e, pw + (workers + 1) * workBytes)) return false;
   const view = f64 ? views(e).f64 : views(e).f32;
   view.set(a.data.subarray(a.offset, a.offset + n * k), pa / size);
   view.set(b.data.subarray(b.offset, b.offset + k * m), pb / size);
   const gemm = f64 ? kernels.gemmF64 : kernels.gemmF32;
   const [lda, ldb] = [a.trans ? n : k, b.trans ? k : m];
-  // thread t takes rows [r(t), r(t + 1)), in multiples of 4 (the kernel's tile height)
-  const r = (t: number) => (t === parts ? n : Math.min(n, Math.round((t * n) / parts / 4) * 4));
-  const jobs = Array.from({ length: parts }, (_, t): GemmArgs => [
-    pa + (a.trans ? r(t) : r(t) * lda) * size, lda, pb, ldb, pc + r(t) * m * size, m,
-    r(t + 1) - r(t), k, m, a.trans ? 1 : 0, b.trans ? 1 : 0, pw + t * workBytes,
+  const jobs = Array.from({ length: Math.ceil(n / rows) }, (_, j): GemmJob => [
+    pa + (a.trans ? j * rows : j * rows * lda) * size, lda, pb, ldb, pc + j * rows * m * size, m,
+    Math.min(rows, n - j * rows), k, m, a.trans ? 1 : 0, b.trans ? 1 : 0,
   ]);
-  if (parts === 1) gemm(...jobs[0]);
-  else pool!.run(f64, jobs, (args) => gemm(...args));
+  // every row is summed in the same order whichever thread takes it: results are bitwise those of one thread
+  if (workers === 0) gemm(...jobs[0], pw);
+  else pool!.run(f64, jobs, workers, (t) => pw + t * workBytes, (job, work) => gemm(...job, work));
   c.set(view.subarray(pc / size, pc / size + n * m), cOffset);
   return true;
 }
