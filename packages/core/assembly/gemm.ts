@@ -4,10 +4,11 @@
 //
 // C (n×m) = op(A)·op(B), op(A) n×k, op(B) k×m, each row-major with its own leading dimension
 // (lda, ldb, ldc: elements between rows, so that a thread can take a block of rows); transA /
-// transB say that A is stored k×n (B stored m×k). k is cut into blocks of KC; for each block
-// op(A) is packed into panels of 4 rows and op(B) into panels of two vectors' width (8 float32
-// or 4 float64 columns), contiguous along k, and a register-blocked kernel multiplies one
-// panel pair into a padded accumulator.
+// transB say that A is stored k×n (B stored m×k). k is cut into blocks of KC. op(B) is packed
+// once, for all blocks, into panels of two vectors' width (8 float32 or 4 float64 columns)
+// contiguous along k, which every thread then reads; each call packs its rows of op(A) into
+// panels of 4 rows per block, and a register-blocked kernel multiplies one panel pair into a
+// padded accumulator.
 
 const KC: i32 = 256;
 
@@ -18,6 +19,30 @@ function width<T>(): i32 {
   return 32 / <i32>sizeof<T>();
 }
 
+// @ts-ignore: decorator
+@inline
+function padded<T>(m: i32): i32 {
+  return (m + width<T>() - 1) & ~(width<T>() - 1);
+}
+
+export function packedBytesF32(k: i32, m: i32): i32 {
+  return 4 * k * padded<f32>(m);
+}
+
+export function packedBytesF64(k: i32, m: i32): i32 {
+  return 8 * k * padded<f64>(m);
+}
+
+/** Packs op(B) for gemmF32 into `out` (packedBytesF32 bytes). */
+export function packF32(b: usize, ldb: i32, k: i32, m: i32, transB: bool, out: usize): void {
+  packB<f32>(b, ldb, k, m, transB, out);
+}
+
+export function packF64(b: usize, ldb: i32, k: i32, m: i32, transB: bool, out: usize): void {
+  packB<f64>(b, ldb, k, m, transB, out);
+}
+
+/** Bytes of scratch `work` a call of gemmF32 needs: packed rows of A and the padded accumulator. */
 export function workBytesF32(n: i32, k: i32, m: i32): i32 {
   return workBytes<f32>(n, k, m);
 }
@@ -26,38 +51,40 @@ export function workBytesF64(n: i32, k: i32, m: i32): i32 {
   return workBytes<f64>(n, k, m);
 }
 
-export function gemmF32(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, n: i32, k: i32, m: i32, transA: bool, transB: bool, work: usize): void {
-  gemm<f32>(a, lda, b, ldb, c, ldc, n, k, m, transA, transB, work);
+/** C = op(A)·op(B) with op(B) packed by packF32. */
+export function gemmF32(a: usize, lda: i32, packed: usize, c: usize, ldc: i32, n: i32, k: i32, m: i32, transA: bool, work: usize): void {
+  gemm<f32>(a, lda, packed, c, ldc, n, k, m, transA, work);
 }
 
-export function gemmF64(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, n: i32, k: i32, m: i32, transA: bool, transB: bool, work: usize): void {
-  gemm<f64>(a, lda, b, ldb, c, ldc, n, k, m, transA, transB, work);
+export function gemmF64(a: usize, lda: i32, packed: usize, c: usize, ldc: i32, n: i32, k: i32, m: i32, transA: bool, work: usize): void {
+  gemm<f64>(a, lda, packed, c, ldc, n, k, m, transA, work);
 }
 
-/** Bytes of scratch `work` must hold: packed panels and the padded accumulator. */
 // @ts-ignore: decorator
 @inline
 function workBytes<T>(n: i32, k: i32, m: i32): i32 {
-  const w = width<T>();
   const n4 = (n + 3) & ~3;
-  const mw = (m + w - 1) & ~(w - 1);
-  return <i32>sizeof<T>() * (n4 * min(KC, k) + mw * min(KC, k) + n4 * mw);
+  return <i32>sizeof<T>() * (n4 * min(KC, k) + n4 * padded<T>(m));
 }
 
-function gemm<T>(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, n: i32, k: i32, m: i32, transA: bool, transB: bool, work: usize): void {
+/** Block by block of k: panels of `width` columns, block k0's at out + k0·mw. */
+function packB<T>(b: usize, ldb: i32, k: i32, m: i32, trans: bool, out: usize): void {
+  const mw = padded<T>(m);
+  for (let k0 = 0; k0 < k; k0 += KC) packColumns<T>(b, ldb, m, k0, min(KC, k - k0), trans, out + <usize>(k0 * mw) * sizeof<T>());
+}
+
+function gemm<T>(a: usize, lda: i32, packed: usize, c: usize, ldc: i32, n: i32, k: i32, m: i32, transA: bool, work: usize): void {
   const size = <usize>sizeof<T>();
   const w = width<T>();
   const n4 = (n + 3) & ~3;
-  const mw = (m + w - 1) & ~(w - 1);
-  const kc = min(KC, k);
+  const mw = padded<T>(m);
   const pa = work;
-  const pb = pa + <usize>(n4 * kc) * size;
-  const acc = pb + <usize>(mw * kc) * size;
+  const acc = pa + <usize>(n4 * min(KC, k)) * size;
   memory.fill(acc, 0, <usize>(n4 * mw) * size);
   for (let k0 = 0; k0 < k; k0 += KC) {
     const kb = min(KC, k - k0);
     packRows<T>(a, lda, n, k0, kb, transA, pa);
-    packColumns<T>(b, ldb, m, k0, kb, transB, pb);
+    const pb = packed + <usize>(k0 * mw) * size;
     for (let j = 0; j < mw; j += w) {
       for (let i = 0; i < n4; i += 4) {
         kernel<T>(pa + <usize>(i * kb) * size, pb + <usize>(j * kb) * size, kb, acc + <usize>(i * mw + j) * size, <usize>mw * size);

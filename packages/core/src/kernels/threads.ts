@@ -11,7 +11,7 @@ const SLOT = 4;
 export const MAX_WORKERS = 64;
 /** Int32s of the queue's header (next job, job count, float64?) and per job (the gemm arguments). */
 const HEADER = 3;
-const JOB = 11;
+const JOB = 9;
 const IDLE = 0;
 const BUSY = 1;
 const STARTING = -1;
@@ -29,15 +29,15 @@ const SERVE = `function serve({ module, memory, slot, queue }) {
     const gemm = q[2] ? k.gemmF64 : k.gemmF32;
     for (let i; (i = Atomics.add(q, 0, 1)) < q[1];) {
       const j = i * ${JOB};
-      gemm(jobs[j], jobs[j + 1], jobs[j + 2], jobs[j + 3], jobs[j + 4], jobs[j + 5], jobs[j + 6], jobs[j + 7], jobs[j + 8], jobs[j + 9], jobs[j + 10], s[1]);
+      gemm(jobs[j], jobs[j + 1], jobs[j + 2], jobs[j + 3], jobs[j + 4], jobs[j + 5], jobs[j + 6], jobs[j + 7], jobs[j + 8], s[1]);
     }
     Atomics.store(s, 0, ${IDLE});
     Atomics.notify(s, 0);
   }
 }`;
 
-/** One block of rows of a product: a, lda, b, ldb, c, ldc, n, k, m, transA, transB. */
-export type GemmJob = [number, number, number, number, number, number, number, number, number, number, number];
+/** One block of rows of a product, op(B) packed already: a, lda, packed, c, ldc, n, k, m, transA. */
+export type GemmJob = [number, number, number, number, number, number, number, number, number];
 
 /** A Node built-in module, or undefined outside Node (without importing it, so browsers load this file). */
 export function nodeBuiltin<T>(id: string): T | undefined {
@@ -82,7 +82,7 @@ export class Pool {
 
   /**
    * `control`: byte offset of a free area of `memory` for the workers' slots (1 KiB), then the
-   * queue's header and jobs (44 bytes a job).
+   * queue's header and jobs (36 bytes a job).
    */
   constructor(private readonly module: WebAssembly.Module, private readonly memory: WebAssembly.Memory, private readonly control: number) {
     this.queue = control + MAX_WORKERS * SLOT * 4;

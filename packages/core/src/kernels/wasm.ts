@@ -7,6 +7,10 @@ import { KERNELS_WASM, KERNELS_WASM_RELAXED, KERNELS_WASM_RELAXED_SHARED, KERNEL
 export interface Kernels {
   gemmF32(...args: [...GemmJob, number]): void;
   gemmF64(...args: [...GemmJob, number]): void;
+  packF32(b: number, ldb: number, k: number, m: number, transB: number, out: number): void;
+  packF64(b: number, ldb: number, k: number, m: number, transB: number, out: number): void;
+  packedBytesF32(k: number, m: number): number;
+  packedBytesF64(k: number, m: number): number;
   workBytesF32(n: number, k: number, m: number): number;
   workBytesF64(n: number, k: number, m: number): number;
   mapF32(op: number, x: number, out: number, n: number): void;
@@ -201,18 +205,21 @@ export function wasmGemm(a: Operand, b: Operand, c: TypedArray, cOffset: number,
   const size = f64 ? 8 : 4;
   const pa = RESERVED;
   const pb = pa + align(n * k * size);
-  const pc = pb + align(k * m * size);
+  const packed = pb + align(k * m * size);
+  const pc = packed + align(f64 ? kernels.packedBytesF64(k, m) : kernels.packedBytesF32(k, m));
   const pw = pc + align(n * m * size);
   const workBytes = align(f64 ? kernels.workBytesF64(rows, k, m) : kernels.workBytesF32(rows, k, m));
   if (!grow(e, pw + (workers + 1) * workBytes)) return false;
   const view = f64 ? views(e).f64 : views(e).f32;
   view.set(a.data.subarray(a.offset, a.offset + n * k), pa / size);
   view.set(b.data.subarray(b.offset, b.offset + k * m), pb / size);
+  // op(B) is packed once, here; every block of rows reads it
+  (f64 ? kernels.packF64 : kernels.packF32)(pb, b.trans ? k : m, k, m, b.trans ? 1 : 0, packed);
   const gemm = f64 ? kernels.gemmF64 : kernels.gemmF32;
-  const [lda, ldb] = [a.trans ? n : k, b.trans ? k : m];
+  const lda = a.trans ? n : k;
   const jobs = Array.from({ length: Math.ceil(n / rows) }, (_, j): GemmJob => [
-    pa + (a.trans ? j * rows : j * rows * lda) * size, lda, pb, ldb, pc + j * rows * m * size, m,
-    Math.min(rows, n - j * rows), k, m, a.trans ? 1 : 0, b.trans ? 1 : 0,
+    pa + (a.trans ? j * rows : j * rows * lda) * size, lda, packed, pc + j * rows * m * size, m,
+    Math.min(rows, n - j * rows), k, m, a.trans ? 1 : 0,
   ]);
   // every row is summed in the same order whichever thread takes it: results are bitwise those of one thread
   if (workers === 0) gemm(...jobs[0], pw);
