@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Compiles the WebAssembly SIMD kernels (packages/core/assembly, AssemblyScript) four times —
-// for an ordinary memory or a shared one that worker threads use too, each with plain SIMD or
-// with relaxed-SIMD fused multiply-adds — and writes each base64-encoded into a module of
-// packages/core/src/kernels/wasm-binary/, so that @ad/core loads them in Node and browsers
-// without fetching a file. `--check` compares instead of writing (the test suite runs that,
-// so the committed builds cannot drift from their source).
+// Compiles the WebAssembly SIMD kernels (packages/core/assembly, AssemblyScript) with plain
+// SIMD and with relaxed-SIMD fused multiply-adds, and writes each base64-encoded into a module
+// of packages/core/src/kernels/wasm-binary/, so that @ad/core loads them in Node and browsers
+// without fetching a file. The builds for a shared memory (threads) differ only in the
+// memory import, so @ad/core derives them (kernels/wasm-shared.ts); `--shared` prints what
+// the compiler builds for them, for a test to compare. `--check` compares instead of
+// writing (the test suite runs that, so the committed builds cannot drift from their source).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import asc from 'assemblyscript/asc';
@@ -41,17 +42,19 @@ function constant(name, what, binary) {
 /** The generated files of wasm-binary/, by name. */
 export async function build() {
   return {
-    'plain.ts': constant('KERNELS_WASM', 'The SIMD kernels for an ordinary memory', await compile(false, false)),
-    'shared.ts': constant('KERNELS_WASM_SHARED', 'The same kernels for a shared memory (threads)', await compile(true, false)),
+    'plain.ts': constant('KERNELS_WASM', 'The SIMD kernels', await compile(false, false)),
     'relaxed.ts': constant('KERNELS_WASM_RELAXED', 'The kernels with relaxed-SIMD fused multiply-adds', await compile(false, true)),
-    'relaxed-shared.ts': constant('KERNELS_WASM_RELAXED_SHARED', 'Fused multiply-adds on a shared memory', await compile(true, true)),
-    'index.ts': `${HEADER}export { KERNELS_WASM } from './plain';\nexport { KERNELS_WASM_SHARED } from './shared';\n` +
-      `export { KERNELS_WASM_RELAXED } from './relaxed';\nexport { KERNELS_WASM_RELAXED_SHARED } from './relaxed-shared';\n\n` +
+    'index.ts': `${HEADER}export { KERNELS_WASM } from './plain';\nexport { KERNELS_WASM_RELAXED } from './relaxed';\n\n` +
       `/** The maximum size of the shared memory, in 64 KiB pages. */\nexport const MAX_PAGES = ${MAX_PAGES};\n`,
   };
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {
+  if (process.argv.includes('--shared')) {
+    const base64 = async (relaxed) => Buffer.from(await compile(true, relaxed)).toString('base64');
+    console.log(JSON.stringify({ plain: await base64(false), relaxed: await base64(true) }));
+    process.exit(0);
+  }
   const files = await build();
   if (process.argv.includes('--check')) {
     const stale = Object.keys(files).filter((f) => !existsSync(join(target, f)) || readFileSync(join(target, f), 'utf8') !== files[f]);

@@ -6,6 +6,8 @@ import fc from 'fast-check';
 import * as ad from '../src';
 import { gemm } from '../src/kernels/matmul';
 import { setWasmEnabled, wasmSupported, workersReady } from '../src/kernels/wasm';
+import { KERNELS_WASM, KERNELS_WASM_RELAXED, MAX_PAGES } from '../src/kernels/wasm-binary';
+import { withSharedMemory } from '../src/kernels/wasm-shared';
 
 const root = resolve(__dirname, '../../..');
 
@@ -26,6 +28,15 @@ describe('WebAssembly kernels', () => {
     const run = spawnSync(process.execPath, [join(root, 'scripts/build-wasm.mjs'), '--check'], { cwd: root, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
+  }, 60_000);
+
+  it('the builds for a shared memory, derived from the plain ones, are byte for byte what the compiler builds', () => {
+    const run = spawnSync(process.execPath, [join(root, 'scripts/build-wasm.mjs'), '--shared'], { cwd: root, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    const compiled = JSON.parse(run.stdout) as { plain: string; relaxed: string };
+    const derived = (base64: string) => Buffer.from(withSharedMemory(Buffer.from(base64, 'base64'), MAX_PAGES)).toString('base64');
+    expect(derived(KERNELS_WASM)).toBe(compiled.plain);
+    expect(derived(KERNELS_WASM_RELAXED)).toBe(compiled.relaxed);
   }, 60_000);
 
   it('load in Node (WebAssembly SIMD is supported here)', () => {

@@ -1,7 +1,8 @@
 import type { TypedArray } from '../dtype';
 import type { Operand } from './matmul';
 import { type GemmJob, nodeBuiltin, Pool } from './threads';
-import { KERNELS_WASM, KERNELS_WASM_RELAXED, KERNELS_WASM_RELAXED_SHARED, KERNELS_WASM_SHARED, MAX_PAGES } from './wasm-binary';
+import { KERNELS_WASM, KERNELS_WASM_RELAXED, MAX_PAGES } from './wasm-binary';
+import { withSharedMemory } from './wasm-shared';
 
 /** The compiled kernels' exports (packages/core/assembly). */
 export interface Kernels {
@@ -73,12 +74,16 @@ export function relaxedSupported(): boolean {
   return relaxed;
 }
 
-/** Compiles a module onto `memory`, or returns null where WebAssembly or SIMD is missing. */
-function instantiate(base64: string, memory: () => WebAssembly.Memory, withPool: boolean): Engine | null {
+/**
+ * Compiles the kernels onto a new memory — a shared one, with a pool of workers, for threads —
+ * or returns null where WebAssembly or SIMD is missing.
+ */
+function instantiate(sharedMemory: boolean): Engine | null {
   try {
-    const bytes = decode(base64);
+    const plainBytes = decode(relaxedSupported() ? KERNELS_WASM_RELAXED : KERNELS_WASM);
+    const bytes = sharedMemory ? withSharedMemory(plainBytes, MAX_PAGES) : plainBytes;
     if (typeof WebAssembly !== 'object' || !WebAssembly.validate(bytes)) return null;
-    const mem = memory();
+    const mem = new WebAssembly.Memory(sharedMemory ? { initial: 2, maximum: MAX_PAGES, shared: true } : { initial: 2 });
     // compiled synchronously (~20 KB), which Chromium also allows on a page's main thread
     const module = new WebAssembly.Module(bytes);
     const abort = () => {
@@ -86,7 +91,7 @@ function instantiate(base64: string, memory: () => WebAssembly.Memory, withPool:
     };
     const kernels = new WebAssembly.Instance(module, { env: { memory: mem, abort } }).exports as unknown as Kernels;
     const arena = { kernels, base: RESERVED, f32: new Float32Array(mem.buffer), f64: new Float64Array(mem.buffer) };
-    return { kernels, memory: mem, pool: withPool ? new Pool(module, mem, CONTROL) : null, arena };
+    return { kernels, memory: mem, pool: sharedMemory ? new Pool(module, mem, CONTROL) : null, arena };
   } catch {
     return null;
   }
@@ -97,16 +102,14 @@ function engine(): Engine | null {
   if (threads > 1 && shared === undefined) {
     // browsers give SharedArrayBuffer only to cross-origin isolated pages
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
-    shared = typeof SharedArrayBuffer === 'function' && isolated
-      ? instantiate(relaxedSupported() ? KERNELS_WASM_RELAXED_SHARED : KERNELS_WASM_SHARED, () => new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true }), true)
-      : null;
+    shared = typeof SharedArrayBuffer === 'function' && isolated ? instantiate(true) : null;
   }
   if (threads > 1 && shared) return shared;
   return plainEngine();
 }
 
 function plainEngine(): Engine | null {
-  if (plain === undefined) plain = instantiate(relaxedSupported() ? KERNELS_WASM_RELAXED : KERNELS_WASM, () => new WebAssembly.Memory({ initial: 2 }), false);
+  if (plain === undefined) plain = instantiate(false);
   return plain;
 }
 
