@@ -1,3 +1,4 @@
+import { checkBool, checkOptions, show } from './args';
 import { isFloat } from './dtype';
 import { AutogradError, DTypeError, fmt, ShapeError } from './errors';
 import { onesLike } from './ops/creation';
@@ -66,10 +67,21 @@ function seeds(op: string, outputs: readonly Tensor[], given: readonly (TensorLi
   return roots;
 }
 
-/** Runs a tensor's hooks on its gradient; a hook's return value replaces it. */
+/** Runs a tensor's hooks on its gradient; a hook's return value (a tensor of the same shape) replaces it. */
 function runHooks(x: Tensor, g: Tensor): Tensor {
   if (x.hooks === null) return g;
-  for (const hook of x.hooks) g = hook(g) ?? g;
+  for (const hook of x.hooks) {
+    const r: unknown = hook(g);
+    if (r === undefined || r === null) continue;
+    if (!(r instanceof Tensor)) {
+      throw new AutogradError('registerHook', `a hook on a tensor of shape ${fmt(x.shape)} returned ${typeof r}, expected a Tensor or nothing`);
+    }
+    if (!shapesEqual(r.shape, g.shape)) {
+      throw new AutogradError('registerHook', `a hook changed the size of the gradient of a tensor of shape ${fmt(x.shape)}: ` +
+        `it returned ${fmt(r.shape)} for a gradient of ${fmt(g.shape)}`);
+    }
+    g = r;
+  }
   return g;
 }
 
@@ -82,6 +94,8 @@ function release(entries: readonly Entry[], retain: boolean): void {
  * grad (and of non-leaves that called `retainGrad()`). A non-scalar output needs `gradient`.
  */
 export function backward(output: Tensor, gradient?: TensorLike | null, opts: BackwardOptions = {}): void {
+  if (!(output instanceof Tensor)) throw new AutogradError('backward', `expected a Tensor to back-propagate from, got ${show(output)}`);
+  opts = checkFlags('backward', opts, ['retainGraph', 'createGraph']);
   const createGraph = !!opts.createGraph;
   const roots = seeds('backward', [output], [gradient]);
   const retained: [Tensor, Tensor][] = [];
@@ -96,13 +110,22 @@ export function backward(output: Tensor, gradient?: TensorLike | null, opts: Bac
       return g;
     },
   });
-  withGradMode(createGraph, () => {
-    for (const [node, g] of grads) {
-      if (node instanceof Tensor) node.grad = addGrad(node.grad, runHooks(node, g));
-    }
-    for (const [y, g] of retained) y.grad = addGrad(y.grad, g);
+  // every hook and sum runs before any .grad changes: a throwing hook leaves all of them as they were
+  const updates: [Tensor, Tensor][] = withGradMode(createGraph, () => {
+    const out: [Tensor, Tensor][] = [];
+    for (const [node, g] of grads) if (node instanceof Tensor) out.push([node, addGrad(node.grad, runHooks(node, g))]);
+    for (const [y, g] of retained) out.push([y, addGrad(y.grad, g)]);
+    return out;
   });
+  for (const [t, g] of updates) t.grad = g;
   release(consumed, opts.retainGraph ?? createGraph);
+}
+
+/** The options object with its boolean flags checked (`gradOutputs` is checked where it is used). */
+function checkFlags<T extends object>(op: string, opts: T, known: readonly string[]): T {
+  const o = checkOptions(op, opts, known) as Record<string, unknown>;
+  for (const k of known) if (k !== 'gradOutputs' && o[k] !== undefined) checkBool(op, k, o[k]);
+  return o as T;
 }
 
 function addGrad(prev: Tensor | null, g: Tensor): Tensor {
@@ -122,8 +145,13 @@ export function gradients(outputs: Tensor | readonly Tensor[], inputs: Tensor | 
 /** `gradients`, optionally restricted to the entries of one explicit tape. */
 export function gradientsWithin(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[],
   opts: GradientsOptions, within: ReadonlySet<Entry> | undefined): Tensor | Tensor[] {
-  const ys = outputs instanceof Tensor ? [outputs] : [...outputs];
-  const xs = inputs instanceof Tensor ? [inputs] : [...inputs];
+  opts = checkFlags('gradients', opts, ['retainGraph', 'createGraph', 'allowUnused', 'gradOutputs']);
+  const ys = outputs instanceof Tensor ? [outputs] : Array.isArray(outputs) ? [...outputs] : [];
+  const xs = inputs instanceof Tensor ? [inputs] : Array.isArray(inputs) ? [...inputs] : [];
+  if (ys.length === 0 || ys.some((y) => !(y instanceof Tensor))) {
+    throw new AutogradError('gradients', `outputs must be a Tensor or a non-empty array of them, got ${show(outputs)}`);
+  }
+  if (xs.length === 0 && !Array.isArray(inputs)) throw new AutogradError('gradients', `inputs must be a Tensor or an array of them, got ${show(inputs)}`);
   xs.forEach((x, i) => {
     if (!(x instanceof Tensor)) throw new AutogradError('gradients', `input ${i} is not a Tensor`);
     if (!x.requiresGrad) {

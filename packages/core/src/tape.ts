@@ -157,13 +157,7 @@ export function backpropagate(
       if (dy === undefined || (wanted !== null && !wanted.has(e))) continue;
       const isTarget = targets !== undefined && targets.has(e);
       if (!isTarget) grads.delete(e);
-      if (e.pullback === null) {
-        throw new AutogradError(
-          e.op,
-          'trying to backward through the tape a second time: its entries were released by the ' +
-            'first backward; pass { retainGraph: true } to that backward to keep them',
-        );
-      }
+      if (e.pullback === null) throw releasedError(e);
       if (visit !== undefined) dy = visit(e.output, dy);
       if (isTarget) grads.set(e, dy);
       const needs = wanted === null ? e.needs : e.parents.map((p) => p !== null && wanted.has(p));
@@ -173,6 +167,7 @@ export function backpropagate(
         const p = e.parents[i];
         const dx = dxs[i];
         if (p === null || !needs[i] || dx === null || dx === undefined) continue;
+        checkGradient(e, i, dx);
         const g = opts.reduceTo(dx, e.inputs[i]);
         if (anomalyEnabled()) checkFinite(e.op, g, 'backward', e.stack);
         const prev = grads.get(p);
@@ -187,13 +182,42 @@ export function backpropagate(
 }
 
 function runPullback(e: Entry, dy: Tensor, needs: readonly boolean[]): Grads {
+  // a hook or pullback of this very walk may have run a backward that released the entry
+  if (e.pullback === null) throw releasedError(e);
   const outer = running;
   running = e;
   try {
-    return (e.pullback as Pullback)(dy, needs);
+    const dxs = e.pullback(dy, needs);
+    if (!Array.isArray(dxs)) throw new AutogradError(e.op, `the backward rule returned ${describe(dxs)}, expected an array of gradients`);
+    return dxs;
   } finally {
     running = outer;
   }
+}
+
+function releasedError(e: Entry): AutogradError {
+  return new AutogradError(
+    e.op,
+    'trying to backward through the tape a second time: its entries were released by the ' +
+      'first backward; pass { retainGraph: true } to that backward to keep them',
+  );
+}
+
+/** A gradient must be a tensor that sums down to its input's shape (it may be broadcast). */
+function checkGradient(e: Entry, i: number, dx: unknown): void {
+  const x = e.inputs[i];
+  if (!(dx instanceof Object) || !('shape' in dx) || !('data' in dx)) {
+    throw new AutogradError(e.op, `the backward rule returned ${describe(dx)} as the gradient of input ${i}, expected a Tensor or null`);
+  }
+  const shape = (dx as Tensor).shape;
+  const lead = shape.length - x.shape.length;
+  if (lead < 0 || x.shape.some((d, k) => d !== 1 && d !== shape[k + lead])) {
+    throw new AutogradError(e.op, `the gradient of input ${i} has shape ${fmt(shape)}, which does not fit the input's shape ${fmt(x.shape)}`);
+  }
+}
+
+function describe(v: unknown): string {
+  return v === null || v === undefined ? String(v) : typeof v === 'object' ? (Array.isArray(v) ? 'an array' : 'an object') : `a ${typeof v}`;
 }
 
 let walks = 0;
