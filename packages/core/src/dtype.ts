@@ -1,4 +1,4 @@
-import { DTypeError } from './errors';
+import { DTypeError, ValueError } from './errors';
 
 /** Element types. Gradients flow only through the floating ones. */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
@@ -25,6 +25,17 @@ export function getDefaultDtype(): FloatDType {
   return defaultDtype;
 }
 
+const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
+
+/** `dtype` checked to be one of @ad's dtypes (a typo or `'toString'` is an error, not a crash). */
+export function checkDtype(op: string, dtype: unknown): DType {
+  if (!DTYPES.includes(dtype as DType)) {
+    const got = typeof dtype === 'string' ? `'${dtype}'` : String(dtype);
+    throw new DTypeError(op, `unknown dtype ${got} (expected one of ${DTYPES.join(', ')})`);
+  }
+  return dtype as DType;
+}
+
 export function isFloat(dtype: DType): dtype is FloatDType {
   return dtype === 'float32' || dtype === 'float64';
 }
@@ -46,10 +57,15 @@ const ARRAYS = {
   bool: Uint8Array,
 } as const;
 
-export function allocate(dtype: DType, size: number): TypedArray {
-  const Ctor = ARRAYS[dtype];
-  if (Ctor === undefined) throw new DTypeError('tensor', `unknown dtype ${String(dtype)}`);
-  return new Ctor(size);
+/** A zeroed array of `size` elements; a size no typed array can hold is a ValueError naming `op`. */
+export function allocate(dtype: DType, size: number, op = 'tensor'): TypedArray {
+  const Ctor = ARRAYS[checkDtype(op, dtype)];
+  try {
+    return new Ctor(size);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new ValueError(op, `cannot allocate ${size} elements of ${dtype}: more than a typed array can hold here`);
+  }
 }
 
 export function dtypeOfArray(data: TypedArray): DType {
@@ -60,13 +76,35 @@ export function dtypeOfArray(data: TypedArray): DType {
   throw new DTypeError('tensor', `unsupported data ${Object.prototype.toString.call(data)}`);
 }
 
-/** Copies `src` into a new array of `dtype` (booleans become 0/1, ints truncate toward zero). */
-export function castArray(src: ArrayLike<number>, dtype: DType): TypedArray {
-  const out = allocate(dtype, src.length);
+/**
+ * Copies `src` into a new array of `dtype`: booleans become 0/1, and values going to int32
+ * truncate toward zero. A value int32 cannot hold (NaN, ±∞, beyond ±2³¹) is an error naming
+ * `op`, not a silent wrap-around.
+ */
+export function castArray(src: ArrayLike<number>, dtype: DType, op = 'cast'): TypedArray {
+  const out = allocate(dtype, src.length, op);
   if (dtype === 'bool') {
     for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
   } else {
+    if (dtype === 'int32' && !(src instanceof Int32Array || src instanceof Uint8Array)) checkInt32(op, src);
     out.set(src as ArrayLike<number>);
   }
   return out;
+}
+
+/** Throws unless every value of `src` truncates to an int32. */
+export function checkInt32(op: string, src: ArrayLike<number>): void {
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    if (!(v > -2147483649 && v < 2147483648)) {
+      throw new ValueError(op, `value ${v} cannot be converted to int32 without overflow`);
+    }
+  }
+}
+
+/** Stores `value` the way a `dtype` element holds it: 0/1 for bool, checked for int32. */
+export function toElement(op: string, value: number, dtype: DType): number {
+  if (dtype === 'bool') return value !== 0 ? 1 : 0;
+  if (dtype === 'int32') checkInt32(op, [value]);
+  return value;
 }

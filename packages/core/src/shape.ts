@@ -1,3 +1,4 @@
+import { show } from './args';
 import { fmt, IndexError, ShapeError, ValueError } from './errors';
 
 /** A tensor's extent along each dim, outermost first; `[]` is a 0-d (scalar) tensor. */
@@ -28,7 +29,7 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 
 /** Throws unless every dimension is a non-negative integer. */
 export function checkShape(op: string, shape: Shape): void {
-  if (!Array.isArray(shape)) throw new ValueError(op, `shape must be an array of sizes, got ${String(shape)}`);
+  if (!Array.isArray(shape)) throw new ValueError(op, `shape must be an array of sizes, got ${show(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new ValueError(op, `shape ${fmt(shape)} has an invalid size ${d} (sizes are integers ≥ 0)`);
@@ -54,7 +55,8 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
 /** A dim in [-ndim, ndim) made non-negative; `extra` widens the range (unsqueeze takes ndim). */
 export function normalizeDim(op: string, dim: number, ndim: number, extra = 0): number {
   const n = ndim + extra;
-  if (!Number.isInteger(dim) || dim < -n || dim >= n) {
+  if (!Number.isInteger(dim)) throw new ValueError(op, `dim must be an integer, got ${show(dim)}`);
+  if (dim < -n || dim >= n) {
     const range = n === 0 ? 'none (the tensor is 0-d)' : `[${-n}, ${n - 1}]`;
     throw new IndexError(op, `dim ${dim} is out of range for a ${ndim}-d tensor (valid: ${range})`);
   }
@@ -64,7 +66,8 @@ export function normalizeDim(op: string, dim: number, ndim: number, extra = 0): 
 /** Normalised, sorted, distinct dims; `undefined` or `null` means all dims. */
 export function normalizeDims(op: string, dim: number | readonly number[] | null | undefined, ndim: number): number[] {
   if (dim === undefined || dim === null) return Array.from({ length: ndim }, (_, i) => i);
-  const dims = (typeof dim === 'number' ? [dim] : dim).map((d) => normalizeDim(op, d, ndim));
+  if (typeof dim !== 'number' && !Array.isArray(dim)) throw new ValueError(op, `dim must be an integer or an array of them, got ${show(dim)}`);
+  const dims = (typeof dim === 'number' ? [dim] : [...dim]).map((d) => normalizeDim(op, d, ndim));
   const sorted = [...new Set(dims)].sort((x, y) => x - y);
   if (sorted.length !== dims.length) throw new IndexError(op, `dim ${fmt(dims)} repeats a dim`);
   return sorted;

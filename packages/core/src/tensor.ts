@@ -190,18 +190,20 @@ export class Tensor {
   softmax(dim?: number): Tensor { return ops.softmax(this, dim); }
   logSoftmax(dim?: number): Tensor { return ops.logSoftmax(this, dim); }
 
-  sum(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.sum(this, dim, opts); }
-  mean(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.mean(this, dim, opts); }
-  prod(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.prod(this, dim, opts); }
-  max(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.max(this, dim, opts); }
-  min(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.min(this, dim, opts); }
-  logsumexp(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.logsumexp(this, dim, opts); }
+  sum(dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.sum(this, dim, opts); }
+  mean(dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.mean(this, dim, opts); }
+  prod(dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.prod(this, dim, opts); }
+  max(dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.max(this, dim, opts); }
+  min(dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.min(this, dim, opts); }
+  amax(dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.amax(this, dim, opts); }
+  amin(dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.amin(this, dim, opts); }
+  logsumexp(dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.logsumexp(this, dim, opts); }
   /** Variance Σ(x − x̄)² / (N − correction) over `dim` (see `variance`). */
   var(dim?: Dims, opts?: VarianceOptions): Tensor { return ops.variance(this, dim, opts); }
   std(dim?: Dims, opts?: VarianceOptions): Tensor { return ops.std(this, dim, opts); }
-  norm(p?: number, dim?: Dims, opts?: ReduceOptions): Tensor { return ops.norm(this, p, dim, opts); }
-  argmax(dim?: number, opts?: ReduceOptions): Tensor { return ops.argmax(this, dim, opts); }
-  argmin(dim?: number, opts?: ReduceOptions): Tensor { return ops.argmin(this, dim, opts); }
+  norm(p?: number, dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.norm(this, p, dim, opts); }
+  argmax(dim?: number, opts?: ReduceOptions | boolean): Tensor { return ops.argmax(this, dim, opts); }
+  argmin(dim?: number, opts?: ReduceOptions | boolean): Tensor { return ops.argmin(this, dim, opts); }
 
   matmul(other: TensorLike): Tensor { return ops.matmul(this, other); }
   dot(other: TensorLike): Tensor { return ops.dot(this, other); }
@@ -231,7 +233,7 @@ export class Tensor {
   chunk(chunks: number, dim?: number): Tensor[] { return ops.chunk(this, chunks, dim); }
   repeat(reps: readonly number[]): Tensor { return ops.repeat(this, reps); }
   indexSelect(dim: number, index: IndexLike): Tensor { return ops.indexSelect(this, dim, index); }
-  indexAdd(dim: number, index: IndexLike, source: TensorLike): Tensor { return ops.indexAdd(this, dim, index, source); }
+  indexAdd(dim: number, index: IndexLike, source: TensorLike, opts?: { alpha?: number }): Tensor { return ops.indexAdd(this, dim, index, source, opts); }
   gather(dim: number, index: IndexLike): Tensor { return ops.gather(this, dim, index); }
   scatterAdd(dim: number, index: IndexLike, src: TensorLike): Tensor { return ops.scatterAdd(this, dim, index, src); }
   clone(): Tensor { return ops.clone(this); }

@@ -56,6 +56,7 @@ export const opCases: OpCase[] = [
   { op: 'reluBackward', internal: true, fn: (dy, x) => reluBackward(dy, x), shapes: [[2, 3], [2, 3]], domains: [[-1, 1], nz] },
   { op: 'leakyRelu', fn: (x) => x.leakyRelu(0.1), shapes: [[2, 3]], domains: [nz] },
   { op: 'elu', fn: (x) => x.elu(0.7), shapes: [[2, 3]], domains: [nz] },
+  { op: 'elu', note: 'x past exp overflow', fn: (x) => x.elu(), shapes: [[3]], domains: [[700, 800]] },
   { op: 'gelu', fn: (x) => x.gelu(), shapes: [[2, 3]], domains: [[-3, 3]] },
   { op: 'gelu', note: 'tanh approximation', fn: (x) => x.gelu({ approximate: 'tanh' }), shapes: [[5]] },
   { op: 'softplus', fn: (x) => x.softplus(), shapes: [[2, 3]], domains: [[-5, 5]] },
@@ -74,6 +75,7 @@ export const opCases: OpCase[] = [
   { op: 'div', note: 'number numerator', fn: (a) => ad.div(1, a), shapes: [[3]], domains: [nz] },
   { op: 'pow', fn: (a, b) => a.pow(b), shapes: [[2, 3], [2, 3]], domains: [pos, [-2, 2]] },
   { op: 'pow', note: 'integer exponent, negative base', fn: (a) => a.pow(3), shapes: [[4]] },
+  { op: 'pow', note: 'exponent 0 at a zero base', fn: (a, b) => a.mul(ad.tensor([0, 1, 1], { dtype: 'float64' })).pow(b.mul(ad.tensor([0, 1, 0], { dtype: 'float64' }))), shapes: [[3], [3]], domains: [pos, pos] },
   { op: 'maximum', fn: (a, b) => a.maximum(b), shapes: [[2, 3], [3]] },
   { op: 'minimum', fn: (a, b) => a.minimum(b), shapes: [[2, 3], [2, 1]] },
   { op: 'where', fn: (a, b, c) => ad.where(c, a, b), shapes: [[2, 3], [3]], constants: mask },
@@ -97,17 +99,24 @@ export const opCases: OpCase[] = [
   { op: 'mean', fn: (x) => x.mean(0), shapes: [[3, 2]] },
   { op: 'prod', fn: (x) => x.prod(1), shapes: [[2, 3]], domains: [nz] },
   { op: 'prod', note: 'with zeros', fn: (x) => x.mul(ad.tensor([[0, 1, 1], [1, 1, 1]], { dtype: 'float64' })).prod(1), shapes: [[2, 3]], domains: [nz] },
+  { op: 'prod', note: 'one and two zeros, all dims', fn: (x) => x.mul(ad.tensor([[0, 1, 1, 1], [1, 1, 0, 0]], { dtype: 'float64' })).prod([1]).add(x.mul(ad.tensor([[1, 1, 0, 1], [1, 1, 1, 1]], { dtype: 'float64' })).prod()), shapes: [[2, 4]], domains: [nz] },
   { op: 'max', fn: (x) => x.max(), shapes: [[2, 3]] },
   { op: 'max', note: 'dim, keepdim', fn: (x) => x.max(0, { keepdim: true }), shapes: [[3, 2]] },
   { op: 'min', fn: (x) => x.min(-1), shapes: [[2, 3]] },
+  { op: 'min', note: 'all dims', fn: (x) => x.min(), shapes: [[2, 3]] },
+  { op: 'amax', fn: (x) => x.amax([0, 2], { keepdim: true }), shapes: [[2, 3, 2]] },
+  { op: 'amin', fn: (x) => x.amin(1), shapes: [[2, 3]] },
   { op: 'logsumexp', fn: (x) => x.logsumexp(1), shapes: [[2, 3]] },
   { op: 'logsumexp', note: 'all dims, keepdim', fn: (x) => x.logsumexp(null, { keepdim: true }), shapes: [[2, 2]] },
+  { op: 'logsumexp', note: 'an empty dim gives −∞', fn: (x) => x.reshape([2, 3, 1]).narrow(2, 0, 0).logsumexp(2).exp().add(x), shapes: [[2, 3]] },
   { op: 'var', fn: (x) => x.var(), shapes: [[2, 3]] },
   { op: 'var', note: 'dim, correction 0', fn: (x) => x.var(1, { correction: 0, keepdim: true }), shapes: [[2, 3]] },
   { op: 'variance', note: 'the function behind var', fn: (x) => ad.variance(x, [0, 1]), shapes: [[2, 2]] },
   { op: 'std', fn: (x) => x.std(0), shapes: [[3, 2]] },
   { op: 'norm', fn: (x) => x.norm(), shapes: [[2, 3]] },
   { op: 'norm', note: 'p = 3 along a dim', fn: (x) => x.norm(3, 1), shapes: [[2, 3]], domains: [nz] },
+  { op: 'norm', note: 'p = 1.5, 0.5, 1, ∞, −∞, 0', fn: (x) => ad.stack([1.5, 0.5, 1, Infinity, -Infinity, 0].map((p) => x.norm(p, 0))), shapes: [[3, 2]], domains: [nz] },
+  { op: 'norm', note: 'a row of zeros', fn: (x) => x.mul(ad.tensor([[0, 0, 0], [1, 1, 1]], { dtype: 'float64' })).norm(2, 1, true).add(x.sum()), shapes: [[2, 3]] },
   { op: 'softmax', fn: (x) => x.softmax(), shapes: [[2, 3]] },
   { op: 'softmax', note: 'dim 0', fn: (x) => x.softmax(0), shapes: [[3, 2]] },
   { op: 'logSoftmax', fn: (x) => x.logSoftmax(1), shapes: [[2, 4]] },
@@ -131,6 +140,7 @@ export const opCases: OpCase[] = [
   { op: 'repeat', fn: (x) => x.repeat([2, 1, 2]), shapes: [[2, 3]] },
   { op: 'indexSelect', note: 'repeated indices', fn: (x) => x.indexSelect(1, [2, 0, 2]), shapes: [[2, 3]] },
   { op: 'indexAdd', fn: (x, s) => x.indexAdd(0, [1, 1, 0], s), shapes: [[2, 3], [3, 3]] },
+  { op: 'indexAdd', note: 'alpha', fn: (x, s) => x.indexAdd(1, [2, 0], s, { alpha: -1.5 }), shapes: [[2, 3], [2, 2]] },
   { op: 'gather', fn: (x) => x.gather(1, [[0, 0, 2], [1, 2, 2]]), shapes: [[2, 3]] },
   { op: 'scatterAdd', fn: (x, s) => x.scatterAdd(0, [[1, 0], [1, 1]], s), shapes: [[2, 2], [2, 2]] },
   { op: 'clone', fn: (x) => x.clone(), shapes: [[2, 3]] },
@@ -177,4 +187,46 @@ export const notOps = [
   'manualSeed', 'setDefaultDtype', 'getDefaultDtype', 'promoteTypes', 'broadcastShapes',
   'detectAnomaly', 'setDetectAnomaly', 'grad', 'valueAndGrad', 'vjp', 'jvp', 'jacobian', 'hessian', 'hvp',
   'customOp', 'tapeRows', 'tapeTable', 'toDot', 'toSvg', 'getBackend', 'setBackend', 'formatShape',
+];
+
+/**
+ * A point where an op's gradient is fixed by convention rather than by a limit: a kink, a
+ * tie, a zero. Each row gives PyTorch's value there (its documented rule), for the gradient
+ * of `fn(...).sum()`; the test also checks that differentiating again stays finite.
+ */
+export interface SpecialPoint {
+  op: string;
+  note: string;
+  fn: (...xs: Tensor[]) => Tensor;
+  at: readonly (number | readonly number[] | readonly (readonly number[])[])[];
+  grads: readonly (number | readonly number[] | readonly (readonly number[])[])[];
+  /** The second derivative is legitimately infinite here (√x at 0). */
+  infiniteSecondOrder?: true;
+}
+
+export const specialPoints: SpecialPoint[] = [
+  { op: 'abs', note: 'at 0', fn: (x) => x.abs(), at: [[0, -1, 2]], grads: [[0, -1, 1]] },
+  { op: 'relu', note: 'at 0', fn: (x) => x.relu(), at: [[0, -1, 2]], grads: [[0, 0, 1]] },
+  { op: 'leakyRelu', note: 'at 0 takes the slope', fn: (x) => x.leakyRelu(0.25), at: [[0, -1, 2]], grads: [[0.25, 0.25, 1]] },
+  { op: 'elu', note: 'at 0 takes α; no overflow far right', fn: (x) => x.elu(0.5), at: [[0, 1000, 100]], grads: [[0.5, 1, 1]] },
+  { op: 'clamp', note: 'the bounds pass the gradient', fn: (x) => x.clamp(-0.5, 0.75), at: [[-0.5, 0.75, 1, -1, 0]], grads: [[1, 1, 0, 0, 1]] },
+  { op: 'maximum', note: 'ties split evenly', fn: (a, b) => a.maximum(b), at: [[1, 2], [1, 3]], grads: [[0.5, 0], [0.5, 1]] },
+  { op: 'minimum', note: 'ties split evenly', fn: (a, b) => a.minimum(b), at: [[1, 2], [1, 3]], grads: [[0.5, 1], [0.5, 0]] },
+  { op: 'max', note: 'all dims: ties split evenly', fn: (x) => x.max(), at: [[1, 3, 3]], grads: [[0, 0.5, 0.5]] },
+  { op: 'max', note: 'one dim: the first maximum takes it', fn: (x) => x.max(1), at: [[[1, 3, 3], [2, 2, 0]]], grads: [[[0, 1, 0], [1, 0, 0]]] },
+  { op: 'min', note: 'one dim: the first minimum takes it', fn: (x) => x.min(0), at: [[[1, 3], [1, 0]]], grads: [[[1, 0], [0, 1]]] },
+  { op: 'amax', note: 'ties split evenly', fn: (x) => x.amax(1), at: [[[1, 3, 3], [2, 2, 0]]], grads: [[[0, 0.5, 0.5], [0.5, 0.5, 0]]] },
+  { op: 'amin', note: 'ties split evenly', fn: (x) => x.amin(), at: [[[1, 1], [1, 2]]], grads: [[[1 / 3, 1 / 3], [1 / 3, 0]]] },
+  { op: 'sqrt', note: 'at 0 is +∞', fn: (x) => x.sqrt(), at: [[0, 4]], grads: [[Infinity, 0.25]], infiniteSecondOrder: true },
+  { op: 'norm', note: '2-norm of zeros', fn: (x) => x.norm(), at: [[0, 0, 0]], grads: [[0, 0, 0]] },
+  { op: 'norm', note: '3-norm of zeros', fn: (x) => x.norm(3), at: [[0, 0]], grads: [[0, 0]] },
+  { op: 'norm', note: '0.5-norm with zeros', fn: (x) => x.norm(0.5), at: [[0, 0]], grads: [[0, 0]] },
+  { op: 'norm', note: '∞-norm and 1-norm of zeros', fn: (x) => x.norm(Infinity).add(x.norm(1)), at: [[0, 0]], grads: [[0, 0]] },
+  { op: 'norm', note: 'a zero row beside a 3-4-5 row', fn: (x) => x.norm(2, 1), at: [[[0, 0], [3, 4]]], grads: [[[0, 0], [0.6, 0.8]]] },
+  { op: 'pow', note: 'x⁰ at x = 0', fn: (x) => x.pow(0), at: [[0, 2]], grads: [[0, 0]] },
+  { op: 'pow', note: 'tensor exponents 0 and 2 at a zero base', fn: (a, b) => a.pow(b), at: [[0, 0, 2], [0, 2, 0]], grads: [[0, 0, 0], [0, 0, Math.LN2]] },
+  { op: 'pow', note: '0ˣ for x > 0', fn: (b) => ad.pow(0, b), at: [[1, 2]], grads: [[0, 0]] },
+  { op: 'prod', note: 'one zero', fn: (x) => x.prod(), at: [[0.5, 0, -1.25, 2]], grads: [[0, -1.25, 0, 0]] },
+  { op: 'prod', note: 'two zeros', fn: (x) => x.prod(), at: [[0.5, 0, 0, 2]], grads: [[0, 0, 0, 0]] },
+  { op: 'logsumexp', note: 'a −∞ entry', fn: (x) => x.logsumexp(), at: [[-Infinity, 0]], grads: [[0, 1]] },
 ];

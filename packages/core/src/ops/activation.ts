@@ -1,3 +1,4 @@
+import { checkNumber, checkOneOf, checkOptions } from '../args';
 import { allocate, floatOf } from '../dtype';
 import { softplusKernel } from '../kernels/special';
 import { normalizeDim } from '../shape';
@@ -15,20 +16,27 @@ export const reluBackward = binary('reluBackward', 'arith', (g, _dy, x, _out, ne
 /** x for x > 0, slope·x otherwise. */
 export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
   const a = toTensor('leakyRelu', x);
+  checkNumber('leakyRelu', 'negativeSlope', negativeSlope);
   return named('leakyRelu', () => where(a.gt(0), a, a.mul(negativeSlope)));
 }
 
-/** x for x > 0, α(eˣ − 1) otherwise. */
+/**
+ * x for x > 0, α(eˣ − 1) otherwise. The exponential branch sees min(x, 0): for large x, eˣ
+ * would overflow and 0·∞ would leak NaN through `where` into the gradient.
+ */
 export function elu(x: TensorLike, alpha = 1): Tensor {
   const a = toTensor('elu', x);
-  return named('elu', () => where(a.gt(0), a, a.expm1().mul(alpha)));
+  checkNumber('elu', 'alpha', alpha);
+  return named('elu', () => where(a.gt(0), a, a.clamp(null, 0).expm1().mul(alpha)));
 }
 
 /** x·Φ(x), Φ the standard normal CDF; `approximate: 'tanh'` uses PyTorch's tanh formula. */
 export function gelu(x: TensorLike, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   const a = toTensor('gelu', x);
+  const { approximate = 'none' } = checkOptions('gelu', opts, ['approximate']);
+  checkOneOf('gelu', 'approximate', approximate, ['none', 'tanh']);
   return named('gelu', () => {
-    if (opts.approximate === 'tanh') {
+    if (approximate === 'tanh') {
       const inner = a.add(a.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
       return a.mul(0.5).mul(inner.tanh().add(1));
     }
@@ -42,7 +50,9 @@ export function gelu(x: TensorLike, opts: { approximate?: 'none' | 'tanh' } = {}
  */
 export function softplus(x: TensorLike, beta = 1, threshold = 20): Tensor {
   const a = toTensor('softplus', x);
-  const y = new Tensor(allocate(floatOf(a.dtype), a.size), a.shape);
+  checkNumber('softplus', 'beta', beta);
+  checkNumber('softplus', 'threshold', threshold, { finite: false });
+  const y = new Tensor(allocate(floatOf(a.dtype), a.size, 'softplus'), a.shape);
   softplusKernel(a.data, y.data, beta, threshold);
   return record('softplus', [a], y, (dy) => [dy.mul(where(a.mul(beta).gt(threshold), 1, a.mul(beta).sigmoid()))]);
 }

@@ -1,4 +1,5 @@
-import { allocate, type DType, floatOf, isFloat, promoteTypes } from '../dtype';
+import { allocate, type DType, floatOf, isFloat, promoteTypes, type TypedArray } from '../dtype';
+import { DTypeError } from '../errors';
 import { numberZip, select3, zip, zipNumber, type ZipOp } from '../kernels/elementwise';
 import { broadcastShapes, shapesEqual } from '../shape';
 import type { Grads } from '../tape';
@@ -21,8 +22,14 @@ export function binary(op: ZipOp, kind: Kind, grad: BinaryGrad | null) {
     const a = toTensor(op, x, y instanceof Tensor ? y : undefined);
     const b = toTensor(op, y, a);
     const shape = shapesEqual(a.shape, b.shape) ? a.shape : broadcastShapes(op, a.shape, b.shape);
-    const out = new Tensor(allocate(resultDtype(kind, a.dtype, b.dtype), sizeOfShape(shape)), shape);
+    const dtype = resultDtype(kind, a.dtype, b.dtype);
+    if (dtype === 'bool' && kind === 'arith' && op === 'sub') {
+      throw new DTypeError('sub', 'subtracting two bool tensors is not supported (as in PyTorch); for masks use ne (xor) or where');
+    }
+    const out = new Tensor(allocate(dtype, sizeOfShape(shape), op), shape);
     zip(op, a.data, a.shape, b.data, b.shape, out.data, shape);
+    // bool arithmetic stays bool, as PyTorch's: add is a logical or, so 1 + 1 is stored as 1
+    if (dtype === 'bool' && kind === 'arith') asBool(out.data);
     return record(op, [a, b], out, grad && ((dy, needs) => grad(dy, a, b, out, needs)));
   };
 }
@@ -39,6 +46,11 @@ function withNumber(op: ZipOp, kind: Kind, grad: BinaryGrad | null, t: Tensor, s
   else zipNumber(op, t.data, s, out.data);
   return record(op, [t], out, grad && ((dy, needs) =>
     numberFirst ? [grad(dy, s, t, out, [false, needs[0]])[1]] : [grad(dy, t, s, out, [needs[0], false])[0]]));
+}
+
+/** Stores every non-zero element as 1. */
+export function asBool(data: TypedArray): void {
+  for (let i = 0; i < data.length; i++) if (data[i] > 1) data[i] = 1;
 }
 
 function resultDtype(kind: Kind, a: DType, b: DType): DType {
@@ -65,15 +77,26 @@ export const div = binary('div', 'float', (dy, _a, b, y, needs) => [
   needs[0] ? dy.div(b) : null,
   needs[1] ? dy.mul(y).div(b).neg() : null,
 ]);
-/** aᵇ, broadcast. d/da = b·aᵇ⁻¹; d/db = aᵇ·ln a, taken as 0 where a = 0 and b ≥ 0 (as PyTorch). */
+/**
+ * aᵇ, broadcast. d/da = b·aᵇ⁻¹, taken as 0 where b = 0 (also at a = 0); d/db = aᵇ·ln a, taken
+ * as 0 where a = 0 and b ≥ 0: PyTorch's values at those points. The masked branches run on
+ * safe inputs, so no 0·∞ leaks into higher derivatives either.
+ */
 export const pow = binary('pow', 'arith', (dy, a, b, y, needs) => [
-  needs[0] ? dy.mul(b).mul(pow(a, typeof b === 'number' ? b - 1 : b.sub(1))) : null,
+  needs[0] ? powBaseGrad(dy, a, b) : null,
   needs[1] ? powExponentGrad(dy, a, b, y) : null,
 ]);
 
+function powBaseGrad(dy: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (typeof b === 'number') return b === 0 ? dy.mul(0) : dy.mul(b).mul(pow(a, b - 1));
+  const zero = b.eq(0);
+  return where(zero, 0, dy.mul(b).mul(pow(a, where(zero, 1, b).sub(1))));
+}
+
 function powExponentGrad(dy: Tensor, a: TensorLike, b: TensorLike, y: Tensor): Tensor {
   if (typeof a === 'number') return a === 0 ? dy.mul(0) : dy.mul(y).mul(Math.log(a));
-  return where(a.eq(0).mul(ge(b, 0)), 0, dy.mul(y).mul(a.log()));
+  const zero = a.eq(0);
+  return where(zero.mul(ge(b, 0)), 0, dy.mul(y).mul(where(zero, 1, a).log()));
 }
 /** Element-wise maximum; on ties each side gets half the gradient (as PyTorch). */
 export const maximum = binary('maximum', 'arith', (dy, a, b) => splitByOrder(dy, a, b));

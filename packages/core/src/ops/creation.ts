@@ -1,8 +1,10 @@
-import { allocate, castArray, type DType, dtypeOfArray, getDefaultDtype, isFloat, type TypedArray } from '../dtype';
+import { checkBool, checkNumber, checkOptions, show } from '../args';
+import { allocate, castArray, checkDtype, checkInt32, type DType, dtypeOfArray, getDefaultDtype, isFloat, toElement, type TypedArray } from '../dtype';
 import { DTypeError, fmt, ShapeError, ValueError } from '../errors';
-import { defaultGenerator, type Generator } from '../random';
+import { defaultGenerator, Generator as GeneratorClass, type Generator } from '../random';
 import { checkShape, sizeOf } from '../shape';
 import { Tensor } from '../tensor';
+import { toTensor } from './op';
 
 /** Options every creation function takes. */
 export interface CreateOptions {
@@ -25,12 +27,16 @@ export type NestedArray = number | boolean | readonly NestedArray[];
  * is copied). Numbers become the default float dtype; a typed array keeps its own type.
  */
 export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
+  opts = checkOptions('tensor', opts, ['dtype', 'requiresGrad', 'shape']);
   let flat: ArrayLike<number>;
   let shape: number[];
   let inferred: DType;
   if (data instanceof Tensor) {
     [flat, shape, inferred] = [data.data, [...data.shape], data.dtype];
   } else if (ArrayBuffer.isView(data)) {
+    if (!(data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array || data instanceof Uint8Array)) {
+      throw new DTypeError('tensor', `takes Float32Array, Float64Array, Int32Array or Uint8Array data, got ${(data as object).constructor.name}`);
+    }
     [flat, shape, inferred] = [data, [data.length], dtypeOfArray(data)];
   } else {
     shape = shapeOfNested(data);
@@ -46,7 +52,7 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOpti
     }
     shape = [...opts.shape];
   }
-  return leaf(castArray(flat, opts.dtype ?? inferred), shape, opts);
+  return leaf(castArray(flat, opts.dtype === undefined ? inferred : checkDtype('tensor', opts.dtype), 'tensor'), shape, opts);
 }
 
 function shapeOfNested(data: NestedArray): number[] {
@@ -66,27 +72,44 @@ function checkRagged(v: NestedArray, shape: readonly number[], depth: number, at
     const got = isArray ? `length ${(v as readonly NestedArray[]).length}` : 'a number';
     throw new ValueError('tensor', `ragged nested array: [${at}] has ${got}, expected length ${shape[depth]}`);
   }
-  (v as readonly NestedArray[]).forEach((w, i) => checkRagged(w, shape, depth + 1, [...at, i]));
+  const items = v as readonly NestedArray[];
+  // a sparse array's holes are skipped by flat() and forEach(): the data would come out short
+  for (let i = 0; i < items.length; i++) {
+    if (!(i in items)) throw new ValueError('tensor', `the array has a hole at [${[...at, i]}] (a sparse array)`);
+    checkRagged(items[i], shape, depth + 1, [...at, i]);
+  }
 }
 
 function checkValues(values: readonly unknown[]): void {
   for (const v of values) {
     if (typeof v !== 'number' && typeof v !== 'boolean') {
-      throw new ValueError('tensor', `expected numbers or booleans, got ${v === null ? 'null' : typeof v}`);
+      throw new ValueError('tensor', `expected numbers or booleans, got ${show(v)}`);
     }
   }
 }
 
 function leaf(data: TypedArray, shape: readonly number[], opts: CreateOptions): Tensor {
   const t = new Tensor(data, [...shape]);
-  if (opts.requiresGrad) t.requiresGrad = true;
+  if (opts.requiresGrad !== undefined && checkBool('tensor', 'requiresGrad', opts.requiresGrad)) t.requiresGrad = true;
   return t;
 }
 
+/** The dtype a creation function makes: the one asked for (checked), else the default float. */
+function dtypeFrom(op: string, opts: CreateOptions, known: readonly string[] = CREATE_KEYS, fallback?: DType): DType {
+  checkOptions(op, opts, known);
+  if (opts.requiresGrad !== undefined) checkBool(op, 'requiresGrad', opts.requiresGrad);
+  return opts.dtype === undefined ? (fallback ?? getDefaultDtype()) : checkDtype(op, opts.dtype);
+}
+
+const CREATE_KEYS = ['dtype', 'requiresGrad'];
+const RANDOM_KEYS = ['dtype', 'requiresGrad', 'generator'];
+
 function filled(op: string, shape: readonly number[], value: number, opts: CreateOptions): Tensor {
   checkShape(op, shape);
-  const data = allocate(opts.dtype ?? getDefaultDtype(), sizeOf(shape));
-  if (value !== 0) data.fill(value);
+  checkNumber(op, 'value', value, { finite: false });
+  const dtype = dtypeFrom(op, opts);
+  const data = allocate(dtype, sizeOf(shape), op);
+  if (value !== 0) data.fill(toElement(op, value, dtype));
   return leaf(data, shape, opts);
 }
 
@@ -107,38 +130,50 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
 
 /** Zeros with x's shape and dtype. */
 export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
-  return filled('zerosLike', x.shape, 0, { dtype: x.dtype, ...opts });
+  return filledLike('zerosLike', x, 0, opts);
 }
 
 /** Ones with x's shape and dtype. */
 export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
-  return filled('onesLike', x.shape, 1, { dtype: x.dtype, ...opts });
+  return filledLike('onesLike', x, 1, opts);
 }
 
 /** `value` with x's shape and dtype. */
 export function fullLike(x: Tensor, value: number, opts: CreateOptions = {}): Tensor {
-  return filled('fullLike', x.shape, value, { dtype: x.dtype, ...opts });
+  return filledLike('fullLike', x, value, opts);
+}
+
+function filledLike(op: string, x: Tensor, value: number, opts: CreateOptions): Tensor {
+  const a = toTensor(op, x);
+  return filled(op, a.shape, value, { dtype: a.dtype, ...checkOptions(op, opts, CREATE_KEYS) });
 }
 
 /** start, start + step, … up to but excluding end; `arange(n)` is 0 … n−1. */
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
-  if (step === 0 || !Number.isFinite(step) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
-    throw new ValueError('arange', `needs finite bounds and a non-zero step, got (${lo}, ${hi}, ${step})`);
-  }
+  checkNumber('arange', 'start', lo);
+  checkNumber('arange', 'end', hi);
+  checkNumber('arange', 'step', step);
+  if (step === 0) throw new ValueError('arange', 'step must be non-zero');
+  const dtype = dtypeFrom('arange', opts);
   const n = Math.max(0, Math.ceil((hi - lo) / step));
-  const data = allocate(opts.dtype ?? getDefaultDtype(), n);
-  for (let i = 0; i < n; i++) data[i] = lo + i * step;
+  const data = allocate(dtype, n, 'arange');
+  for (let i = 0; i < n; i++) data[i] = toElement('arange', lo + i * step, dtype);
   return leaf(data, [n], opts);
 }
 
 /** `steps` evenly spaced values from start to end, both included. */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  checkNumber('linspace', 'start', start);
+  checkNumber('linspace', 'end', end);
   checkShape('linspace', [steps]);
-  const data = allocate(opts.dtype ?? getDefaultDtype(), steps);
+  const dtype = dtypeFrom('linspace', opts);
+  const data = allocate(dtype, steps, 'linspace');
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // fill from both ends so that the last value is exactly `end`, as PyTorch does
-  for (let i = 0; i < steps; i++) data[i] = i < steps / 2 ? start + i * step : end - (steps - 1 - i) * step;
+  for (let i = 0; i < steps; i++) {
+    data[i] = toElement('linspace', i < steps / 2 ? start + i * step : end - (steps - 1 - i) * step, dtype);
+  }
   return leaf(data, [steps], opts);
 }
 
@@ -151,12 +186,18 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
 
 function randomFill(op: string, shape: readonly number[], opts: RandomOptions, draw: (g: Generator) => number): Tensor {
   checkShape(op, shape);
-  const dtype = opts.dtype ?? getDefaultDtype();
+  const dtype = dtypeFrom(op, opts, RANDOM_KEYS);
   if (!isFloat(dtype)) throw new DTypeError(op, `needs a floating dtype, got ${dtype}`);
-  const g = opts.generator ?? defaultGenerator;
-  const data = allocate(dtype, sizeOf(shape));
+  const g = generatorOf(op, opts);
+  const data = allocate(dtype, sizeOf(shape), op);
   for (let i = 0; i < data.length; i++) data[i] = draw(g);
   return leaf(data, shape, opts);
+}
+
+function generatorOf(op: string, opts: RandomOptions): Generator {
+  if (opts.generator === undefined) return defaultGenerator;
+  if (!(opts.generator instanceof GeneratorClass)) throw new ValueError(op, `generator must be a Generator, got ${show(opts.generator)}`);
+  return opts.generator;
 }
 
 /** Uniform samples in [0, 1). */
@@ -173,19 +214,23 @@ export function randn(shape: readonly number[], opts: RandomOptions = {}): Tenso
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
   checkShape('randint', shape);
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
-    throw new ValueError('randint', `needs integers low < high, got ${low} and ${high}`);
+    throw new ValueError('randint', `needs integers low < high, got ${show(low)} and ${show(high)}`);
   }
-  const g = opts.generator ?? defaultGenerator;
-  const data = allocate(opts.dtype ?? 'int32', sizeOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = g.integer(low, high);
+  const dtype = dtypeFrom('randint', opts, RANDOM_KEYS, 'int32');
+  if (dtype === 'int32') checkInt32('randint', [low, high - 1]);
+  const g = generatorOf('randint', opts);
+  const data = allocate(dtype, sizeOf(shape), 'randint');
+  for (let i = 0; i < data.length; i++) data[i] = toElement('randint', g.integer(low, high), dtype);
   return leaf(data, shape, opts);
 }
 
 /** A random permutation of 0 … n−1 (int32), by Fisher–Yates. */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   checkShape('randperm', [n]);
-  const g = opts.generator ?? defaultGenerator;
-  const data = allocate(opts.dtype ?? 'int32', n);
+  const dtype = dtypeFrom('randperm', opts, RANDOM_KEYS, 'int32');
+  if (dtype === 'bool' && n > 2) throw new DTypeError('randperm', `a permutation of ${n} values does not fit bool`);
+  const g = generatorOf('randperm', opts);
+  const data = allocate(dtype, n, 'randperm');
   for (let i = 0; i < n; i++) data[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = g.integer(0, i + 1);

@@ -1,14 +1,23 @@
+import { checkNumber, checkOptions, show } from '../args';
 import { castArray, promoteTypes } from '../dtype';
-import { fmt, IndexError, ShapeError } from '../errors';
+import { DTypeError, fmt, IndexError, ShapeError, ValueError } from '../errors';
 import { normalizeDim, sizeOf } from '../shape';
 import { Tensor } from '../tensor';
+import { asBool, mul } from './binary';
 import { empty, named, record, toTensor, type TensorLike } from './op';
 
 /** Indices: an integer tensor, or plain (nested) arrays of integers. */
 export type IndexLike = Tensor | number | readonly number[] | readonly (readonly number[])[];
 
-/** `index` as an int32 tensor, every value checked to be an integer in [0, size). */
+/**
+ * `index` as an int32 tensor, every value checked to be an integer in [0, size). Plain arrays
+ * get exactly the checks a tensor's values get: nothing is coerced (no 1.5 → 1, '2' → 2,
+ * null → 0 or 2³² → 0 on the way in).
+ */
 function toIndex(op: string, index: IndexLike, size: number): Tensor {
+  if (index instanceof Tensor && index.dtype === 'bool') {
+    throw new DTypeError(op, 'index must hold integers, got a bool tensor (use where or a mask op for masks)');
+  }
   const t = index instanceof Tensor ? index : tensorOfIndices(op, index);
   const d = t.data;
   for (let i = 0; i < d.length; i++) {
@@ -17,15 +26,30 @@ function toIndex(op: string, index: IndexLike, size: number): Tensor {
       throw new IndexError(op, `index ${v} is out of range for a dim of size ${size}`);
     }
   }
-  return t.dtype === 'int32' ? t : new Tensor(castArray(d, 'int32'), t.shape);
+  return t.dtype === 'int32' ? t : new Tensor(castArray(d, 'int32', op), t.shape);
 }
 
-function tensorOfIndices(op: string, index: number | readonly unknown[]): Tensor {
+function tensorOfIndices(op: string, index: unknown): Tensor {
+  if (typeof index === 'number') return new Tensor(Float64Array.of(index), []);
+  if (!Array.isArray(index)) throw new ValueError(op, `index must be a tensor or (nested) arrays of integers, got ${show(index)}`);
   const shape: number[] = [];
   for (let v: unknown = index; Array.isArray(v); v = v[0]) shape.push(v.length);
-  const flat = (Array.isArray(index) ? index.flat(Infinity) : [index]) as number[];
-  if (flat.length !== sizeOf(shape)) throw new ShapeError(op, 'index arrays are ragged');
-  return new Tensor(Int32Array.from(flat), shape);
+  const flat: number[] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (depth === shape.length) {
+      if (typeof v !== 'number') throw new IndexError(op, `index values must be integers, got ${show(v)}`);
+      flat.push(v);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) throw new ShapeError(op, 'index arrays are ragged');
+    for (let i = 0; i < v.length; i++) {
+      if (!(i in v)) throw new IndexError(op, `index array has a hole at position ${i}`);
+      walk(v[i], depth + 1);
+    }
+  };
+  walk(index, 0);
+  // checked as numbers first, so the Float64Array keeps 1.5, NaN and 2³² for toIndex to reject
+  return new Tensor(Float64Array.from(flat), shape);
 }
 
 /** Sizes of the blocks before and after `dim`. */
@@ -52,16 +76,20 @@ export function indexSelect(x: TensorLike, dim: number, index: IndexLike): Tenso
   return record('indexSelect', [a], y, (dy) => [a.zerosLike().indexAdd(d, idx, dy)]);
 }
 
-/** x with `source`'s slices added at `index` along `dim` (repeats accumulate). */
-export function indexAdd(x: TensorLike, dim: number, index: IndexLike, source: TensorLike): Tensor {
+/** x with `alpha`·`source`'s slices added at `index` along `dim` (repeats accumulate). */
+export function indexAdd(x: TensorLike, dim: number, index: IndexLike, source: TensorLike, opts: { alpha?: number } = {}): Tensor {
   const a = toTensor('indexAdd', x);
-  const s = toTensor('indexAdd', source, a);
+  const { alpha = 1 } = checkOptions('indexAdd', opts, ['alpha']);
+  checkNumber('indexAdd', 'alpha', alpha, { finite: false });
+  const src0 = toTensor('indexAdd', source, a);
   const d = normalizeDim('indexAdd', dim, a.ndim);
   const idx = toIndex('indexAdd', index, a.shape[d]);
   const expected = a.shape.map((n, i) => (i === d ? idx.size : n));
-  if (s.ndim !== a.ndim || s.shape.some((n, i) => n !== expected[i])) {
-    throw new ShapeError('indexAdd', `source ${fmt(s.shape)} should be ${fmt(expected)} for x ${fmt(a.shape)} and ${idx.size} indices`);
+  if (src0.ndim !== a.ndim || src0.shape.some((n, i) => n !== expected[i])) {
+    throw new ShapeError('indexAdd', `source ${fmt(src0.shape)} should be ${fmt(expected)} for x ${fmt(a.shape)} and ${idx.size} indices`);
   }
+  // alpha scales the source as a taped mul of its own, so its gradient comes free
+  const s = alpha === 1 ? src0 : mul(src0, alpha);
   const [outer, inner] = around(a.shape, d);
   const n = a.shape[d];
   const k = idx.size;
@@ -74,6 +102,7 @@ export function indexAdd(x: TensorLike, dim: number, index: IndexLike, source: T
       for (let i = 0; i < inner; i++) y.data[dst + i] += s.data[src + i];
     }
   }
+  if (y.dtype === 'bool') asBool(y.data);
   return record('indexAdd', [a, s], y, (dy, needs) => [dy, needs[1] ? dy.indexSelect(d, idx) : null]);
 }
 
@@ -105,6 +134,7 @@ export function scatterAdd(x: TensorLike, dim: number, index: IndexLike, src: Te
   scatterWalk(a.shape, idx, d, (dst, pos) => {
     y.data[dst] += s.data[pos];
   });
+  if (y.dtype === 'bool') asBool(y.data);
   return record('scatterAdd', [a, s], y, (dy, needs) => [dy, needs[1] ? dy.gather(d, idx) : null]);
 }
 

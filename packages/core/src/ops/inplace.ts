@@ -1,12 +1,13 @@
+import { show } from '../args';
 import { castArray, isFloat } from '../dtype';
-import { AutogradError, DTypeError, fmt, ShapeError } from '../errors';
+import { AutogradError, DTypeError, fmt, ShapeError, ValueError } from '../errors';
 import { defaultGenerator, type Generator } from '../random';
 import { shapesEqual } from '../shape';
 import { isGradEnabled, noGrad } from '../tape';
 import { Tensor } from '../tensor';
 import { add, div, mul, sub } from './binary';
 import { full } from './creation';
-import { toTensor, type TensorLike } from './op';
+import { named, toTensor, type TensorLike } from './op';
 
 /**
  * Replaces x's value by `compute(x)`. Outside recording the result is written into x's own
@@ -84,7 +85,7 @@ export function zero_(x: Tensor): Tensor {
 /** x's elements replaced by `src`'s (broadcast to x's shape), in place. */
 export function copy_(x: Tensor, src: TensorLike): Tensor {
   const s = toTensor('copy_', src, x);
-  return inplace('copy_', x, [s], (v) => s.expand(v.shape));
+  return inplace('copy_', x, [s], (v) => named('copy_', () => s.expand(v.shape)));
 }
 
 /** Refills x with uniform samples in [low, high) (used by initialisers). */
@@ -98,6 +99,8 @@ export function normal_(x: Tensor, mean = 0, std = 1, generator: Generator = def
 }
 
 function fillRandom(op: string, x: Tensor, draw: () => number): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError(op, `expected a Tensor, got ${show(x)}`);
+  if (!isFloat(x.dtype)) throw new DTypeError(op, `needs a floating tensor, got ${x.dtype}`);
   if (isGradEnabled() && x.requiresGrad) {
     throw new AutogradError(op, `a tensor of shape ${fmt(x.shape)} that requires grad cannot be refilled while recording; use noGrad`);
   }

@@ -1,5 +1,5 @@
 import { allocate, promoteTypes } from '../dtype';
-import { fmt, ShapeError } from '../errors';
+import { DTypeError, fmt, ShapeError } from '../errors';
 import { gemm } from '../kernels/matmul';
 import { broadcastStrides } from '../kernels/strided';
 import { broadcastShapes, sizeOf } from '../shape';
@@ -14,6 +14,7 @@ import { named, record, toTensor, type TensorLike } from './op';
 export function matmul(x: TensorLike, y: TensorLike): Tensor {
   const a = toTensor('matmul', x);
   const b = toTensor('matmul', y, a);
+  noBool('matmul', a, b);
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError('matmul', `both arguments need at least 1 dim, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
   }
@@ -34,6 +35,7 @@ export function matmul(x: TensorLike, y: TensorLike): Tensor {
 export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | null): Tensor {
   const a = toTensor('linear', x);
   const w = toTensor('linear', weight, a);
+  noBool('linear', a, w);
   if (w.ndim !== 2 || a.ndim === 0 || a.shape[a.ndim - 1] !== w.shape[1]) {
     throw new ShapeError('linear', `input ${fmt(a.shape)} does not fit weight ${fmt(w.shape)} ([out, in])`);
   }
@@ -44,6 +46,12 @@ export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | nu
     if (bias !== undefined && bias !== null) y = y.add(bias);
     return a.ndim === 2 ? y : y.reshape([...a.shape.slice(0, -1), w.shape[0]]);
   });
+}
+
+function noBool(op: string, a: Tensor, b: Tensor): void {
+  if (a.dtype === 'bool' || b.dtype === 'bool') {
+    throw new DTypeError(op, `matrix products of bool tensors are not supported (as in PyTorch), got ${a.dtype} and ${b.dtype}`);
+  }
 }
 
 /**

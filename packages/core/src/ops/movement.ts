@@ -1,4 +1,4 @@
-import { castArray, type DType, isFloat, promoteTypes } from '../dtype';
+import { castArray, type DType, isFloat, promoteTypes, toElement } from '../dtype';
 import { fmt, IndexError, ShapeError, ValueError } from '../errors';
 import { broadcastStrides, copyStrided } from '../kernels/strided';
 import { reduceInto } from '../kernels/reduce';
@@ -135,7 +135,7 @@ export function pad(x: TensorLike, pads: readonly number[], value = 0): Tensor {
   const after = a.shape.map((_, i) => pads[2 * (a.ndim - 1 - i) + 1] ?? 0);
   const shape = a.shape.map((n, i) => n + before[i] + after[i]);
   const y = empty(shape, a.dtype);
-  if (value !== 0) y.data.fill(value);
+  if (value !== 0) y.data.fill(toElement('pad', value, a.dtype));
   const strides = stridesOf(shape);
   const offset = before.reduce((o, b, i) => o + b * strides[i], 0);
   copyStrided(a.data, 0, stridesOf(a.shape), y.data, offset, strides, a.shape);

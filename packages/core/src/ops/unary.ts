@@ -1,4 +1,6 @@
+import { checkNumber } from '../args';
 import { allocate, floatOf } from '../dtype';
+import { DTypeError } from '../errors';
 import { clampKernel, map, type MapOp } from '../kernels/elementwise';
 import { Tensor } from '../tensor';
 import { binary, mul, sub } from './binary';
@@ -14,7 +16,10 @@ type UnaryGrad = (dy: Tensor, x: Tensor, y: Tensor) => Tensor;
 export function unary(op: MapOp, grad: UnaryGrad | null, keepsDtype = false) {
   return (x: TensorLike): Tensor => {
     const a = toTensor(op, x);
-    const y = new Tensor(allocate(keepsDtype ? a.dtype : floatOf(a.dtype), a.size), a.shape);
+    if (op === 'neg' && a.dtype === 'bool') {
+      throw new DTypeError('neg', 'negating a bool tensor is not supported (as in PyTorch); for masks use eq(0) or where');
+    }
+    const y = new Tensor(allocate(keepsDtype ? a.dtype : floatOf(a.dtype), a.size, op), a.shape);
     map(op, a.data, y.data);
     return record(op, [a], y, grad && ((dy) => [grad(dy, a, y)]));
   };
@@ -78,10 +83,16 @@ export const sigmoidBackward = binary('sigmoidBackward', 'float', (g, dy, y, _ou
 
 /** x limited to [min, max] (either bound may be omitted); the gradient passes where x is inside. */
 export function clamp(x: TensorLike, min?: number | null, max?: number | null): Tensor {
-  const lo = min ?? -Infinity;
-  const hi = max ?? Infinity;
   const a = toTensor('clamp', x);
-  const y = new Tensor(allocate(a.dtype, a.size), a.shape);
+  let lo = min === undefined || min === null ? -Infinity : checkNumber('clamp', 'min', min, { finite: false });
+  let hi = max === undefined || max === null ? Infinity : checkNumber('clamp', 'max', max, { finite: false });
+  if (a.dtype === 'bool') throw new DTypeError('clamp', 'clamp is not supported for bool tensors (as in PyTorch)');
+  if (a.dtype === 'int32') {
+    // an int32 cannot hold a bound beyond its range; clamping to the range first keeps it from wrapping
+    lo = Math.max(lo, -2147483648);
+    hi = Math.min(hi, 2147483647);
+  }
+  const y = new Tensor(allocate(a.dtype, a.size, 'clamp'), a.shape);
   clampKernel(a.data, y.data, lo, hi);
   return record('clamp', [a], y, (dy) => [dy.mul(a.ge(lo).mul(a.le(hi)))]);
 }
