@@ -13,5 +13,6 @@ export { tapeRows, tapeTable, toDot, type TapeRow, type TensorNames } from './in
 export { toSvg, type SvgOptions } from './tape-svg';
 export { getBackend, setBackend, type Backend } from './backend';
 export type { TensorTree } from './tree';
+export { checkBool, checkInt, checkNumber, checkOneOf, checkOptions, type NumberRule } from './args';
 export * from './ops/index';
 export { variance as var } from './ops/reduce';

@@ -1,3 +1,4 @@
+import { checkNumber, show } from './args';
 import { ValueError } from './errors';
 
 /**
@@ -14,7 +15,7 @@ export class Generator {
 
   /** Restarts the stream from `seed` (an integer; only its low 53 bits matter). */
   manualSeed(seed: number): this {
-    if (!Number.isFinite(seed)) throw new ValueError('manualSeed', `seed must be a finite number, got ${seed}`);
+    checkNumber('manualSeed', 'seed', seed);
     // splitmix32 over both halves of the seed, so that seeds differing only above bit 32 differ.
     let x = (Math.trunc(seed) >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32) >>> 0, 0x9e3779b9);
     for (let i = 0; i < 4; i++) {
@@ -80,10 +81,12 @@ export class Generator {
 
   /** Restores a state returned by `getState`; a malformed state throws and leaves the generator as it was. */
   setState(state: readonly (number | null)[]): void {
-    const ok = Array.isArray(state) && state.length === 5 &&
+    const ok = Array.isArray(state) && state.length === 5 && [0, 1, 2, 3, 4].every((i) => i in state) &&
       state.slice(0, 4).every((x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < 2 ** 32) &&
       (state[4] === null || Number.isFinite(state[4]));
-    if (!ok) throw new ValueError('Generator.setState', `expected 4 uint32 words and a spare value or null, got ${JSON.stringify(state)}`);
+    if (!ok) throw new ValueError('Generator.setState', `expected 4 uint32 words and a spare value or null, got ${Array.isArray(state) ? `[${state.slice(0, 6).map(show).join(', ')}${state.length > 6 ? ', …' : ''}]` : show(state)}`);
+    // xoshiro's all-zero state is a fixed point: every draw would be 0 and normal() would loop forever
+    if (state.slice(0, 4).every((x) => x === 0)) throw new ValueError('Generator.setState', 'the all-zero state is not a valid xoshiro128** state');
     this.s.set(state.slice(0, 4) as number[]);
     this.spare = state[4];
   }

@@ -131,6 +131,8 @@ export const opCases: OpCase[] = [
   { op: 'sumTo', fn: (x) => x.sumTo([1, 3]), shapes: [[2, 2, 3]] },
   { op: 'narrow', fn: (x) => x.narrow(1, 1, 2), shapes: [[2, 4]] },
   { op: 'pad', fn: (x) => x.pad([1, 0, 0, 2], 0.5), shapes: [[2, 3]] },
+  { op: 'pad', note: 'reflect', fn: (x) => x.pad([2, 1, 1, 1], { mode: 'reflect' }), shapes: [[2, 3]] },
+  { op: 'pad', note: 'replicate and circular', fn: (x) => x.pad([3, 1], { mode: 'replicate' }).add(x.pad([1, 3], { mode: 'circular' })), shapes: [[2, 3]] },
   { op: 'slice', fn: (x) => x.slice(1, -3, undefined, 2), shapes: [[2, 5]] },
   { op: 'select', fn: (x) => x.select(0, -1), shapes: [[3, 2]] },
   { op: 'cat', fn: (a, b) => ad.cat([a, b, a], 1), shapes: [[2, 2], [2, 1]] },
@@ -187,6 +189,7 @@ export const notOps = [
   'manualSeed', 'setDefaultDtype', 'getDefaultDtype', 'promoteTypes', 'broadcastShapes',
   'detectAnomaly', 'setDetectAnomaly', 'grad', 'valueAndGrad', 'vjp', 'jvp', 'jacobian', 'hessian', 'hvp',
   'customOp', 'tapeRows', 'tapeTable', 'toDot', 'toSvg', 'getBackend', 'setBackend', 'formatShape',
+  'checkBool', 'checkInt', 'checkNumber', 'checkOneOf', 'checkOptions',
 ];
 
 /**
