@@ -3,7 +3,7 @@ import { type DType, dtypeOfArray, isFloat, type TypedArray } from './dtype';
 import { AutogradError, DTypeError, fmt, ValueError } from './errors';
 import { format } from './format';
 import * as ops from './ops/index';
-import type { Dims, IndexLike, ReduceOptions, TensorLike, VarianceOptions } from './ops/index';
+import type { Dims, IndexLike, PadOptions, ReduceOptions, TensorLike, VarianceOptions } from './ops/index';
 import type { Shape } from './shape';
 import type { Entry } from './tape';
 
@@ -226,7 +226,7 @@ export class Tensor {
   expandAs(other: Tensor): Tensor { return ops.expand(this, other.shape); }
   sumTo(shape: readonly number[]): Tensor { return ops.sumTo(this, shape); }
   narrow(dim: number, start: number, length: number): Tensor { return ops.narrow(this, dim, start, length); }
-  pad(pads: readonly number[], value?: number): Tensor { return ops.pad(this, pads, value); }
+  pad(pads: readonly number[], opts?: number | PadOptions): Tensor { return ops.pad(this, pads, opts); }
   select(dim: number, index: number): Tensor { return ops.select(this, dim, index); }
   slice(dim: number, start?: number, end?: number, step?: number): Tensor { return ops.slice(this, dim, start, end, step); }
   split(size: number | readonly number[], dim?: number): Tensor[] { return ops.split(this, size, dim); }
