@@ -1,7 +1,7 @@
 import { Generator, type Tensor, ValueError } from '@ad/core';
-import type { Module } from './module';
-import type { Optimizer, OptimizerState, ParamState } from './optim/optimizer';
-import { decodeSafetensors, encodeSafetensors } from './safetensors';
+import { Module } from './module';
+import { Optimizer, type OptimizerState, type ParamState } from './optim/optimizer';
+import { decodeSafetensors, encodeSafetensors, jsonDepth, MAX_JSON_DEPTH } from './safetensors';
 
 const FORMAT = 'ad-checkpoint/1';
 
@@ -46,10 +46,12 @@ export function encodeCheckpoint(parts: CheckpointParts): Uint8Array {
  * Returns the checkpoint's `extra`.
  */
 export function restoreCheckpoint(bytes: Uint8Array, parts: Omit<CheckpointParts, 'extra'>): unknown {
-  const { tensors, metadata } = decodeSafetensors(bytes);
   const fail = (why: string): never => {
     throw new ValueError('loadCheckpoint', why);
   };
+  if (!(bytes instanceof Uint8Array)) fail('expected the checkpoint as bytes (a Uint8Array)');
+  if (typeof parts !== 'object' || parts === null || !(parts.model instanceof Module)) fail('expected { model, optimizer?, generator? } with a Module as model');
+  const { tensors, metadata } = decodeSafetensors(bytes);
   if (metadata.format !== FORMAT) fail(`not an @ad checkpoint (format ${JSON.stringify(metadata.format)})`);
   const model: Record<string, Tensor> = Object.create(null);
   const buffers: Record<string, ParamState> = Object.create(null);
@@ -59,32 +61,51 @@ export function restoreCheckpoint(bytes: Uint8Array, parts: Omit<CheckpointParts
     else if ((m = /^optimizer\.(\d+)\.(\w+)$/.exec(name))) (buffers[m[1]] ??= Object.create(null))[m[2]] = t;
     else fail(`unexpected tensor '${name}'`);
   }
+  // everything is parsed and checked before anything is applied: a bad file changes nothing
   parts.model.checkStateDict(model);
-  let optimizerState: OptimizerState<{ lr: number }> | undefined;
-  if (parts.optimizer) {
-    if (metadata.optimizer === undefined) fail('the checkpoint has no optimizer state');
-    const o = parseJson(metadata.optimizer, 'optimizer', fail) as { type: string; paramGroups: OptimizerState<{ lr: number }>['paramGroups']; scalars: Record<string, Record<string, number>> };
-    if (o.type !== parts.optimizer.constructor.name) fail(`the checkpoint's optimizer is ${o.type}, not ${parts.optimizer.constructor.name}`);
-    const state: Record<number, ParamState> = {};
-    for (const i of new Set([...Object.keys(buffers), ...Object.keys(o.scalars ?? {})])) {
-      state[Number(i)] = { ...(o.scalars?.[i] ?? {}), ...(buffers[i] ?? {}) };
-    }
-    optimizerState = { state, paramGroups: o.paramGroups };
-    parts.optimizer.checkStateDict(optimizerState);
-  }
+  const optimizerState = parts.optimizer ? optimizerStateOf(metadata, buffers, parts.optimizer, fail) : undefined;
   let rng: (number | null)[] | undefined;
   if (parts.generator) {
+    if (!(parts.generator instanceof Generator)) fail('generator must be a Generator');
     if (metadata.generator === undefined) fail('the checkpoint has no generator state');
     rng = parseJson(metadata.generator, 'generator', fail) as (number | null)[];
     new Generator().setState(rng); // validates without touching the real one
   }
+  const extra = metadata.extra === undefined ? undefined : parseJson(metadata.extra, 'extra', fail);
   parts.model.loadStateDict(model);
   if (optimizerState) parts.optimizer!.loadStateDict(optimizerState);
   if (rng) parts.generator!.setState(rng);
-  return metadata.extra === undefined ? undefined : parseJson(metadata.extra, 'extra', fail);
+  return extra;
 }
 
+type AnyOptimizer = Optimizer<{ lr: number }>;
+
+/** The optimizer's state from the metadata and buffers, checked against `optimizer`. */
+function optimizerStateOf(metadata: Record<string, string>, buffers: Record<string, ParamState>, optimizer: AnyOptimizer,
+  fail: (why: string) => never): OptimizerState<{ lr: number }> {
+  if (!(optimizer instanceof Optimizer)) fail('optimizer must be an Optimizer');
+  if (metadata.optimizer === undefined) fail('the checkpoint has no optimizer state');
+  const o = parseJson(metadata.optimizer, 'optimizer', fail) as Record<string, unknown>;
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) fail('the optimizer metadata is not an object');
+  const { type, paramGroups, scalars = {} } = o as { type: unknown; paramGroups: unknown; scalars?: unknown };
+  if (type !== optimizer.constructor.name) fail(`the checkpoint's optimizer is ${String(type)}, not ${optimizer.constructor.name}`);
+  if (typeof scalars !== 'object' || scalars === null || Array.isArray(scalars)) fail('the optimizer scalars are not an object');
+  const counters = scalars as Record<string, unknown>;
+  const state: Record<number, ParamState> = {};
+  for (const i of new Set([...Object.keys(buffers), ...Object.keys(counters)])) {
+    const c = counters[i] ?? {};
+    if (typeof c !== 'object' || c === null || Array.isArray(c)) fail(`the optimizer scalars of parameter ${i} are not an object`);
+    state[Number(i)] = { ...(c as ParamState), ...(buffers[i] ?? {}) };
+  }
+  const sd = { state, paramGroups } as OptimizerState<{ lr: number }>;
+  optimizer.checkStateDict(sd);
+  return sd;
+}
+
+/** Parses JSON from the file's metadata, refusing nesting deep enough to exhaust the parser. */
 function parseJson(text: string, what: string, fail: (why: string) => never): unknown {
+  const depth = jsonDepth(text);
+  if (depth > MAX_JSON_DEPTH) fail(`the ${what} metadata nests ${depth} levels deep (at most ${MAX_JSON_DEPTH})`);
   try {
     return JSON.parse(text, (k, v) => {
       if (k === '__proto__' || k === 'constructor' || k === 'prototype') throw new Error(`forbidden key '${k}'`);

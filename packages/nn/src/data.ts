@@ -7,6 +7,7 @@ export class TensorDataset {
 
   constructor(...tensors: Tensor[]) {
     if (tensors.length === 0) throw new ValueError('TensorDataset', 'needs at least one tensor');
+    if (tensors.some((t) => !(t instanceof ad.Tensor))) throw new ValueError('TensorDataset', 'takes tensors only');
     const n = tensors[0].shape[0];
     if (tensors.some((t) => t.ndim === 0 || t.shape[0] !== n)) {
       throw new ShapeError('TensorDataset', `tensors must share their first dim, got ${tensors.map((t) => formatShape(t.shape)).join(', ')}`);
@@ -43,13 +44,13 @@ export class DataLoader implements Iterable<Tensor[]> {
   private readonly generator: Generator;
 
   constructor(readonly dataset: TensorDataset, opts: DataLoaderOptions = {}) {
-    this.batchSize = opts.batchSize ?? 1;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
-      throw new ValueError('DataLoader', `batchSize must be a positive integer, got ${this.batchSize}`);
-    }
-    this.shuffle = opts.shuffle ?? false;
-    this.dropLast = opts.dropLast ?? false;
-    this.generator = opts.generator ?? defaultGenerator;
+    if (!(dataset instanceof TensorDataset)) throw new ValueError('DataLoader', 'expected a TensorDataset');
+    const o = ad.checkOptions('DataLoader', opts, ['batchSize', 'shuffle', 'dropLast', 'generator']);
+    this.batchSize = ad.checkInt('DataLoader', 'batchSize', o.batchSize ?? 1, 1);
+    this.shuffle = ad.checkBool('DataLoader', 'shuffle', o.shuffle ?? false);
+    this.dropLast = ad.checkBool('DataLoader', 'dropLast', o.dropLast ?? false);
+    this.generator = o.generator ?? defaultGenerator;
+    if (!(this.generator instanceof ad.Generator)) throw new ValueError('DataLoader', 'generator must be a Generator');
   }
 
   /** Number of batches per pass. */
@@ -70,6 +71,8 @@ export class DataLoader implements Iterable<Tensor[]> {
 
 /** Splits a dataset into train and test parts (test gets round(testSize·n) samples). */
 export function trainTestSplit(dataset: TensorDataset, opts: { testSize?: number; shuffle?: boolean; generator?: Generator } = {}): [TensorDataset, TensorDataset] {
+  if (!(dataset instanceof TensorDataset)) throw new ValueError('trainTestSplit', 'expected a TensorDataset');
+  ad.checkOptions('trainTestSplit', opts, ['testSize', 'shuffle', 'generator']);
   const n = dataset.length;
   const testSize = opts.testSize ?? 0.25;
   if (!(testSize > 0 && testSize < 1)) throw new ValueError('trainTestSplit', `testSize must be in (0, 1), got ${testSize}`);

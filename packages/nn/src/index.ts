@@ -1,6 +1,6 @@
 export { Module, functionalCall } from './module';
 export { Parameter } from './parameter';
-export { Linear, Embedding, Identity, Flatten, type LinearOptions } from './layers/linear';
+export { Linear, Embedding, Identity, Flatten, type LinearOptions, type EmbeddingOptions } from './layers/linear';
 export { Sequential, MLP, type MLPOptions, type ActivationName } from './layers/container';
 export { ReLU, LeakyReLU, ELU, GELU, Tanh, Sigmoid, SiLU, Softplus, Softmax, LogSoftmax } from './layers/activation';
 export { Dropout } from './layers/dropout';

@@ -10,20 +10,34 @@ export interface LossOptions {
   reduction?: Reduction;
 }
 
-function reduce(op: string, loss: Tensor, reduction: Reduction = 'mean'): Tensor {
-  switch (reduction) {
-    case 'mean':
-      return loss.mean();
-    case 'sum':
-      return loss.sum();
-    case 'none':
-      return loss;
-    default:
-      throw new ValueError(op, `reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+function reduce(op: string, loss: Tensor, reduction: Reduction): Tensor {
+  return reduction === 'mean' ? loss.mean() : reduction === 'sum' ? loss.sum() : loss;
+}
+
+/**
+ * A loss's options checked: `reduction` and the loss's own keys, none unknown; `weight` and
+ * `posWeight` must be tensors (posWeight may be a number).
+ */
+function lossOptions<O extends LossOptions>(op: string, opts: O, keys: readonly string[]): O & { reduction: Reduction } {
+  const o = ad.checkOptions(op, opts, ['reduction', ...keys]) as O & Record<string, unknown>;
+  const reduction = ad.checkOneOf(op, 'reduction', o.reduction ?? 'mean', ['mean', 'sum', 'none'] as const);
+  for (const k of ['weight', 'posWeight']) {
+    const v = o[k];
+    if (v !== undefined && !(v instanceof ad.Tensor) && !(k === 'posWeight' && typeof v === 'number')) {
+      throw new ValueError(op, `${k} must be a Tensor, got ${typeof v}`);
+    }
   }
+  return { ...o, reduction };
+}
+
+function tensors(op: string, ...xs: unknown[]): void {
+  xs.forEach((x, i) => {
+    if (!(x instanceof ad.Tensor)) throw new ValueError(op, `argument ${i} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  });
 }
 
 function sameShape(op: string, input: Tensor, target: Tensor): void {
+  tensors(op, input, target);
   if (input.shape.join() !== target.shape.join()) {
     throw new ShapeError(op, `input ${formatShape(input.shape)} and target ${formatShape(target.shape)} differ`);
   }
@@ -31,42 +45,64 @@ function sameShape(op: string, input: Tensor, target: Tensor): void {
 
 /** Mean squared error (x − y)². With `reduction: 'sum'` it is the seeds' "sum of squared errors". */
 export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  const { reduction } = lossOptions('mseLoss', opts, []);
   sameShape('mseLoss', input, target);
-  return reduce('mseLoss', input.sub(target).square(), opts.reduction);
+  return reduce('mseLoss', input.sub(target).square(), reduction);
 }
 
 /** Mean absolute error |x − y|. */
 export function l1Loss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  const { reduction } = lossOptions('l1Loss', opts, []);
   sameShape('l1Loss', input, target);
-  return reduce('l1Loss', input.sub(target).abs(), opts.reduction);
+  return reduce('l1Loss', input.sub(target).abs(), reduction);
 }
 
 /** ½d² for |d| ≤ delta, delta·(|d| − ½delta) beyond (PyTorch's `huber_loss`). */
 export function huberLoss(input: Tensor, target: Tensor, opts: LossOptions & { delta?: number } = {}): Tensor {
+  const { reduction, delta = 1 } = lossOptions('huberLoss', opts, ['delta']);
+  ad.checkNumber('huberLoss', 'delta', delta, { min: 0 });
   sameShape('huberLoss', input, target);
-  const delta = opts.delta ?? 1;
   const d = input.sub(target).abs();
-  return reduce('huberLoss', ad.where(d.le(delta), d.square().mul(0.5), d.sub(0.5 * delta).mul(delta)), opts.reduction);
+  return reduce('huberLoss', ad.where(d.le(delta), d.square().mul(0.5), d.sub(0.5 * delta).mul(delta)), reduction);
 }
 
 /** ½d²/beta for |d| < beta, |d| − ½beta beyond (PyTorch's `smooth_l1_loss`; beta = 0 is L1). */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: LossOptions & { beta?: number } = {}): Tensor {
+  const { reduction, beta = 1 } = lossOptions('smoothL1Loss', opts, ['beta']);
+  ad.checkNumber('smoothL1Loss', 'beta', beta, { min: 0 });
   sameShape('smoothL1Loss', input, target);
-  const beta = opts.beta ?? 1;
   const d = input.sub(target).abs();
-  if (beta === 0) return reduce('smoothL1Loss', d, opts.reduction);
-  return reduce('smoothL1Loss', ad.where(d.lt(beta), d.square().mul(0.5 / beta), d.sub(0.5 * beta)), opts.reduction);
+  if (beta === 0) return reduce('smoothL1Loss', d, reduction);
+  return reduce('smoothL1Loss', ad.where(d.lt(beta), d.square().mul(0.5 / beta), d.sub(0.5 * beta)), reduction);
 }
 
-/** −w·(y·log p + (1 − y)·log(1 − p)) on probabilities; each log is clamped at −100 as in PyTorch. */
+/**
+ * −w·(y·log p + (1 − y)·log(1 − p)) on probabilities; each log is clamped at −100 as in PyTorch,
+ * and so is the gradient: it divides by max(p(1 − p), 1e−12), so a saturated p (a float32
+ * sigmoid rounds to exactly 1 from a logit of about 17) gives a finite gradient, not NaN.
+ */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: LossOptions & { weight?: Tensor } = {}): Tensor {
+  const { reduction, weight } = lossOptions('binaryCrossEntropy', opts, ['weight']);
   sameShape('binaryCrossEntropy', input, target);
-  const logP = input.log().clamp(-100);
-  const logQ = input.neg().log1p().clamp(-100);
-  let loss = target.mul(logP).add(target.neg().add(1).mul(logQ)).neg();
-  if (opts.weight) loss = loss.mul(opts.weight);
-  return reduce('binaryCrossEntropy', loss, opts.reduction);
+  const outside = ad.noGrad(() => input.lt(0).add(input.gt(1)).add(input.ne(input)).sum().item());
+  if (outside > 0) throw new ValueError('binaryCrossEntropy', `all elements of input must be probabilities in [0, 1]; ${outside} are not`);
+  let loss = bceTerms(input, target);
+  if (weight !== undefined) loss = loss.mul(weight);
+  return reduce('binaryCrossEntropy', loss, reduction);
 }
+
+const bceTerms = ad.customOp('binaryCrossEntropy', (p: Tensor, y: Tensor) => {
+  const logs = (q: Tensor) => [q.log().clamp(-100), q.neg().log1p().clamp(-100)];
+  const [logP, logQ] = logs(p);
+  const loss = y.mul(logP).add(y.neg().add(1).mul(logQ)).neg();
+  return [loss, (dy, needs) => {
+    const [lp, lq] = needs[1] ? logs(p) : [null, null];
+    return [
+      needs[0] ? dy.mul(p.sub(y)).div(p.mul(p.neg().add(1)).clamp(1e-12)) : null,
+      lp && lq ? dy.mul(lq.sub(lp)) : null,
+    ];
+  }];
+});
 
 /**
  * Binary cross-entropy on logits, stable for any logit: (1 − y)·x + (1 + (pw − 1)·y)·softplus(−x),
@@ -74,12 +110,13 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: LossOpti
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor,
   opts: LossOptions & { weight?: Tensor; posWeight?: Tensor | number } = {}): Tensor {
+  const { reduction, weight, posWeight } = lossOptions('binaryCrossEntropyWithLogits', opts, ['weight', 'posWeight']);
   sameShape('binaryCrossEntropyWithLogits', input, target);
   const softplusNeg = input.neg().softplus(1, Infinity);
-  const scale = opts.posWeight === undefined ? 1 : target.mul(ad.sub(opts.posWeight, 1)).add(1);
+  const scale = posWeight === undefined ? 1 : target.mul(ad.sub(posWeight, 1)).add(1);
   let loss = target.neg().add(1).mul(input).add(softplusNeg.mul(scale));
-  if (opts.weight) loss = loss.mul(opts.weight);
-  return reduce('binaryCrossEntropyWithLogits', loss, opts.reduction);
+  if (weight !== undefined) loss = loss.mul(weight);
+  return reduce('binaryCrossEntropyWithLogits', loss, reduction);
 }
 
 /** Options of `nllLoss`. */
@@ -94,29 +131,53 @@ export interface NllOptions extends LossOptions {
  * Negative log-likelihood of class indices under log-probabilities [N, C] (or [N, C, d…]).
  * The mean divides by the summed weights of the counted targets, as PyTorch does.
  */
-export function nllLoss(logProbs: Tensor, target: Tensor, opts: NllOptions = {}): Tensor {
-  const { picked, weights } = pick('nllLoss', logProbs, target, opts);
+export function nllLoss(logProbs: Tensor, target: Tensor | readonly number[], opts: NllOptions = {}): Tensor {
+  const o = lossOptions('nllLoss', opts, ['weight', 'ignoreIndex']);
+  const { picked, weights } = pick('nllLoss', logProbs, classIndices('nllLoss', target), o);
   const loss = picked.mul(weights).neg();
-  if ((opts.reduction ?? 'mean') === 'mean') return loss.sum().div(weights.sum());
-  return reduce('nllLoss', loss, opts.reduction);
+  if (o.reduction === 'mean') return loss.sum().div(weights.sum());
+  return reduce('nllLoss', loss, o.reduction);
+}
+
+/** Class targets as a tensor: PyTorch users pass them as plain arrays too. */
+function classIndices(op: string, target: Tensor | readonly number[]): Tensor {
+  if (Array.isArray(target)) {
+    try {
+      return ad.tensor(target as number[], { dtype: 'int32' });
+    } catch (e) {
+      throw e instanceof ad.AdError ? new ValueError(op, `target: ${e.detail}`) : e;
+    }
+  }
+  tensors(op, target);
+  return target as Tensor;
+}
+
+/** A per-class weight must be a 1-D tensor of C values. */
+function classWeight(op: string, weight: Tensor | undefined, c: number): Tensor | undefined {
+  if (weight !== undefined && (weight.ndim !== 1 || weight.shape[0] !== c)) {
+    throw new ShapeError(op, `weight must have shape [${c}] (one per class), got ${formatShape(weight.shape)}`);
+  }
+  return weight;
 }
 
 /** log p of each target class, and each target's weight (0 where ignored). */
 function pick(op: string, logProbs: Tensor, target: Tensor, opts: NllOptions): { picked: Tensor; weights: Tensor } {
+  tensors(op, logProbs);
   const c = logProbs.shape[1];
   const expected = [logProbs.shape[0], ...logProbs.shape.slice(2)];
   if (logProbs.ndim < 2 || target.shape.join() !== expected.join()) {
     throw new ShapeError(op, `class-index target must have shape ${formatShape(expected)} for input ${formatShape(logProbs.shape)}, got ${formatShape(target.shape)}`);
   }
-  const ignore = opts.ignoreIndex ?? -100;
+  const weight = classWeight(op, opts.weight, c);
+  const ignore = ad.checkNumber(op, 'ignoreIndex', opts.ignoreIndex ?? -100, { integer: true });
   const t = target.toFlatArray();
   const bad = t.find((v) => v !== ignore && !(Number.isInteger(v) && v >= 0 && v < c));
   if (bad !== undefined) throw new ad.IndexError(op, `target ${bad} is out of range for ${c} classes`);
   const kept = target.ne(ignore);
   const safe = ad.where(kept, target, 0).cast('int32');
   const picked = logProbs.gather(1, safe.unsqueeze(1)).squeeze(1);
-  const classWeight = opts.weight ? opts.weight.indexSelect(0, safe.reshape([-1])).reshape(safe.shape) : 1;
-  return { picked, weights: kept.mul(classWeight).cast(logProbs.dtype) };
+  const w = weight ? weight.indexSelect(0, safe.reshape([-1])).reshape(safe.shape) : 1;
+  return { picked, weights: kept.mul(w).cast(logProbs.dtype) };
 }
 
 /** Options of `crossEntropy`. */
@@ -130,33 +191,34 @@ export interface CrossEntropyOptions extends NllOptions {
  * probabilities, computed through logSoftmax so that logits of ±1000 are fine. Matches
  * PyTorch's `cross_entropy`, label smoothing and weights included.
  */
-export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+export function crossEntropy(input: Tensor, target: Tensor | readonly number[], opts: CrossEntropyOptions = {}): Tensor {
+  const o = lossOptions('crossEntropy', opts, ['weight', 'ignoreIndex', 'labelSmoothing']);
+  tensors('crossEntropy', input);
+  const y = classIndices('crossEntropy', target);
   if (input.ndim < 2) throw new ShapeError('crossEntropy', `input must be [N, C] or [N, C, d…], got ${formatShape(input.shape)}`);
   const c = input.shape[1];
-  const eps = opts.labelSmoothing ?? 0;
-  if (!(eps >= 0 && eps <= 1)) throw new ValueError('crossEntropy', `labelSmoothing must be in [0, 1], got ${eps}`);
+  const eps = ad.checkNumber('crossEntropy', 'labelSmoothing', o.labelSmoothing ?? 0, { min: 0, max: 1 });
+  const weight = classWeight('crossEntropy', o.weight, c);
   const logP = input.logSoftmax(1);
-  const wShape = input.shape.map((d, i) => (i === 1 ? d : 1));
-  const w = opts.weight?.reshape(wShape);
-  if (target.shape.join() === input.shape.join() && target.dtype !== 'int32') {
+  const w = weight?.reshape(input.shape.map((d, i) => (i === 1 ? d : 1)));
+  if (y.shape.join() === input.shape.join() && y.dtype !== 'int32') {
     // probability targets: mean divides by the number of samples, not by weights
-    const soft = eps > 0 ? target.mul(1 - eps).add(eps / c) : target;
+    const soft = eps > 0 ? y.mul(1 - eps).add(eps / c) : y;
     const terms = w ? logP.mul(soft).mul(w) : logP.mul(soft);
-    if ((opts.reduction ?? 'mean') === 'mean') return terms.sum().neg().div(input.size / c);
-    return reduce('crossEntropy', terms.sum(1).neg(), opts.reduction);
+    if (o.reduction === 'mean') return terms.sum().neg().div(input.size / c);
+    return reduce('crossEntropy', terms.sum(1).neg(), o.reduction);
   }
-  const { picked, weights } = pick('crossEntropy', logP, target, opts);
+  const { picked, weights } = pick('crossEntropy', logP, y, o);
   const nll = picked.mul(weights).neg();
   const kept = weights.gt(0);
-  const smooth = ad.where(target.ne(opts.ignoreIndex ?? -100), (w ? logP.mul(w) : logP).sum(1).neg(), 0);
-  const reduction = opts.reduction ?? 'mean';
-  if (reduction === 'mean') {
-    const denominator = opts.weight ? weights.sum() : kept.sum().cast(input.dtype);
+  const smooth = ad.where(y.ne(o.ignoreIndex ?? -100), (w ? logP.mul(w) : logP).sum(1).neg(), 0);
+  if (o.reduction === 'mean') {
+    const denominator = weight ? weights.sum() : kept.sum().cast(input.dtype);
     const nllMean = nll.sum().div(weights.sum());
     return eps > 0 ? nllMean.mul(1 - eps).add(smooth.sum().div(denominator).mul(eps / c)) : nllMean;
   }
   const combined = eps > 0 ? nll.mul(1 - eps).add(smooth.mul(eps / c)) : nll;
-  return reduce('crossEntropy', combined, reduction);
+  return reduce('crossEntropy', combined, o.reduction);
 }
 
 /** A loss function as a module-like object: `new MSELoss().forward(input, target)`. */

@@ -1,4 +1,4 @@
-import { formatShape as fmt, noGrad, Tensor, ValueError } from '@ad/core';
+import { checkBool, checkOptions, formatShape as fmt, noGrad, Tensor, ValueError } from '@ad/core';
 import { Parameter } from './parameter';
 
 /**
@@ -100,7 +100,7 @@ export abstract class Module {
     const own = this.stateDict();
     noGrad(() => {
       for (const [k, t] of Object.entries(own)) {
-        if (state[k] === undefined) continue;
+        if (!Object.hasOwn(state, k)) continue;
         t.data.set(state[k].data);
         t.version++;
       }
@@ -109,14 +109,17 @@ export abstract class Module {
 
   /** Throws what `loadStateDict` would throw, changing nothing. */
   checkStateDict(state: Readonly<Record<string, Tensor>>, opts: { strict?: boolean } = {}): void {
+    const { strict = true } = checkOptions('loadStateDict', opts, ['strict']);
+    checkBool('loadStateDict', 'strict', strict);
+    if (typeof state !== 'object' || state === null || Array.isArray(state)) throw new ValueError('loadStateDict', 'expected a state dict: an object of tensors by name');
     const own = this.stateDict();
-    const missing = Object.keys(own).filter((k) => !(k in state));
-    const unexpected = Object.keys(state).filter((k) => !(k in own));
-    if ((opts.strict ?? true) && (missing.length > 0 || unexpected.length > 0)) {
+    const missing = Object.keys(own).filter((k) => !Object.hasOwn(state, k));
+    const unexpected = Object.keys(state).filter((k) => !Object.hasOwn(own, k));
+    if (strict && (missing.length > 0 || unexpected.length > 0)) {
       throw new ValueError('loadStateDict', `missing keys [${missing.join(', ')}], unexpected keys [${unexpected.join(', ')}]`);
     }
     for (const [k, t] of Object.entries(own)) {
-      const v = state[k];
+      const v = Object.hasOwn(state, k) ? state[k] : undefined;
       if (v === undefined) continue;
       if (!(v instanceof Tensor)) throw new ValueError('loadStateDict', `${k} is not a Tensor`);
       if (v.shape.join() !== t.shape.join() || v.dtype !== t.dtype) {

@@ -1,19 +1,24 @@
 // Node-only parts of @ad/nn: checkpoint files and a terminal progress bar.
 // Kept out of the main entry so that @ad/nn itself runs unchanged in browsers.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { type CheckpointParts, encodeCheckpoint, restoreCheckpoint } from './checkpoint';
 import type { Callback, EpochLog } from './train';
 
-/** Writes a checkpoint atomically: to a temporary file beside `path`, flushed, then renamed over it. */
+/**
+ * Writes a checkpoint atomically: to a temporary file beside `path`, flushed, then renamed over
+ * it. A save killed midway leaves `path` as it was and its temporary behind; the next save to
+ * the same path removes such leftovers of processes that no longer run.
+ */
 export function saveCheckpoint(path: string, parts: CheckpointParts): void {
   const bytes = encodeCheckpoint(parts);
+  removeStaleTemporaries(path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, bytes);
+      writeAll(fd, bytes);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -22,6 +27,37 @@ export function saveCheckpoint(path: string, parts: CheckpointParts): void {
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
+  }
+}
+
+/** Writes all of `bytes`; one `writeSync` takes at most 2³¹ − 1 bytes, so large files go in chunks. */
+export function writeAll(fd: number, bytes: Uint8Array, chunk = 1 << 30): void {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, Math.min(chunk, bytes.length - at));
+}
+
+/** Removes `.name.<pid>.tmp` files beside `path` whose process is gone (left by a crashed save). */
+function removeStaleTemporaries(path: string): void {
+  const dir = dirname(path);
+  const pattern = new RegExp(`^\\.${basename(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.tmp$`);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // the save itself will report a missing directory
+  }
+  for (const name of names) {
+    const m = pattern.exec(name);
+    if (m && !isRunning(Number(m[1]))) rmSync(join(dir, name), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return false; // our own leftover: no save of ours is under way
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, but another user's
   }
 }
 

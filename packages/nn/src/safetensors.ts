@@ -12,6 +12,29 @@ const CODE_OF: Record<DType, string> = { float64: 'F64', float32: 'F32', int32: 
 
 /** safetensors' own limit on the header, which keeps a hostile length from allocating gigabytes. */
 const MAX_HEADER = 100_000_000;
+/**
+ * The deepest JSON nesting accepted (a real header nests 3 levels; a checkpoint's `extra` may
+ * nest more). Checked by a linear scan before parsing: deep nesting is what makes a parser
+ * take gigabytes and seconds (serde_json, behind Python's safetensors, stops at 128).
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/** The deepest nesting of arrays and objects in JSON text, found without parsing it. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Encodes tensors (and string metadata) in the safetensors format, readable by Python's `safetensors`. */
@@ -21,6 +44,8 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, Tensor> | Readonl
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
   for (const [name, t] of entries as [string, Tensor][]) {
+    if (!(t instanceof Tensor)) throw new ValueError('saveSafetensors', `'${name}' is not a Tensor`);
+    if (name === '__metadata__') throw new ValueError('saveSafetensors', "'__metadata__' is reserved for the metadata");
     const end = offset + t.size * bytesOf(t);
     header[name] = { dtype: CODE_OF[t.dtype], shape: t.shape, data_offsets: [offset, end] };
     offset = end;
@@ -66,8 +91,16 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Map<string, Ten
   if (n > BigInt(Math.min(MAX_HEADER, bytes.length - 8))) fail(`the header length ${n} does not fit a file of ${bytes.length} bytes`);
   const headerEnd = 8 + Number(n);
   let header: unknown;
+  let text = '';
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, headerEnd)), (k, v) => {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, headerEnd));
+  } catch {
+    fail('the header is not valid UTF-8');
+  }
+  const depth = jsonDepth(text);
+  if (depth > MAX_JSON_DEPTH) fail(`the header nests ${depth} levels deep (at most ${MAX_JSON_DEPTH})`);
+  try {
+    header = JSON.parse(text, (k, v) => {
       if (FORBIDDEN_KEYS.has(k)) throw new Error(`forbidden key '${k}'`);
       return v;
     });
@@ -109,7 +142,7 @@ function parseMetadata(m: unknown, fail: (why: string) => never): Record<string,
 function parseSpec(name: string, spec: unknown, fail: (why: string) => never): Spec {
   const s = spec as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
   if (typeof spec !== 'object' || spec === null) fail(`tensor '${name}' has no description`);
-  if (typeof s.dtype !== 'string' || !(s.dtype in CODES)) fail(`tensor '${name}' has an unsupported dtype ${JSON.stringify(s.dtype)} (supported: ${Object.keys(CODES).join(', ')})`);
+  if (typeof s.dtype !== 'string' || !Object.hasOwn(CODES, s.dtype)) fail(`tensor '${name}' has an unsupported dtype ${JSON.stringify(s.dtype)} (supported: ${Object.keys(CODES).join(', ')})`);
   const shape = s.shape;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
   const offsets = s.data_offsets;

@@ -1,6 +1,6 @@
-import { noGrad, type Tensor, ValueError } from '@ad/core';
+import { checkInt, checkOptions, noGrad, type Tensor, ValueError } from '@ad/core';
 import { DataLoader, TensorDataset } from './data';
-import type { Optimizer } from './optim/optimizer';
+import { Optimizer } from './optim/optimizer';
 import type { LRScheduler, ReduceLROnPlateau } from './optim/scheduler';
 
 /** Anything with a forward pass; a Module's train/eval switch is used when present. */
@@ -68,7 +68,12 @@ export interface FitOptions {
 
 /** Trains `model` for `epochs` passes and returns one log per epoch. */
 export function fit(model: Model, opts: FitOptions): EpochLog[] {
-  if (!Number.isInteger(opts.epochs) || opts.epochs < 0) throw new ValueError('fit', `epochs must be an integer ≥ 0, got ${opts.epochs}`);
+  checkOptions('fit', opts, ['train', 'validation', 'loss', 'optimizer', 'epochs', 'batchSize', 'shuffle', 'generator', 'scheduler', 'metrics', 'callbacks']);
+  if (typeof model?.forward !== 'function') throw new ValueError('fit', 'model must have a forward method');
+  if (typeof opts.loss !== 'function') throw new ValueError('fit', 'loss must be a function of (output, target)');
+  if (!(opts.optimizer instanceof Optimizer)) throw new ValueError('fit', 'optimizer must be an Optimizer');
+  if (!(opts.train instanceof DataLoader || opts.train instanceof TensorDataset)) throw new ValueError('fit', 'train must be a TensorDataset or a DataLoader');
+  checkInt('fit', 'epochs', opts.epochs, 0);
   const loader = opts.train instanceof DataLoader
     ? opts.train
     : new DataLoader(opts.train, { batchSize: opts.batchSize ?? 32, shuffle: opts.shuffle ?? true, generator: opts.generator });

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import * as ad from '@ad/core';
 import { Generator, type Tensor } from '@ad/core';
 import * as nn from '../src';
-import { loadCheckpoint, saveCheckpoint } from '../src/node';
+import { loadCheckpoint, saveCheckpoint, writeAll } from '../src/node';
 
 const dir = mkdtempSync(join(tmpdir(), 'ad-checkpoint-'));
 const g = new Generator(3);
@@ -128,10 +128,30 @@ describe('checkpoints', () => {
     saveCheckpoint(path, { model });
     const original = readFileSync(path);
     const broken = { stateDict: () => ({ bad: { get size(): number { throw new Error('disk full'); } } }) } as unknown as nn.Module;
-    expect(() => saveCheckpoint(path, { model: broken })).toThrow('disk full');
+    expect(() => saveCheckpoint(path, { model: broken })).toThrow(/is not a Tensor/);
+    expect(() => saveCheckpoint(join(dir, 'missing-dir', 'c.safetensors'), { model })).toThrow(/ENOENT/);
     expect(readFileSync(path)).toEqual(original);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(existsSync(path)).toBe(true);
+  });
+
+  it('a save removes temporaries that crashed saves of the same file left, and only those', () => {
+    const { model } = trained();
+    const path = join(dir, 'crash.safetensors');
+    const dead = join(dir, '.crash.safetensors.999999999.tmp'); // no process has this pid
+    const alive = join(dir, `.crash.safetensors.${process.ppid}.tmp`); // a running process: its save may be under way
+    const other = join(dir, '.other.safetensors.999999999.tmp');
+    for (const f of [dead, alive, other]) writeFileSync(f, 'partial');
+    saveCheckpoint(path, { model });
+    expect([existsSync(dead), existsSync(alive), existsSync(other)]).toEqual([false, true, true]);
+  });
+
+  it('writes in chunks, so a file of 2 GiB or more is not one writeSync', () => {
+    const fd = openSync(join(dir, 'chunks.bin'), 'w');
+    const bytes = Uint8Array.from({ length: 1000 }, (_, i) => i % 251);
+    writeAll(fd, bytes, 7);
+    closeSync(fd);
+    expect(new Uint8Array(readFileSync(join(dir, 'chunks.bin')))).toEqual(bytes);
   });
 
   it('resume is exact: 10 steps, save, 10 more in a new process equals 20 in one go, bit for bit', () => {

@@ -87,7 +87,7 @@ describe('data', () => {
 
   it('rejects tensors of different lengths and bad batch sizes', () => {
     expect(() => new nn.TensorDataset(ad.zeros([3, 2]), ad.zeros([4]))).toThrow(/TensorDataset: tensors must share their first dim, got \[3,2\], \[4\]/);
-    expect(() => new nn.DataLoader(data, { batchSize: 0 })).toThrow(/batchSize must be a positive integer/);
+    expect(() => new nn.DataLoader(data, { batchSize: 0 })).toThrow(/batchSize must be an integer ≥ 1/);
   });
 
   it('synthetic datasets have the documented shapes and labels', () => {

@@ -1,4 +1,4 @@
-import type { Tensor } from '@ad/core';
+import { checkInt, checkNumber, checkOneOf, type Tensor } from '@ad/core';
 import { Module } from '../module';
 
 /** max(x, 0). */
@@ -12,6 +12,7 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
+    checkNumber('LeakyReLU', 'negativeSlope', negativeSlope);
   }
 
   forward(x: Tensor): Tensor {
@@ -27,6 +28,7 @@ export class LeakyReLU extends Module {
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
     super();
+    checkNumber('ELU', 'alpha', alpha);
   }
 
   forward(x: Tensor): Tensor {
@@ -38,6 +40,7 @@ export class ELU extends Module {
 export class GELU extends Module {
   constructor(readonly approximate: 'none' | 'tanh' = 'none') {
     super();
+    checkOneOf('GELU', 'approximate', approximate, ['none', 'tanh']);
   }
 
   forward(x: Tensor): Tensor {
@@ -73,6 +76,8 @@ export class Softplus extends Module {
     readonly threshold = 20,
   ) {
     super();
+    checkNumber('Softplus', 'beta', beta);
+    checkNumber('Softplus', 'threshold', threshold, { finite: false });
   }
 
   forward(x: Tensor): Tensor {
@@ -84,6 +89,7 @@ export class Softplus extends Module {
 export class Softmax extends Module {
   constructor(readonly dim = -1) {
     super();
+    checkInt('Softmax', 'dim', dim);
   }
 
   forward(x: Tensor): Tensor {
@@ -95,6 +101,7 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   constructor(readonly dim = -1) {
     super();
+    checkInt('LogSoftmax', 'dim', dim);
   }
 
   forward(x: Tensor): Tensor {

@@ -1,5 +1,5 @@
 import type { Tensor } from '@ad/core';
-import { ValueError } from '@ad/core';
+import { checkInt, checkOptions, ValueError } from '@ad/core';
 import { Module } from '../module';
 import { ELU, GELU, LeakyReLU, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh } from './activation';
 import { Identity, Linear, type LinearOptions } from './linear';
@@ -10,6 +10,9 @@ export class Sequential extends Module {
 
   constructor(...layers: Module[]) {
     super();
+    layers.forEach((m, i) => {
+      if (!(m instanceof Module)) throw new ValueError('Sequential', `layer ${i} is not a Module`);
+    });
     this.layers = layers;
   }
 
@@ -48,7 +51,7 @@ export interface MLPOptions extends LinearOptions {
 
 function make(a: ActivationName | (() => Module)): Module {
   if (typeof a === 'function') return a();
-  const factory = ACTIVATIONS[a];
+  const factory = typeof a === 'string' && Object.hasOwn(ACTIVATIONS, a) ? ACTIVATIONS[a] : undefined;
   if (!factory) throw new ValueError('MLP', `unknown activation '${a}' (known: ${Object.keys(ACTIVATIONS).join(', ')})`);
   return factory();
 }
@@ -56,13 +59,15 @@ function make(a: ActivationName | (() => Module)): Module {
 /** A multilayer perceptron from its sizes: `new MLP([2, 16, 16, 1])` is Linear-ReLU-Linear-ReLU-Linear. */
 export class MLP extends Sequential {
   constructor(sizes: readonly number[], opts: MLPOptions = {}) {
-    if (sizes.length < 2) throw new ValueError('MLP', `needs at least an input and an output size, got [${sizes.join(', ')}]`);
+    if (!Array.isArray(sizes) || sizes.length < 2) throw new ValueError('MLP', 'needs at least an input and an output size, as an array');
+    sizes.forEach((n) => checkInt('MLP', 'sizes', n, 0));
+    const { activation, outputActivation, ...linear } = checkOptions('MLP', opts, ['activation', 'outputActivation', 'bias', 'dtype', 'generator']);
     const layers: Module[] = [];
     for (let i = 0; i + 1 < sizes.length; i++) {
-      layers.push(new Linear(sizes[i], sizes[i + 1], opts));
+      layers.push(new Linear(sizes[i], sizes[i + 1], linear));
       const last = i + 2 === sizes.length;
-      if (!last) layers.push(make(opts.activation ?? 'relu'));
-      else if (opts.outputActivation) layers.push(make(opts.outputActivation));
+      if (!last) layers.push(make(activation ?? 'relu'));
+      else if (outputActivation) layers.push(make(outputActivation));
     }
     super(...layers);
   }

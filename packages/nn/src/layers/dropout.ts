@@ -1,5 +1,5 @@
 import * as ad from '@ad/core';
-import { defaultGenerator, type Generator, type Tensor, ValueError } from '@ad/core';
+import { defaultGenerator, Generator, type Tensor, ValueError } from '@ad/core';
 import { Module } from '../module';
 
 /** Zeroes each element with probability p in training and scales the rest by 1/(1 − p); off in eval. */
@@ -11,8 +11,10 @@ export class Dropout extends Module {
     opts: { generator?: Generator } = {},
   ) {
     super();
-    if (!(p >= 0 && p <= 1)) throw new ValueError('Dropout', `p must be in [0, 1], got ${p}`);
-    this.generator = opts.generator ?? defaultGenerator;
+    ad.checkNumber('Dropout', 'p', p, { min: 0, max: 1 });
+    const { generator = defaultGenerator } = ad.checkOptions('Dropout', opts, ['generator']);
+    if (!(generator instanceof Generator)) throw new ValueError('Dropout', 'generator must be a Generator');
+    this.generator = generator;
   }
 
   forward(x: Tensor): Tensor {

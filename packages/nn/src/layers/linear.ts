@@ -22,6 +22,10 @@ export class Linear extends Module {
     opts: LinearOptions = {},
   ) {
     super();
+    ad.checkInt('Linear', 'inFeatures', inFeatures, 0);
+    ad.checkInt('Linear', 'outFeatures', outFeatures, 0);
+    ad.checkOptions('Linear', opts, ['bias', 'dtype', 'generator']);
+    if (opts.bias !== undefined) ad.checkBool('Linear', 'bias', opts.bias);
     const dtype = opts.dtype;
     this.weight = new Parameter(ad.zeros([outFeatures, inFeatures], { dtype }));
     // PyTorch: kaiming_uniform_(a=√5), i.e. U(−1/√in, 1/√in), and the same bound for the bias
@@ -39,25 +43,47 @@ export class Linear extends Module {
   }
 }
 
-/** A lookup table: row i of the weight for index i (PyTorch's `Embedding`, N(0, 1) init). */
+/** Options of `Embedding`. */
+export interface EmbeddingOptions {
+  /** A row that stays as it is: it gets no gradient (PyTorch's `padding_idx`; negative counts from the end). */
+  paddingIdx?: number | null;
+  dtype?: ad.FloatDType;
+  generator?: Generator;
+}
+
+/**
+ * A lookup table: row i of the weight for index i (PyTorch's `Embedding`, N(0, 1) init). The
+ * `paddingIdx` row starts at zero and receives no gradient, as in PyTorch.
+ */
 export class Embedding extends Module {
   readonly weight: Parameter;
+  readonly paddingIdx: number | null;
 
   constructor(
     readonly numEmbeddings: number,
     readonly embeddingDim: number,
-    opts: { dtype?: ad.FloatDType; generator?: Generator } = {},
+    opts: EmbeddingOptions = {},
   ) {
     super();
-    this.weight = normal(new Parameter(ad.zeros([numEmbeddings, embeddingDim], { dtype: opts.dtype })), 0, 1, opts) as Parameter;
+    ad.checkInt('Embedding', 'numEmbeddings', numEmbeddings, 0);
+    ad.checkInt('Embedding', 'embeddingDim', embeddingDim, 0);
+    const { paddingIdx = null, dtype, generator } = ad.checkOptions('Embedding', opts, ['paddingIdx', 'dtype', 'generator']);
+    if (paddingIdx !== null) ad.checkNumber('Embedding', 'paddingIdx', paddingIdx, { integer: true, min: -numEmbeddings, max: numEmbeddings - 1 });
+    this.paddingIdx = paddingIdx === null ? null : paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
+    this.weight = normal(new Parameter(ad.zeros([numEmbeddings, embeddingDim], { dtype })), 0, 1, { generator }) as Parameter;
+    if (this.paddingIdx !== null) this.weight.data.fill(0, this.paddingIdx * embeddingDim, (this.paddingIdx + 1) * embeddingDim);
   }
 
   forward(indices: Tensor): Tensor {
-    return this.weight.indexSelect(0, indices.reshape([-1])).reshape([...indices.shape, this.embeddingDim]);
+    const rows = this.weight.indexSelect(0, indices.reshape([-1])).reshape([...indices.shape, this.embeddingDim]);
+    if (this.paddingIdx === null) return rows;
+    // the padding rows keep their value but pass no gradient back to the weight
+    const keep = indices.ne(this.paddingIdx).unsqueeze(-1);
+    return ad.where(keep, rows, rows.detach());
   }
 
   override extraRepr(): string {
-    return `${this.numEmbeddings}, ${this.embeddingDim}`;
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, paddingIdx=${this.paddingIdx}`}`;
   }
 }
 
@@ -75,6 +101,8 @@ export class Flatten extends Module {
     readonly endDim = -1,
   ) {
     super();
+    ad.checkInt('Flatten', 'startDim', startDim);
+    ad.checkInt('Flatten', 'endDim', endDim);
   }
 
   forward(x: Tensor): Tensor {

@@ -20,9 +20,14 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
     super();
-    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
-    this.eps = opts.eps ?? 1e-5;
-    const affine = opts.elementwiseAffine ?? true;
+    const shape = typeof normalizedShape === 'number' ? [normalizedShape] : Array.isArray(normalizedShape) ? [...normalizedShape] : null;
+    if (shape === null || shape.length === 0) throw new ValueError('LayerNorm', 'normalizedShape must be a size or a non-empty array of sizes');
+    shape.forEach((d) => ad.checkInt('LayerNorm', 'normalizedShape', d, 1));
+    this.normalizedShape = shape;
+    ad.checkOptions('LayerNorm', opts, ['eps', 'elementwiseAffine', 'bias', 'dtype']);
+    this.eps = ad.checkNumber('LayerNorm', 'eps', opts.eps ?? 1e-5, { min: 0 });
+    const affine = ad.checkBool('LayerNorm', 'elementwiseAffine', opts.elementwiseAffine ?? true);
+    ad.checkBool('LayerNorm', 'bias', opts.bias ?? true);
     this.weight = affine ? new Parameter(ad.ones(this.normalizedShape, { dtype: opts.dtype })) : null;
     this.bias = affine && opts.bias !== false ? new Parameter(ad.zeros(this.normalizedShape, { dtype: opts.dtype })) : null;
   }
@@ -73,9 +78,12 @@ export class BatchNorm1d extends Module {
     opts: BatchNormOptions = {},
   ) {
     super();
-    this.eps = opts.eps ?? 1e-5;
-    this.momentum = opts.momentum ?? 0.1;
-    const affine = opts.affine ?? true;
+    ad.checkInt('BatchNorm1d', 'numFeatures', numFeatures, 1);
+    ad.checkOptions('BatchNorm1d', opts, ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype']);
+    this.eps = ad.checkNumber('BatchNorm1d', 'eps', opts.eps ?? 1e-5, { min: 0 });
+    this.momentum = ad.checkNumber('BatchNorm1d', 'momentum', opts.momentum ?? 0.1, { min: 0, max: 1 });
+    const affine = ad.checkBool('BatchNorm1d', 'affine', opts.affine ?? true);
+    ad.checkBool('BatchNorm1d', 'trackRunningStats', opts.trackRunningStats ?? true);
     this.weight = affine ? new Parameter(ad.ones([numFeatures], { dtype: opts.dtype })) : null;
     this.bias = affine ? new Parameter(ad.zeros([numFeatures], { dtype: opts.dtype })) : null;
     this.tracking = opts.trackRunningStats ?? true;

@@ -1,5 +1,6 @@
 import type { Tensor, TypedArray } from '@ad/core';
 import { lerp, Optimizer, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer';
+import { betas, flag, nonNegative, type OptimizerSpec } from './rules';
 
 /** Hyper-parameters of `Adam`, `AdamW` and `Adamax` (PyTorch's names and defaults). */
 export interface AdamOptions {
@@ -13,6 +14,13 @@ export interface AdamOptions {
 
 type Params = readonly Tensor[] | readonly ParamGroupSpec<AdamOptions>[];
 
+const common = { lr: nonNegative, betas, eps: nonNegative, weightDecay: nonNegative, maximize: flag };
+const ADAM: OptimizerSpec<AdamOptions> = {
+  rules: { ...common, amsgrad: flag },
+  state: { step: 'count', expAvg: 'tensor', expAvgSq: 'tensor', maxExpAvgSq: 'tensor' },
+};
+const ADAMAX: OptimizerSpec<Omit<AdamOptions, 'amsgrad'>> = { rules: common, state: { step: 'count', expAvg: 'tensor', expInf: 'tensor' } };
+
 /**
  * Adam, torch.optim.Adam's formula: m ← lerp(m, g, 1 − β1), v ← β2·v + (1 − β2)·g²,
  * p ← p − lr/(1 − β1ᵗ) · m / (√v/√(1 − β2ᵗ) + eps), with v replaced by its running max under amsgrad.
@@ -22,7 +30,7 @@ export class Adam extends Optimizer<AdamOptions> {
   protected decoupled = false;
 
   constructor(params: Params, opts: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...opts });
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }, opts, ADAM);
   }
 
   protected update(p: TypedArray, g: TypedArray, o: ParamGroup<AdamOptions>, s: ParamState, param: Tensor): void {
@@ -58,7 +66,7 @@ export class AdamW extends Adam {
 /** Adamax (torch.optim.Adamax): u ← max(β2·u, |g| + eps), p ← p − lr/(1 − β1ᵗ) · m/u. */
 export class Adamax extends Optimizer<Omit<AdamOptions, 'amsgrad'>> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<Omit<AdamOptions, 'amsgrad'>>[], opts: Partial<Omit<AdamOptions, 'amsgrad'>> = {}) {
-    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false, ...opts });
+    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false }, opts, ADAMAX);
   }
 
   protected update(p: TypedArray, g: TypedArray, o: ParamGroup<Omit<AdamOptions, 'amsgrad'>>, s: ParamState, param: Tensor): void {
@@ -83,6 +91,11 @@ export interface NAdamOptions extends Omit<AdamOptions, 'amsgrad'> {
   decoupledWeightDecay: boolean;
 }
 
+const NADAM: OptimizerSpec<NAdamOptions> = {
+  rules: { ...common, momentumDecay: nonNegative, decoupledWeightDecay: flag },
+  state: { step: 'count', expAvg: 'tensor', expAvgSq: 'tensor', muProduct: 'number' },
+};
+
 /**
  * NAdam (torch.optim.NAdam): Adam with Nesterov momentum, μₜ = β1·(1 − ½·0.96^(t·ψ)),
  * p ← p − lr(1 − μₜ)/(1 − Πμ)·g/d − lr·μₜ₊₁/(1 − Πμ·μₜ₊₁)·m/d, d = √(v/(1 − β2ᵗ)) + eps.
@@ -91,8 +104,8 @@ export class NAdam extends Optimizer<NAdamOptions> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<NAdamOptions>[], opts: Partial<NAdamOptions> = {}) {
     super(params, {
       lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3,
-      decoupledWeightDecay: false, maximize: false, ...opts,
-    });
+      decoupledWeightDecay: false, maximize: false,
+    }, opts, NADAM);
   }
 
   protected update(p: TypedArray, g: TypedArray, o: ParamGroup<NAdamOptions>, s: ParamState, param: Tensor): void {

@@ -1,4 +1,5 @@
-import { noGrad, Tensor, type TypedArray, ValueError, zerosLike } from '@ad/core';
+import { checkOptions, noGrad, Tensor, type TypedArray, ValueError, zerosLike } from '@ad/core';
+import { type AnySpec, checkOptionValues, type OptimizerSpec } from './rules';
 
 /** Per-parameter state: buffers (tensors shaped like the parameter) and counters. */
 export type ParamState = Record<string, Tensor | number>;
@@ -22,14 +23,33 @@ export interface OptimizerState<O> {
 export abstract class Optimizer<O extends { lr: number }> {
   readonly paramGroups: ParamGroup<O>[];
   readonly state = new Map<Tensor, ParamState>();
+  readonly defaults: O;
+  private readonly spec: AnySpec;
 
-  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<O>[], readonly defaults: O) {
+  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<O>[], defaults: O, opts: Partial<O>,
+    spec: OptimizerSpec<O>) {
+    const op = new.target.name;
+    this.spec = spec as AnySpec;
+    checkOptionValues(op, checkOptions(op, opts, Object.keys(spec.rules)) as Record<string, unknown>, spec, false);
+    this.defaults = { ...defaults, ...opts };
+    checkOptionValues(op, this.defaults as Record<string, unknown>, spec, true);
+    if (!Array.isArray(params)) throw new ValueError(op, 'params must be an array of tensors or of parameter groups');
     const specs = (params.length > 0 && !('params' in params[0]) ? [{ params }] : params) as ParamGroupSpec<O>[];
-    if (specs.length === 0) throw new ValueError(this.constructor.name, 'got an empty parameter list');
-    this.paramGroups = specs.map((g) => ({ ...defaults, ...g, params: [...g.params] }));
+    if (specs.length === 0) throw new ValueError(op, 'got an empty parameter list');
+    this.paramGroups = specs.map((g, i) => {
+      if (typeof g !== 'object' || g === null || !Array.isArray(g.params)) throw new ValueError(op, `parameter group ${i} has no params array`);
+      for (const p of g.params) {
+        if (!(p instanceof Tensor)) throw new ValueError(op, `can only optimize Tensors, group ${i} holds ${p === null ? 'null' : typeof p}`);
+        if (!p.isLeaf) throw new ValueError(op, `cannot optimize a non-leaf tensor of shape [${p.shape}]`);
+        if (p.dtype !== 'float32' && p.dtype !== 'float64') throw new ValueError(op, `can only optimize floating tensors, got ${p.dtype}`);
+      }
+      const group = { ...this.defaults, ...g, params: [...g.params] };
+      checkOptionValues(op, group as Record<string, unknown>, spec, true);
+      return group;
+    });
     const seen = new Set<Tensor>();
     for (const p of this.paramGroups.flatMap((g) => g.params)) {
-      if (seen.has(p)) throw new ValueError(this.constructor.name, 'a parameter appears in more than one group');
+      if (seen.has(p)) throw new ValueError(op, 'a parameter appears in more than one group');
       seen.add(p);
     }
   }
@@ -98,26 +118,43 @@ export abstract class Optimizer<O extends { lr: number }> {
     });
   }
 
-  /** Throws what `loadStateDict` would throw, changing nothing. */
+  /**
+   * Throws what `loadStateDict` would throw, changing nothing: the groups must match this
+   * optimizer's in number and size with valid options, and the state must hold exactly the
+   * buffers and counters this optimizer keeps, shaped like its parameters.
+   */
   checkStateDict(sd: OptimizerState<O>): void {
+    const op = `${this.constructor.name}.loadStateDict`;
     const fail = (why: string): never => {
-      throw new ValueError('loadStateDict', why);
+      throw new ValueError(op, why);
     };
-    if (!sd || !Array.isArray(sd.paramGroups) || typeof sd.state !== 'object' || sd.state === null) fail('not an optimizer state');
-    const sizes = this.paramGroups.map((g) => g.params.length).join();
-    if (sd.paramGroups.map((g) => g.params?.length).join() !== sizes) {
-      fail(`parameter groups of sizes [${sd.paramGroups.map((g) => g.params?.length)}] do not match [${sizes}]`);
+    if (typeof sd !== 'object' || sd === null || !Array.isArray(sd.paramGroups) || typeof sd.state !== 'object' || sd.state === null) {
+      fail('not an optimizer state ({ state, paramGroups })');
     }
+    const sizes = this.paramGroups.map((g) => g.params.length);
+    if (sd.paramGroups.length !== sizes.length) fail(`${sd.paramGroups.length} parameter groups, this optimizer has ${sizes.length}`);
+    sd.paramGroups.forEach((g, i) => {
+      if (typeof g !== 'object' || g === null || !Array.isArray(g.params) || g.params.length !== sizes[i]) {
+        fail(`parameter group ${i} should list ${sizes[i]} parameters`);
+      }
+      checkOptionValues(op, g as unknown as Record<string, unknown>, this.spec, true);
+    });
     const all = this.paramGroups.flatMap((g) => g.params);
     for (const [i, s] of Object.entries(sd.state)) {
-      const p = all[Number(i)];
+      const p = /^\d+$/.test(i) ? all[Number(i)] : undefined;
       if (p === undefined) fail(`state for parameter ${i}, but there are ${all.length}`);
-      for (const [k, v] of Object.entries(s)) {
-        if (typeof v === 'number') continue;
-        if (!(v instanceof Tensor) || v.shape.join() !== p.shape.join() || v.dtype !== p.dtype) {
-          fail(`state '${k}' of parameter ${i} should be ${p.dtype} [${p.shape}]`);
-        }
-      }
+      if (typeof s !== 'object' || s === null) fail(`the state of parameter ${i} is not an object`);
+      for (const [k, v] of Object.entries(s)) this.checkStateValue(fail, i, k, v, p as Tensor);
+    }
+  }
+
+  private checkStateValue(fail: (why: string) => never, i: string, k: string, v: unknown, p: Tensor): void {
+    const kind = Object.hasOwn(this.spec.state, k) ? this.spec.state[k] : undefined;
+    if (kind === undefined) fail(`state '${k}' of parameter ${i} is not one that ${this.constructor.name} keeps (${Object.keys(this.spec.state).join(', ')})`);
+    if (kind === 'tensor') {
+      if (!(v instanceof Tensor) || v.shape.join() !== p.shape.join() || v.dtype !== p.dtype) fail(`state '${k}' of parameter ${i} should be ${p.dtype} [${p.shape}]`);
+    } else if (typeof v !== 'number' || !Number.isFinite(v) || (kind === 'count' && !(Number.isInteger(v) && v >= 0))) {
+      fail(`state '${k}' of parameter ${i} should be ${kind === 'count' ? 'an integer ≥ 0' : 'a finite number'}, got ${JSON.stringify(v) ?? String(v)}`);
     }
   }
 }

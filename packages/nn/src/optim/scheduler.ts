@@ -1,5 +1,5 @@
-import { ValueError } from '@ad/core';
-import type { Optimizer } from './optimizer';
+import { checkInt, checkNumber, checkOneOf, checkOptions, ValueError } from '@ad/core';
+import { Optimizer } from './optimizer';
 
 type AnyOptimizer = Optimizer<{ lr: number }>;
 
@@ -18,6 +18,7 @@ export class LRScheduler {
     readonly optimizer: AnyOptimizer,
     private readonly rule: Rule,
   ) {
+    checkOptimizer(new.target.name, optimizer);
     this.baseLrs = optimizer.paramGroups.map((g) => g.lr);
     this.step();
   }
@@ -40,13 +41,21 @@ export class LRScheduler {
 
   /** Restores a position saved by `stateDict`. */
   loadStateDict(sd: { lastEpoch: number }): void {
-    this.lastEpoch = sd.lastEpoch;
+    const op = `${this.constructor.name}.loadStateDict`;
+    const { lastEpoch } = checkOptions(op, sd, ['lastEpoch']);
+    this.lastEpoch = checkInt(op, 'lastEpoch', lastEpoch, -1);
   }
+}
+
+function checkOptimizer(op: string, optimizer: unknown): void {
+  if (!(optimizer instanceof Optimizer)) throw new ValueError(op, 'expected an optimizer as its first argument');
 }
 
 /** Multiplies the rate by gamma every `stepSize` epochs. */
 export class StepLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, stepSize: number, gamma = 0.1) {
+    checkInt('StepLR', 'stepSize', stepSize, 1);
+    checkNumber('StepLR', 'gamma', gamma);
     super(optimizer, (lr, _base, t) => (t === 0 || t % stepSize !== 0 ? lr : lr * gamma));
   }
 }
@@ -54,6 +63,7 @@ export class StepLR extends LRScheduler {
 /** Multiplies the rate by gamma every epoch. */
 export class ExponentialLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, gamma: number) {
+    checkNumber('ExponentialLR', 'gamma', gamma);
     super(optimizer, (lr, _base, t) => (t === 0 ? lr : lr * gamma));
   }
 }
@@ -61,6 +71,8 @@ export class ExponentialLR extends LRScheduler {
 /** Cosine from the base rate down to etaMin over TMax epochs: η = ηmin + (η0 − ηmin)(1 + cos(πt/T))/2. */
 export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, TMax: number, etaMin = 0) {
+    checkInt('CosineAnnealingLR', 'TMax', TMax, 1);
+    checkNumber('CosineAnnealingLR', 'etaMin', etaMin, { min: 0 });
     super(optimizer, (lr, base, t) => {
       if (t === 0) return lr;
       if ((t - 1 - TMax) % (2 * TMax) === 0) return lr + ((base - etaMin) * (1 - Math.cos(Math.PI / TMax))) / 2;
@@ -72,8 +84,10 @@ export class CosineAnnealingLR extends LRScheduler {
 /** Scales the rate linearly from startFactor to endFactor over totalIters epochs. */
 export class LinearLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, opts: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
-    const { startFactor: s = 1 / 3, endFactor: e = 1, totalIters: n = 5 } = opts;
-    if (!(s > 0 && s <= 1)) throw new ValueError('LinearLR', `startFactor must be in (0, 1], got ${s}`);
+    const { startFactor: s = 1 / 3, endFactor: e = 1, totalIters: n = 5 } = checkOptions('LinearLR', opts, ['startFactor', 'endFactor', 'totalIters']);
+    if (!(typeof s === 'number' && s > 0 && s <= 1)) throw new ValueError('LinearLR', `startFactor must be in (0, 1], got ${String(s)}`);
+    checkNumber('LinearLR', 'endFactor', e, { min: 0, max: 1 });
+    checkInt('LinearLR', 'totalIters', n, 1);
     super(optimizer, (lr, _base, t) => {
       if (t === 0) return lr * s;
       if (t > n) return lr;
@@ -103,8 +117,23 @@ export class ReduceLROnPlateau {
   readonly opts: Required<PlateauOptions>;
 
   constructor(readonly optimizer: AnyOptimizer, opts: PlateauOptions = {}) {
-    this.opts = { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: 'rel', cooldown: 0, minLr: 0, eps: 1e-8, ...opts };
-    if (this.opts.factor >= 1) throw new ValueError('ReduceLROnPlateau', `factor must be < 1, got ${this.opts.factor}`);
+    const op = 'ReduceLROnPlateau';
+    checkOptimizer(op, optimizer);
+    const keys = ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps'];
+    this.opts = { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: 'rel', cooldown: 0, minLr: 0, eps: 1e-8, ...checkOptions(op, opts, keys) };
+    const o = this.opts;
+    checkOneOf(op, 'mode', o.mode, ['min', 'max']);
+    checkOneOf(op, 'thresholdMode', o.thresholdMode, ['rel', 'abs']);
+    if (!(typeof o.factor === 'number' && o.factor >= 0 && o.factor < 1)) throw new ValueError(op, `factor must be in [0, 1), got ${String(o.factor)}`);
+    checkInt(op, 'patience', o.patience, 0);
+    checkInt(op, 'cooldown', o.cooldown, 0);
+    checkNumber(op, 'threshold', o.threshold, { min: 0 });
+    checkNumber(op, 'eps', o.eps, { min: 0 });
+    const minLrs = Array.isArray(o.minLr) ? o.minLr : [o.minLr];
+    if (Array.isArray(o.minLr) && o.minLr.length !== optimizer.paramGroups.length) {
+      throw new ValueError(op, `minLr has ${o.minLr.length} values for ${optimizer.paramGroups.length} parameter groups`);
+    }
+    minLrs.forEach((m) => checkNumber(op, 'minLr', m, { min: 0 }));
     this.best = this.opts.mode === 'min' ? Infinity : -Infinity;
   }
 

@@ -1,5 +1,6 @@
 import type { Tensor, TypedArray } from '@ad/core';
 import { Optimizer, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer';
+import { finite, flag, nonNegative, type OptimizerSpec } from './rules';
 
 /** Hyper-parameters of `SGD` (PyTorch's names and defaults). */
 export interface SGDOptions {
@@ -11,6 +12,12 @@ export interface SGDOptions {
   maximize: boolean;
 }
 
+const SPEC: OptimizerSpec<SGDOptions> = {
+  rules: { lr: nonNegative, momentum: nonNegative, dampening: finite, nesterov: flag, weightDecay: nonNegative, maximize: flag },
+  state: { momentumBuffer: 'tensor' },
+  combined: (o) => (o.nesterov && (o.momentum <= 0 || o.dampening !== 0) ? 'Nesterov momentum requires a momentum and zero dampening' : null),
+};
+
 /**
  * Stochastic gradient descent, torch.optim.SGD's formula: g += wd·p; with momentum,
  * buf = g on the first step, else momentum·buf + (1 − dampening)·g; p −= lr·g (or the
@@ -18,7 +25,7 @@ export interface SGDOptions {
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<SGDOptions>[], opts: Partial<SGDOptions> = {}) {
-    super(params, { lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false, ...opts });
+    super(params, { lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false }, opts, SPEC);
   }
 
   protected update(p: TypedArray, g: TypedArray, o: ParamGroup<SGDOptions>, s: ParamState, param: Tensor): void {
