@@ -1,3 +1,4 @@
+import { checkBool, checkFunction } from './args';
 import { ValueError } from './errors';
 import type { Tensor } from './tensor';
 
@@ -12,6 +13,7 @@ export function anomalyEnabled(): boolean {
  * error naming the op and, for backward, where its forward was called.
  */
 export function detectAnomaly<T>(fn: () => T): T {
+  checkFunction('detectAnomaly', 'the argument', fn);
   const previous = enabled;
   enabled = true;
   try {
@@ -23,7 +25,7 @@ export function detectAnomaly<T>(fn: () => T): T {
 
 /** Switches anomaly mode on or off globally (PyTorch's `set_detect_anomaly`). */
 export function setDetectAnomaly(on: boolean): void {
-  enabled = on;
+  enabled = checkBool('setDetectAnomaly', 'on', on);
 }
 
 /** Throws if `x` holds a NaN or an infinity. */

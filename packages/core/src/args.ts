@@ -24,13 +24,14 @@ export interface NumberRule {
 
 /** `v` as a number that satisfies `rule` (finite unless told otherwise). */
 export function checkNumber(op: string, name: string, v: unknown, rule: NumberRule = {}): number {
-  const { integer = false, min = -Infinity, max = Infinity, finite = true } = rule;
+  const { integer = false, min = -Infinity, max = Infinity, finite = true } = typeof rule === 'object' && rule !== null ? rule : {};
+  if (typeof min !== 'number' || typeof max !== 'number') throw new ValueError(op, 'a number rule takes numbers as bounds');
   const ok = typeof v === 'number' && (!finite || Number.isFinite(v)) && (!integer || Number.isInteger(v)) &&
     (Number.isNaN(v) || (v >= min && v <= max));
   if (!ok) {
     const kind = integer ? 'an integer' : finite ? 'a finite number' : 'a number';
     const range = min > -Infinity && max < Infinity ? ` in [${min}, ${max}]` : min > -Infinity ? ` ≥ ${min}` : max < Infinity ? ` ≤ ${max}` : '';
-    throw new ValueError(op, `${name} must be ${kind}${range}, got ${show(v)}`);
+    throw new ValueError(op, `${String(name)} must be ${kind}${range}, got ${show(v)}`);
   }
   return v as number;
 }
@@ -40,16 +41,22 @@ export function checkInt(op: string, name: string, v: unknown, min = -Infinity):
   return checkNumber(op, name, v, { integer: true, min });
 }
 
+/** `v` as a function. */
+export function checkFunction(op: string, name: string, v: unknown): void {
+  if (typeof v !== 'function') throw new ValueError(op, `${String(name)} must be a function, got ${show(v)}`);
+}
+
 /** `v` as a boolean. */
 export function checkBool(op: string, name: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw new ValueError(op, `${name} must be true or false, got ${show(v)}`);
+  if (typeof v !== 'boolean') throw new ValueError(op, `${String(name)} must be true or false, got ${show(v)}`);
   return v;
 }
 
 /** `v` as one of `values`. */
 export function checkOneOf<T extends string>(op: string, name: string, v: unknown, values: readonly T[]): T {
+  if (!Array.isArray(values)) throw new ValueError(op, `the allowed values of ${String(name)} must be an array`);
   if (!values.includes(v as T)) {
-    throw new ValueError(op, `${name} must be one of ${values.map((s) => `'${s}'`).join(', ')}, got ${show(v)}`);
+    throw new ValueError(op, `${String(name)} must be one of ${values.map((s) => `'${s}'`).join(', ')}, got ${show(v)}`);
   }
   return v as T;
 }
@@ -59,6 +66,7 @@ export function checkOneOf<T extends string>(op: string, name: string, v: unknow
  * key is an error rather than silently ignored: it is usually a typo or an unsupported option.
  */
 export function checkOptions<T extends object>(op: string, opts: T | undefined | null, known: readonly string[]): T {
+  if (!Array.isArray(known)) throw new ValueError(op, 'the known options must be an array of names');
   if (opts === undefined || opts === null) return {} as T;
   if (typeof opts !== 'object' || Array.isArray(opts) || opts.constructor?.name === 'Tensor') {
     throw new ValueError(op, `expected an options object ({ ${known.join(', ')} }), got ${show(opts)}`);
@@ -74,11 +82,11 @@ export function checkOptions<T extends object>(op: string, opts: T | undefined |
 
 /** `v` as an array of integers (sizes, dims, pads), each checked by `checkNumber`. */
 export function checkIntArray(op: string, name: string, v: unknown, min = -Infinity): number[] {
-  if (!Array.isArray(v)) throw new ValueError(op, `${name} must be an array of integers, got ${show(v)}`);
+  if (!Array.isArray(v)) throw new ValueError(op, `${String(name)} must be an array of integers, got ${show(v)}`);
   const out = new Array<number>(v.length);
   for (let i = 0; i < v.length; i++) {
-    if (!(i in v)) throw new ValueError(op, `${name} has a hole at position ${i}`);
-    out[i] = checkNumber(op, `${name}[${i}]`, v[i], { integer: true, min });
+    if (!(i in v)) throw new ValueError(op, `${String(name)} has a hole at position ${i}`);
+    out[i] = checkNumber(op, `${String(name)}[${i}]`, v[i], { integer: true, min });
   }
   return out;
 }

@@ -4,7 +4,7 @@ export class AdError extends Error {
     readonly op: string,
     readonly detail: string,
   ) {
-    super(`${op}: ${detail}`);
+    super(`${String(op)}: ${String(detail)}`);
     this.name = new.target.name;
   }
 }
@@ -26,5 +26,5 @@ export class AutogradError extends AdError {}
 
 /** Formats a shape the way error messages print it: `[2,3]`. */
 export function fmt(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
+  return Array.isArray(shape) ? `[${shape.map((d) => (typeof d === 'number' ? d : String(d))).join(',')}]` : String(shape);
 }

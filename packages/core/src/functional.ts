@@ -1,3 +1,4 @@
+import { checkBool, checkFunction, checkInt, checkIntArray, checkOptions } from './args';
 import { gradients } from './autograd';
 import { AutogradError, fmt, ValueError } from './errors';
 import { zeros, zerosLike } from './ops/creation';
@@ -44,8 +45,10 @@ export function valueAndGrad<A extends unknown[], R, N extends number = 0>(
 export function valueAndGrad<A extends unknown[], R>(
   f: (...args: A) => R, opts: GradOptions & { argnums: readonly number[] }): (...args: A) => [R, unknown[]];
 export function valueAndGrad<A extends unknown[], R>(f: (...args: A) => R, opts: GradOptions = {}) {
-  const { argnums = 0, hasAux = false } = opts;
-  const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
+  checkFunction('grad', 'f', f);
+  const { argnums = 0, hasAux = false } = checkOptions('grad', opts, ['argnums', 'hasAux']);
+  checkBool('grad', 'hasAux', hasAux);
+  const nums = typeof argnums === 'number' ? [checkInt('grad', 'argnums', argnums, 0)] : checkIntArray('grad', 'argnums', argnums, 0);
   return (...args: A): [R, unknown] => {
     nums.forEach((n) => {
       if (!Number.isInteger(n) || n < 0 || n >= args.length) {
@@ -80,12 +83,13 @@ export function grad<A extends unknown[]>(f: (...args: A) => unknown, opts: Grad
   const vg = valueAndGrad(f, opts as GradOptions & { argnums?: number });
   return (...args: A) => {
     const [value, g] = vg(...args);
-    return opts.hasAux ? [g, (value as [unknown, unknown])[1]] : g;
+    return opts?.hasAux ? [g, (value as [unknown, unknown])[1]] : g;
   };
 }
 
 /** `[f(...primals), pullback]`, where pullback(cotangent) gives vᵀ·∂f for every primal (JAX's `vjp`). */
 export function vjp<P extends unknown[], R extends TensorTree>(f: (...primals: P) => R, ...primals: P) {
+  checkFunction('vjp', 'f', f);
   const prepared = primals.map(prepare);
   const out = f(...(prepared.map((p) => p.tree) as P));
   const outs = leavesOf(out);
@@ -105,6 +109,8 @@ export function vjp<P extends unknown[], R extends TensorTree>(f: (...primals: P
  * (the vjp is linear in its cotangent u, so differentiating it with respect to u gives J·t).
  */
 export function jvp<P extends unknown[], R extends TensorTree>(f: (...primals: P) => R, primals: P, tangents: P) {
+  checkFunction('jvp', 'f', f);
+  if (!Array.isArray(primals) || !Array.isArray(tangents)) throw new ValueError('jvp', 'primals and tangents must be arrays (one entry per argument of f)');
   const prepared = primals.map(prepare);
   const out = f(...(prepared.map((p) => p.tree) as P));
   const outs = leavesOf(out);
@@ -123,7 +129,8 @@ export function jvp<P extends unknown[], R extends TensorTree>(f: (...primals: P
 
 /** `f` transformed to return its Jacobian ∂f/∂x, of shape [...out.shape, ...x.shape]. */
 export function jacobian<A extends unknown[]>(f: (...args: A) => Tensor, opts: { argnums?: number } = {}) {
-  const n = opts.argnums ?? 0;
+  checkFunction('jacobian', 'f', f);
+  const n = checkInt('jacobian', 'argnums', checkOptions('jacobian', opts, ['argnums']).argnums ?? 0, 0);
   return (...args: A): Tensor => {
     const x = args[n];
     if (!(x instanceof Tensor)) throw new ValueError('jacobian', `argument ${n} must be a Tensor`);
@@ -131,6 +138,7 @@ export function jacobian<A extends unknown[]>(f: (...args: A) => Tensor, opts: {
     const callArgs = [...args] as A;
     callArgs[n] = leaves[0];
     const y = f(...callArgs);
+    if (!(y instanceof Tensor)) throw new ValueError('jacobian', `f must return a Tensor, got ${describe(y)}`);
     const createGraph = isGradEnabled() && nested;
     const rows = Array.from({ length: y.size }, (_, i) => {
       const basis = zeros(y.shape, { dtype: y.dtype });
@@ -144,7 +152,9 @@ export function jacobian<A extends unknown[]>(f: (...args: A) => Tensor, opts: {
 
 /** `f` transformed to return its Hessian ∂²f/∂x² (f returns a single-element tensor). */
 export function hessian<A extends unknown[]>(f: (...args: A) => Tensor, opts: { argnums?: number } = {}) {
-  return jacobian(grad(f, { argnums: opts.argnums ?? 0 }) as (...args: A) => Tensor, opts);
+  checkFunction('hessian', 'f', f);
+  const { argnums = 0 } = checkOptions('hessian', opts, ['argnums']);
+  return jacobian(grad(f, { argnums }) as (...args: A) => Tensor, { argnums });
 }
 
 /**
@@ -152,14 +162,19 @@ export function hessian<A extends unknown[]>(f: (...args: A) => Tensor, opts: { 
  * (as `torch.autograd.functional.hvp`). `x` and `v` may be trees of one structure.
  */
 export function hvp<X extends TensorTree>(f: (x: X) => Tensor, x: X, v: X): [Tensor, X] {
+  checkFunction('hvp', 'f', f);
   const { tree, leaves, nested } = prepare(x);
   const vs = leavesOf(v);
+  if (leaves.length === 0 || vs.length !== leaves.length) {
+    throw new ValueError('hvp', `x and v must hold tensors of one structure, got ${leaves.length} and ${vs.length} tensors`);
+  }
   vs.forEach((t, i) => {
     if (t.shape.join() !== leaves[i]?.shape.join()) {
       throw new ValueError('hvp', `v's tensor ${i} has shape ${fmt(t.shape)}, x's has ${fmt(leaves[i]?.shape ?? [])}`);
     }
   });
   const y = f(tree as X);
+  if (!(y instanceof Tensor)) throw new ValueError('hvp', `f must return a Tensor, got ${describe(y)}`);
   const g = gradsOf(y, leaves, undefined, true);
   const gv = g.map((gi, i) => gi.mul(vs[i]).sum()).reduce((s, t) => s.add(t));
   const hv = gradsOf(gv, leaves, undefined, isGradEnabled() && nested);

@@ -1,6 +1,7 @@
 import { gradients } from './autograd';
 import { isFloat } from './dtype';
-import { AdError, fmt } from './errors';
+import { checkBool, checkFunction, checkNumber, checkOptions, show } from './args';
+import { AdError, fmt, ValueError } from './errors';
 import { cat } from './ops/movement';
 import { randn, zeros } from './ops/creation';
 import { Generator } from './random';
@@ -28,17 +29,32 @@ export class GradcheckError extends AdError {}
 
 type Fn = (...inputs: Tensor[]) => Tensor;
 
+function checkArgs(op: string, fn: unknown, inputs: unknown, opts: GradcheckOptions): GradcheckOptions {
+  checkFunction(op, 'fn', fn);
+  if (!Array.isArray(inputs) || inputs.some((x) => !(x instanceof Tensor))) throw new ValueError(op, 'inputs must be an array of tensors');
+  const o = checkOptions(op, opts, ['eps', 'atol', 'rtol', 'seed', 'name', 'raiseException']);
+  for (const k of ['eps', 'atol', 'rtol', 'seed'] as const) if (o[k] !== undefined) checkNumber(op, k, o[k], { min: 0 });
+  if (o.raiseException !== undefined) checkBool(op, 'raiseException', o.raiseException);
+  return o;
+}
+
+function output(op: string, y: unknown): Tensor {
+  if (!(y instanceof Tensor)) throw new ValueError(op, `fn must return a Tensor, got ${show(y)}`);
+  return y;
+}
+
 /**
  * Checks the analytic vector-Jacobian product vᵀ·∂f/∂x against central differences in
  * float64, for a seeded random v. Inputs that require grad are checked (all floating ones
  * when none does). Returns true, or throws a `GradcheckError` naming the worst element.
  */
 export function gradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOptions = {}): boolean {
+  opts = checkArgs('gradcheck', fn, inputs, opts);
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, seed = 0, raiseException = true } = opts;
   const anyMarked = inputs.some((x) => x.requiresGrad);
   const checked = inputs.map((x) => isFloat(x.dtype) && (x.requiresGrad || !anyMarked));
   const xs = inputs.map((x, i) => (checked[i] ? x.detach().double().requiresGrad_() : x));
-  const y = fn(...xs);
+  const y = output('gradcheck', fn(...xs));
   const name = opts.name ?? (fn.name || y.entry?.op || 'function');
   const v = randn(y.shape, { dtype: 'float64', generator: new Generator(seed) });
   const wrt = xs.filter((_, i) => checked[i]);
@@ -83,9 +99,10 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOpti
  * so every pullback is itself differentiated.
  */
 export function gradgradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOptions = {}): boolean {
+  opts = checkArgs('gradgradcheck', fn, inputs, opts);
   const anyMarked = inputs.some((x) => x.requiresGrad);
   const checked = inputs.map((x) => isFloat(x.dtype) && (x.requiresGrad || !anyMarked));
-  const probe = fn(...inputs.map((x, i) => (checked[i] ? x.detach().double() : x)));
+  const probe = output('gradgradcheck', fn(...inputs.map((x, i) => (checked[i] ? x.detach().double() : x))));
   const v = randn(probe.shape, { dtype: 'float64', generator: new Generator((opts.seed ?? 0) + 1) });
   const firstOrder = (...args: Tensor[]) => {
     const xs = args.slice(0, inputs.length);

@@ -1,5 +1,6 @@
 import { gradients } from './autograd';
-import { fmt } from './errors';
+import { checkOptions, show } from './args';
+import { fmt, ValueError } from './errors';
 import { Entry, type Node } from './tape';
 import { Tensor } from './tensor';
 
@@ -23,6 +24,9 @@ export type TensorNames = Readonly<Record<string, Tensor>>;
  * the value and, for a single-element `y`, of d y / d value (computed, `.grad` untouched).
  */
 export function tapeRows(y: Tensor, names: TensorNames = {}): TapeRow[] {
+  if (!(y instanceof Tensor)) throw new ValueError('tapeRows', `expected a Tensor, got ${show(y)}`);
+  names ??= {};
+  if (typeof names !== 'object' || Array.isArray(names)) throw new ValueError('tapeRows', `names must be an object of tensors, got ${show(names)}`);
   const { leaves, entries } = behind(y);
   const nodes: Node[] = [...leaves, ...entries];
   const tensors = nodes.map((n) => (n instanceof Entry ? n.output : n));
@@ -57,6 +61,8 @@ export function tapeTable(y: Tensor, names: TensorNames = {}): string {
 
 /** The tape behind `y` as a Graphviz DOT graph: leaves as boxes, entries as ellipses. */
 export function toDot(y: Tensor, opts: { name?: string; names?: TensorNames } = {}): string {
+  opts = checkOptions('toDot', opts, ['name', 'names']);
+  if (opts.name !== undefined && typeof opts.name !== 'string') throw new ValueError('toDot', `name must be a string, got ${show(opts.name)}`);
   const rows = tapeRows(y, opts.names);
   const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   const lines = rows.map((r) => {

@@ -71,6 +71,8 @@ export class Generator {
 
   /** A uniform integer in [low, high). */
   integer(low: number, high: number): number {
+    checkNumber('Generator.integer', 'low', low, { integer: true });
+    checkNumber('Generator.integer', 'high', high, { integer: true, min: low + 1 });
     return low + Math.floor(this.random() * (high - low));
   }
 

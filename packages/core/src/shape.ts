@@ -32,13 +32,14 @@ export function checkShape(op: string, shape: Shape): void {
   if (!Array.isArray(shape)) throw new ValueError(op, `shape must be an array of sizes, got ${show(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
-      throw new ValueError(op, `shape ${fmt(shape)} has an invalid size ${d} (sizes are integers ≥ 0)`);
+      throw new ValueError(op, `shape ${fmt(shape)} has an invalid size ${show(d)} (sizes are integers ≥ 0)`);
     }
   }
 }
 
 /** The NumPy broadcast of two shapes: align right, sizes equal or one of them 1. */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  if (!Array.isArray(a) || !Array.isArray(b)) throw new ValueError(op, `expected two shapes (arrays of sizes), got ${show(a)} and ${show(b)}`);
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {

@@ -1,4 +1,5 @@
-import { fmt } from './errors';
+import { checkOneOf, checkOptions } from './args';
+import { fmt, ValueError } from './errors';
 import { tapeRows, type TapeRow, type TensorNames } from './inspect';
 import type { Tensor } from './tensor';
 
@@ -26,6 +27,9 @@ type Point = { x: number; y: number };
  * it. A layered layout written here, so no Graphviz is needed; it runs in browsers too.
  */
 export function toSvg(y: Tensor, opts: SvgOptions = {}): string {
+  opts = checkOptions('toSvg', opts, ['names', 'title', 'direction']);
+  if (opts.direction !== undefined) checkOneOf('toSvg', 'direction', opts.direction, ['right', 'down']);
+  if (opts.title !== undefined && typeof opts.title !== 'string') throw new ValueError('toSvg', 'title must be a string');
   const rows = tapeRows(y, opts.names);
   const labels = rows.map(labelOf);
   const box = {

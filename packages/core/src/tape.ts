@@ -1,4 +1,5 @@
 import { anomalyEnabled, checkFinite } from './anomaly';
+import { checkFunction } from './args';
 import { AutogradError, fmt } from './errors';
 import { gradientsWithin, type GradientsOptions } from './autograd';
 import type { Tensor } from './tensor';
@@ -78,6 +79,7 @@ export function isGradEnabled(): boolean {
 
 /** Runs `fn` with recording switched on or off, restoring the previous mode afterwards. */
 export function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  checkFunction(enabled ? 'enableGrad' : 'noGrad', 'the argument', fn);
   const previous = gradEnabled;
   gradEnabled = enabled;
   try {
@@ -254,6 +256,7 @@ export class GradientTape {
 
   /** Runs `fn`, adding every entry it records to this tape (nested tapes all record). */
   record<T>(fn: () => T): T {
+    checkFunction('GradientTape.record', 'the argument', fn);
     recording.push(this);
     try {
       return enableGrad(fn);

@@ -34,7 +34,7 @@ describe('indices given as plain arrays are checked like tensor indices', () => 
 describe('tensors always hold data that matches their shape and dtype', () => {
   it('a sparse array is rejected, not shortened', () => {
     // eslint-disable-next-line no-sparse-arrays
-    expect(() => ad.tensor([1, , 3])).toThrow(/tensor: the array has a hole at \[1\]/);
+    expect(() => ad.tensor([1, , 3] as number[])).toThrow(/tensor: the array has a hole at \[1\]/);
     expect(() => ad.tensor(new Array(3))).toThrow(ValueError);
     expect(() => ad.tensor([[1, 2], new Array(2)])).toThrow(/hole at \[1,0\]/);
   });

@@ -20,6 +20,11 @@ export interface CheckpointParts {
  * generator's state and `extra` as JSON in the metadata.
  */
 export function encodeCheckpoint(parts: CheckpointParts): Uint8Array {
+  if (typeof parts !== 'object' || parts === null || typeof parts.model?.stateDict !== 'function') {
+    throw new ValueError('saveCheckpoint', 'expected { model, optimizer?, generator?, extra? } with a Module as model');
+  }
+  if (parts.optimizer !== undefined && !(parts.optimizer instanceof Optimizer)) throw new ValueError('saveCheckpoint', 'optimizer must be an Optimizer');
+  if (parts.generator !== undefined && !(parts.generator instanceof Generator)) throw new ValueError('saveCheckpoint', 'generator must be a Generator');
   const tensors = new Map<string, Tensor>();
   for (const [k, t] of Object.entries(parts.model.stateDict())) tensors.set(`model.${k}`, t);
   const metadata: Record<string, string> = { format: FORMAT };
@@ -35,7 +40,7 @@ export function encodeCheckpoint(parts: CheckpointParts): Uint8Array {
     metadata.optimizer = JSON.stringify({ type: parts.optimizer.constructor.name, paramGroups: sd.paramGroups, scalars });
   }
   if (parts.generator) metadata.generator = JSON.stringify(parts.generator.getState());
-  if (parts.extra !== undefined) metadata.extra = JSON.stringify(parts.extra);
+  if (parts.extra !== undefined) metadata.extra = toJson(parts.extra);
   return encodeSafetensors(tensors, metadata);
 }
 
@@ -79,6 +84,17 @@ export function restoreCheckpoint(bytes: Uint8Array, parts: Omit<CheckpointParts
 }
 
 type AnyOptimizer = Optimizer<{ lr: number }>;
+
+function toJson(extra: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(extra);
+  } catch (e) {
+    throw new ValueError('saveCheckpoint', `extra must be JSON-serialisable: ${(e as Error).message}`);
+  }
+  if (text === undefined) throw new ValueError('saveCheckpoint', `extra must be JSON-serialisable, got ${typeof extra}`);
+  return text;
+}
 
 /** The optimizer's state from the metadata and buffers, checked against `optimizer`. */
 function optimizerStateOf(metadata: Record<string, string>, buffers: Record<string, ParamState>, optimizer: AnyOptimizer,

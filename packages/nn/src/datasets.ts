@@ -11,8 +11,19 @@ interface SyntheticOptions {
   dtype?: ad.FloatDType;
 }
 
+/** The options of a synthetic data set, checked. */
+function synthetic<O extends SyntheticOptions>(op: string, opts: O, extra: string[] = []): O {
+  const o = ad.checkOptions(op, opts, ['n', 'noise', 'generator', 'dtype', ...extra]);
+  if (o.n !== undefined) ad.checkInt(op, 'n', o.n, 0);
+  if (o.noise !== undefined) ad.checkNumber(op, 'noise', o.noise, { min: 0 });
+  if (o.generator !== undefined && !(o.generator instanceof ad.Generator)) throw new ad.ValueError(op, 'generator must be a Generator');
+  if (o.dtype !== undefined) ad.checkOneOf(op, 'dtype', o.dtype, ['float32', 'float64']);
+  return o;
+}
+
 /** The four XOR points: inputs [4, 2], targets [4, 1]. */
 export function xor(opts: { dtype?: ad.FloatDType } = {}): TensorDataset {
+  opts = ad.checkOptions('xor', opts, ['dtype']);
   return new TensorDataset(
     ad.tensor([[0, 0], [0, 1], [1, 0], [1, 1]], opts),
     ad.tensor([[0], [1], [1], [0]], opts),
@@ -21,7 +32,8 @@ export function xor(opts: { dtype?: ad.FloatDType } = {}): TensorDataset {
 
 /** Two interleaved spirals (classes 0 and 1, int32 labels), each turning `turns` times. */
 export function twoSpirals(opts: SyntheticOptions & { turns?: number } = {}): TensorDataset {
-  const { n = 200, noise = 0.05, turns = 1.5, generator = defaultGenerator } = opts;
+  const { n = 200, noise = 0.05, turns = 1.5, generator = defaultGenerator, dtype } = synthetic('twoSpirals', opts, ['turns']);
+  ad.checkNumber('twoSpirals', 'turns', turns);
   const points: number[][] = [];
   const labels: number[] = [];
   for (let c = 0; c < 2; c++) {
@@ -32,12 +44,12 @@ export function twoSpirals(opts: SyntheticOptions & { turns?: number } = {}): Te
       labels.push(c);
     }
   }
-  return new TensorDataset(ad.tensor(points, { dtype: opts.dtype }), ad.tensor(labels, { dtype: 'int32' }));
+  return new TensorDataset(ad.tensor(points, { dtype }), ad.tensor(labels, { dtype: 'int32' }));
 }
 
 /** Two interleaving half circles (scikit-learn's `make_moons`), int32 labels. */
 export function moons(opts: SyntheticOptions = {}): TensorDataset {
-  const { n = 200, noise = 0.1, generator = defaultGenerator } = opts;
+  const { n = 200, noise = 0.1, generator = defaultGenerator, dtype } = synthetic('moons', opts);
   const points: number[][] = [];
   const labels: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -47,13 +59,13 @@ export function moons(opts: SyntheticOptions = {}): TensorDataset {
     points.push([1 - Math.cos(t) + noise * generator.normal(), 0.5 - Math.sin(t) + noise * generator.normal()]);
     labels.push(1);
   }
-  return new TensorDataset(ad.tensor(points, { dtype: opts.dtype }), ad.tensor(labels, { dtype: 'int32' }));
+  return new TensorDataset(ad.tensor(points, { dtype }), ad.tensor(labels, { dtype: 'int32' }));
 }
 
 /** y = sin x + noise for x uniform in [−π, π]: inputs [n, 1], targets [n, 1]. */
 export function noisySine(opts: SyntheticOptions = {}): TensorDataset {
-  const { n = 200, noise = 0.1, generator = defaultGenerator } = opts;
+  const { n = 200, noise = 0.1, generator = defaultGenerator, dtype } = synthetic('noisySine', opts);
   const x = Array.from({ length: n }, () => -Math.PI + 2 * Math.PI * generator.random());
   const y = x.map((v) => Math.sin(v) + noise * generator.normal());
-  return new TensorDataset(ad.tensor(x, { dtype: opts.dtype, shape: [n, 1] }), ad.tensor(y, { dtype: opts.dtype, shape: [n, 1] }));
+  return new TensorDataset(ad.tensor(x, { dtype, shape: [n, 1] }), ad.tensor(y, { dtype, shape: [n, 1] }));
 }

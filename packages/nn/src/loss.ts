@@ -133,7 +133,9 @@ export interface NllOptions extends LossOptions {
  */
 export function nllLoss(logProbs: Tensor, target: Tensor | readonly number[], opts: NllOptions = {}): Tensor {
   const o = lossOptions('nllLoss', opts, ['weight', 'ignoreIndex']);
-  const { picked, weights } = pick('nllLoss', logProbs, classIndices('nllLoss', target), o);
+  const y = classIndices('nllLoss', target);
+  checkTargets('nllLoss', logProbs, y, o);
+  const { picked, weights } = pick(logProbs, y, o);
   const loss = picked.mul(weights).neg();
   if (o.reduction === 'mean') return loss.sum().div(weights.sum());
   return reduce('nllLoss', loss, o.reduction);
@@ -160,19 +162,24 @@ function classWeight(op: string, weight: Tensor | undefined, c: number): Tensor 
   return weight;
 }
 
-/** log p of each target class, and each target's weight (0 where ignored). */
-function pick(op: string, logProbs: Tensor, target: Tensor, opts: NllOptions): { picked: Tensor; weights: Tensor } {
-  tensors(op, logProbs);
-  const c = logProbs.shape[1];
-  const expected = [logProbs.shape[0], ...logProbs.shape.slice(2)];
-  if (logProbs.ndim < 2 || target.shape.join() !== expected.join()) {
-    throw new ShapeError(op, `class-index target must have shape ${formatShape(expected)} for input ${formatShape(logProbs.shape)}, got ${formatShape(target.shape)}`);
+/** Class-index targets checked against scores [N, C, d…]: their shape, range and weights. */
+function checkTargets(op: string, scores: Tensor, target: Tensor, opts: NllOptions): void {
+  tensors(op, scores);
+  const c = scores.shape[1];
+  const expected = [scores.shape[0], ...scores.shape.slice(2)];
+  if (scores.ndim < 2 || target.shape.join() !== expected.join()) {
+    throw new ShapeError(op, `class-index target must have shape ${formatShape(expected)} for input ${formatShape(scores.shape)}, got ${formatShape(target.shape)}`);
   }
-  const weight = classWeight(op, opts.weight, c);
+  classWeight(op, opts.weight, c);
   const ignore = ad.checkNumber(op, 'ignoreIndex', opts.ignoreIndex ?? -100, { integer: true });
-  const t = target.toFlatArray();
-  const bad = t.find((v) => v !== ignore && !(Number.isInteger(v) && v >= 0 && v < c));
+  const bad = target.toFlatArray().find((v) => v !== ignore && !(Number.isInteger(v) && v >= 0 && v < c));
   if (bad !== undefined) throw new ad.IndexError(op, `target ${bad} is out of range for ${c} classes`);
+}
+
+/** log p of each target class, and each target's weight (0 where ignored); targets already checked. */
+function pick(logProbs: Tensor, target: Tensor, opts: NllOptions): { picked: Tensor; weights: Tensor } {
+  const weight = opts.weight;
+  const ignore = opts.ignoreIndex ?? -100;
   const kept = target.ne(ignore);
   const safe = ad.where(kept, target, 0).cast('int32');
   const picked = logProbs.gather(1, safe.unsqueeze(1)).squeeze(1);
@@ -199,16 +206,18 @@ export function crossEntropy(input: Tensor, target: Tensor | readonly number[], 
   const c = input.shape[1];
   const eps = ad.checkNumber('crossEntropy', 'labelSmoothing', o.labelSmoothing ?? 0, { min: 0, max: 1 });
   const weight = classWeight('crossEntropy', o.weight, c);
+  const soft = y.shape.join() === input.shape.join() && y.dtype !== 'int32';
+  if (!soft) checkTargets('crossEntropy', input, y, o);
   const logP = input.logSoftmax(1);
   const w = weight?.reshape(input.shape.map((d, i) => (i === 1 ? d : 1)));
-  if (y.shape.join() === input.shape.join() && y.dtype !== 'int32') {
+  if (soft) {
     // probability targets: mean divides by the number of samples, not by weights
     const soft = eps > 0 ? y.mul(1 - eps).add(eps / c) : y;
     const terms = w ? logP.mul(soft).mul(w) : logP.mul(soft);
     if (o.reduction === 'mean') return terms.sum().neg().div(input.size / c);
     return reduce('crossEntropy', terms.sum(1).neg(), o.reduction);
   }
-  const { picked, weights } = pick('crossEntropy', logP, y, o);
+  const { picked, weights } = pick(logP, y, o);
   const nll = picked.mul(weights).neg();
   const kept = weights.gt(0);
   const smooth = ad.where(y.ne(o.ignoreIndex ?? -100), (w ? logP.mul(w) : logP).sum(1).neg(), 0);

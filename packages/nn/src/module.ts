@@ -38,6 +38,7 @@ export abstract class Module {
 
   /** This module and all below it, with dotted names ('' for this one). */
   namedModules(prefix = ''): [string, Module][] {
+    if (typeof prefix !== 'string') throw new ValueError('namedModules', 'prefix must be a string');
     return [[prefix, this], ...this.namedChildren().flatMap(([k, m]) => m.namedModules(join(prefix, k)))];
   }
 
@@ -81,6 +82,7 @@ export abstract class Module {
 
   /** Calls `fn` on every module, children first and this one last (PyTorch's `apply`). */
   apply(fn: (m: Module) => void): this {
+    if (typeof fn !== 'function') throw new ValueError('apply', 'expected a function of a module');
     for (const c of this.children()) c.apply(fn);
     fn(this);
     return this;
@@ -161,6 +163,10 @@ function join(prefix: string, key: string): string {
  * module's own parameters back. Gradients flow to the given tensors.
  */
 export function functionalCall(module: Module, params: Readonly<Record<string, Tensor>>, ...inputs: Tensor[]): Tensor {
+  if (!(module instanceof Module)) throw new ValueError('functionalCall', 'expected a Module');
+  if (typeof params !== 'object' || params === null || Object.values(params).some((t) => !(t instanceof Tensor))) {
+    throw new ValueError('functionalCall', 'params must be an object of tensors by name');
+  }
   const owners = new Map(module.namedModules());
   const swapped: [Record<string, unknown>, string, unknown][] = [];
   try {

@@ -39,6 +39,11 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Encodes tensors (and string metadata) in the safetensors format, readable by Python's `safetensors`. */
 export function encodeSafetensors(tensors: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>, metadata: Record<string, string> = {}): Uint8Array {
+  if (typeof tensors !== 'object' || tensors === null) throw new ValueError('saveSafetensors', 'expected tensors by name (an object or a Map)');
+  metadata ??= {};
+  if (typeof metadata !== 'object' || Object.values(metadata).some((v) => typeof v !== 'string')) {
+    throw new ValueError('saveSafetensors', 'metadata must be an object of strings');
+  }
   const entries = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
@@ -86,6 +91,7 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Map<string, Ten
   const fail = (why: string): never => {
     throw new ValueError('loadSafetensors', why);
   };
+  if (!(bytes instanceof Uint8Array)) fail('expected the file as bytes (a Uint8Array)');
   if (bytes.length < 8) fail(`the file has ${bytes.length} bytes, fewer than the 8 of the header length`);
   const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (n > BigInt(Math.min(MAX_HEADER, bytes.length - 8))) fail(`the header length ${n} does not fit a file of ${bytes.length} bytes`);

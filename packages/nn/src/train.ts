@@ -1,4 +1,4 @@
-import { checkInt, checkOptions, noGrad, type Tensor, ValueError } from '@ad/core';
+import { checkInt, checkNumber, checkOneOf, checkOptions, noGrad, type Tensor, Tensor as TensorClass, ValueError } from '@ad/core';
 import { DataLoader, TensorDataset } from './data';
 import { Optimizer } from './optim/optimizer';
 import type { LRScheduler, ReduceLROnPlateau } from './optim/scheduler';
@@ -18,12 +18,21 @@ export type MetricFn = (output: Tensor, target: Tensor) => number;
 
 /** The share of correct predictions: argmax for [N, C] outputs, output > threshold for [N] or [N, 1]. */
 export function accuracy(output: Tensor, target: Tensor, threshold = 0.5): number {
-  const predicted = output.ndim === 2 && output.shape[1] > 1 ? output.argmax(1) : output.reshape([-1]).gt(threshold);
-  return noGrad(() => predicted.eq(target.reshape([-1])).cast('float64').mean().item());
+  metricArgs('accuracy', output, target);
+  checkNumber('accuracy', 'threshold', threshold, { finite: false });
+  return noGrad(() => {
+    const predicted = output.ndim === 2 && output.shape[1] > 1 ? output.argmax(1) : output.reshape([-1]).gt(threshold);
+    return predicted.eq(target.reshape([-1])).cast('float64').mean().item();
+  });
+}
+
+function metricArgs(op: string, output: unknown, target: unknown): void {
+  if (!(output instanceof TensorClass) || !(target instanceof TensorClass)) throw new ValueError(op, 'takes two tensors (output, target)');
 }
 
 /** Mean squared error as a number. */
 export function mse(output: Tensor, target: Tensor): number {
+  metricArgs('mse', output, target);
   return noGrad(() => output.sub(target).square().mean().item());
 }
 
@@ -122,6 +131,13 @@ function capitalize(s: string): string {
 /** Loss and metrics of `model` on a dataset, in eval mode and without recording. */
 export function evaluate(model: Model, data: TensorDataset,
   opts: { loss?: (output: Tensor, target: Tensor) => Tensor; metrics?: Record<string, MetricFn>; batchSize?: number } = {}): Record<string, number> {
+  if (typeof model?.forward !== 'function') throw new ValueError('evaluate', 'model must have a forward method');
+  if (!(data instanceof TensorDataset)) throw new ValueError('evaluate', 'data must be a TensorDataset');
+  opts = checkOptions('evaluate', opts, ['loss', 'metrics', 'batchSize']);
+  if (opts.loss !== undefined && typeof opts.loss !== 'function') throw new ValueError('evaluate', 'loss must be a function');
+  if (opts.metrics !== undefined && (typeof opts.metrics !== 'object' || opts.metrics === null || Object.values(opts.metrics).some((f) => typeof f !== 'function'))) {
+    throw new ValueError('evaluate', 'metrics must be an object of functions');
+  }
   model.eval?.();
   const sums: Record<string, number> = {};
   let count = 0;
@@ -140,7 +156,11 @@ export function evaluate(model: Model, data: TensorDataset,
 
 /** Stops training when `monitor` has not improved by `minDelta` for `patience` epochs. */
 export function earlyStopping(opts: { monitor?: string; patience?: number; minDelta?: number; mode?: 'min' | 'max' } = {}): Callback & { stoppedEpoch: number | null } {
-  const { monitor = 'valLoss', patience = 5, minDelta = 0, mode = 'min' } = opts;
+  const { monitor = 'valLoss', patience = 5, minDelta = 0, mode = 'min' } = checkOptions('earlyStopping', opts, ['monitor', 'patience', 'minDelta', 'mode']);
+  if (typeof monitor !== 'string') throw new ValueError('earlyStopping', 'monitor must be the name of a logged value');
+  checkInt('earlyStopping', 'patience', patience, 0);
+  checkNumber('earlyStopping', 'minDelta', minDelta, { min: 0 });
+  checkOneOf('earlyStopping', 'mode', mode, ['min', 'max']);
   let best = mode === 'min' ? Infinity : -Infinity;
   let wait = 0;
   const cb = {

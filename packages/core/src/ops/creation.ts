@@ -90,15 +90,15 @@ function checkValues(values: readonly unknown[]): void {
 
 function leaf(data: TypedArray, shape: readonly number[], opts: CreateOptions): Tensor {
   const t = new Tensor(data, [...shape]);
-  if (opts.requiresGrad !== undefined && checkBool('tensor', 'requiresGrad', opts.requiresGrad)) t.requiresGrad = true;
+  if (opts?.requiresGrad !== undefined && checkBool('tensor', 'requiresGrad', opts.requiresGrad)) t.requiresGrad = true;
   return t;
 }
 
 /** The dtype a creation function makes: the one asked for (checked), else the default float. */
 function dtypeFrom(op: string, opts: CreateOptions, known: readonly string[] = CREATE_KEYS, fallback?: DType): DType {
-  checkOptions(op, opts, known);
-  if (opts.requiresGrad !== undefined) checkBool(op, 'requiresGrad', opts.requiresGrad);
-  return opts.dtype === undefined ? (fallback ?? getDefaultDtype()) : checkDtype(op, opts.dtype);
+  const o = checkOptions(op, opts, known);
+  if (o.requiresGrad !== undefined) checkBool(op, 'requiresGrad', o.requiresGrad);
+  return o.dtype === undefined ? (fallback ?? getDefaultDtype()) : checkDtype(op, o.dtype);
 }
 
 const CREATE_KEYS = ['dtype', 'requiresGrad'];
@@ -195,7 +195,7 @@ function randomFill(op: string, shape: readonly number[], opts: RandomOptions, d
 }
 
 function generatorOf(op: string, opts: RandomOptions): Generator {
-  if (opts.generator === undefined) return defaultGenerator;
+  if (opts?.generator === undefined) return defaultGenerator;
   if (!(opts.generator instanceof GeneratorClass)) throw new ValueError(op, `generator must be a Generator, got ${show(opts.generator)}`);
   return opts.generator;
 }

@@ -170,7 +170,7 @@ export function select(x: TensorLike, dim: number, index: number): Tensor {
   const d = normalizeDim('select', dim, a.ndim);
   const n = a.shape[d];
   if (!Number.isInteger(index) || index < -n || index >= n) {
-    throw new IndexError('select', `index ${index} is out of range for dim ${dim} of size ${n}`);
+    throw new IndexError('select', `index ${show(index)} is out of range for dim ${dim} of size ${n}`);
   }
   return named('select', () => a.narrow(d, index < 0 ? index + n : index, 1).squeeze(d));
 }
@@ -179,7 +179,9 @@ export function select(x: TensorLike, dim: number, index: number): Tensor {
 export function slice(x: TensorLike, dim: number, start = 0, end = Infinity, step = 1): Tensor {
   const a = toTensor('slice', x);
   const d = normalizeDim('slice', dim, a.ndim);
-  if (!Number.isInteger(step) || step <= 0) throw new IndexError('slice', `step must be a positive integer, got ${step}`);
+  checkNumber('slice', 'start', start, { integer: Number.isFinite(start), finite: false });
+  checkNumber('slice', 'end', end, { integer: Number.isFinite(end), finite: false });
+  if (!Number.isInteger(step) || step <= 0) throw new IndexError('slice', `step must be a positive integer, got ${show(step)}`);
   const n = a.shape[d];
   const clampTo = (v: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
   const s = clampTo(start);

@@ -1,8 +1,8 @@
-import { show } from '../args';
-import { castArray, isFloat } from '../dtype';
+import { checkNumber, show } from '../args';
+import { castArray, floatOf, isFloat, promoteTypes, toElement } from '../dtype';
 import { AutogradError, DTypeError, fmt, ShapeError, ValueError } from '../errors';
-import { defaultGenerator, type Generator } from '../random';
-import { shapesEqual } from '../shape';
+import { defaultGenerator, Generator as GeneratorClass, type Generator } from '../random';
+import { broadcastShapes, shapesEqual } from '../shape';
 import { isGradEnabled, noGrad } from '../tape';
 import { Tensor } from '../tensor';
 import { add, div, mul, sub } from './binary';
@@ -16,6 +16,7 @@ import { named, toTensor, type TensorLike } from './op';
  * version goes up, and a pullback that saved x throws instead of using the new value.
  */
 function inplace(op: string, x: Tensor, others: readonly Tensor[], compute: (old: Tensor) => Tensor): Tensor {
+  target(op, x);
   const recording = isGradEnabled() && (x.requiresGrad || others.some((t) => t.requiresGrad));
   if (recording && x.isLeaf && x.requiresGrad) {
     throw new AutogradError(op, `a leaf of shape ${fmt(x.shape)} that requires grad cannot change in place while ` +
@@ -50,10 +51,23 @@ function check(op: string, x: Tensor, r: Tensor): void {
   }
 }
 
-/** An in-place form of a binary op: x = op(x, other). */
-function inplaceBinary(name: string, op: (a: Tensor, b: Tensor) => Tensor) {
+function target(op: string, x: unknown): void {
+  if (!(x instanceof Tensor)) throw new ValueError(op, `changes a Tensor in place, got ${show(x)}`);
+}
+
+/**
+ * An in-place form of a binary op: x = op(x, other). The result's shape and dtype are checked
+ * first, so that a call that cannot be stored fails before anything is recorded.
+ */
+function inplaceBinary(name: string, op: (a: Tensor, b: Tensor) => Tensor, floatResult = false) {
   return (x: Tensor, other: TensorLike): Tensor => {
+    target(name, x);
     const o = toTensor(name, other, x);
+    if (!shapesEqual(broadcastShapes(name, x.shape, o.shape), x.shape)) {
+      throw new ShapeError(name, `the result's shape ${fmt(broadcastShapes(name, x.shape, o.shape))} does not fit the tensor's shape ${fmt(x.shape)}`);
+    }
+    const dtype = floatResult ? floatOf(promoteTypes(x.dtype, o.dtype)) : promoteTypes(x.dtype, o.dtype);
+    if (isFloat(dtype) && !isFloat(x.dtype)) throw new DTypeError(name, `a ${dtype} result cannot be stored in a ${x.dtype} tensor`);
     return inplace(name, x, [o], (v) => op(v, o));
   };
 }
@@ -65,16 +79,22 @@ export const sub_ = inplaceBinary('sub_', sub);
 /** x ·= other, in place. */
 export const mul_ = inplaceBinary('mul_', mul);
 /** x /= other, in place. */
-export const div_ = inplaceBinary('div_', div);
+export const div_ = inplaceBinary('div_', div, true);
 
 /** x limited to [min, max], in place. */
 export function clamp_(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  target('clamp_', x);
+  if (x.dtype === 'bool') throw new DTypeError('clamp_', 'clamp is not supported for bool tensors (as in PyTorch)');
+  if (min !== undefined && min !== null) checkNumber('clamp_', 'min', min, { finite: false });
+  if (max !== undefined && max !== null) checkNumber('clamp_', 'max', max, { finite: false });
   return inplace('clamp_', x, [], (v) => v.clamp(min, max));
 }
 
 /** Every element set to `value`, in place. */
 export function fill_(x: Tensor, value: number): Tensor {
-  return inplace('fill_', x, [], (v) => full(v.shape, value, { dtype: v.dtype }));
+  target('fill_', x);
+  toElement('fill_', checkNumber('fill_', 'value', value, { finite: false }), x.dtype);
+  return inplace('fill_', x, [], (v) => named('fill_', () => full(v.shape, value, { dtype: v.dtype })));
 }
 
 /** Every element set to 0, in place. */
@@ -84,27 +104,35 @@ export function zero_(x: Tensor): Tensor {
 
 /** x's elements replaced by `src`'s (broadcast to x's shape), in place. */
 export function copy_(x: Tensor, src: TensorLike): Tensor {
+  target('copy_', x);
   const s = toTensor('copy_', src, x);
+  if (!shapesEqual(broadcastShapes('copy_', x.shape, s.shape), x.shape)) throw new ShapeError('copy_', `cannot copy ${fmt(s.shape)} into ${fmt(x.shape)}`);
+  if (isFloat(s.dtype) && !isFloat(x.dtype)) throw new DTypeError('copy_', `a ${s.dtype} source cannot be stored in a ${x.dtype} tensor`);
   return inplace('copy_', x, [s], (v) => named('copy_', () => s.expand(v.shape)));
 }
 
 /** Refills x with uniform samples in [low, high) (used by initialisers). */
 export function uniform_(x: Tensor, low = 0, high = 1, generator: Generator = defaultGenerator): Tensor {
-  return fillRandom('uniform_', x, () => low + (high - low) * generator.random());
+  checkNumber('uniform_', 'low', low);
+  checkNumber('uniform_', 'high', high);
+  return fillRandom('uniform_', x, generator, (g) => low + (high - low) * g.random());
 }
 
 /** Refills x with normal samples of the given mean and standard deviation. */
 export function normal_(x: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor {
-  return fillRandom('normal_', x, () => mean + std * generator.normal());
+  checkNumber('normal_', 'mean', mean);
+  checkNumber('normal_', 'std', std, { min: 0 });
+  return fillRandom('normal_', x, generator, (g) => mean + std * g.normal());
 }
 
-function fillRandom(op: string, x: Tensor, draw: () => number): Tensor {
-  if (!(x instanceof Tensor)) throw new ValueError(op, `expected a Tensor, got ${show(x)}`);
+function fillRandom(op: string, x: Tensor, generator: Generator, draw: (g: Generator) => number): Tensor {
+  target(op, x);
+  if (!(generator instanceof GeneratorClass)) throw new ValueError(op, `generator must be a Generator, got ${show(generator)}`);
   if (!isFloat(x.dtype)) throw new DTypeError(op, `needs a floating tensor, got ${x.dtype}`);
   if (isGradEnabled() && x.requiresGrad) {
     throw new AutogradError(op, `a tensor of shape ${fmt(x.shape)} that requires grad cannot be refilled while recording; use noGrad`);
   }
-  for (let i = 0; i < x.size; i++) x.data[i] = draw();
+  for (let i = 0; i < x.size; i++) x.data[i] = draw(generator);
   x.version++;
   return x;
 }

@@ -39,11 +39,16 @@ export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | nu
   if (w.ndim !== 2 || a.ndim === 0 || a.shape[a.ndim - 1] !== w.shape[1]) {
     throw new ShapeError('linear', `input ${fmt(a.shape)} does not fit weight ${fmt(w.shape)} ([out, in])`);
   }
+  const b = bias === undefined || bias === null ? null : toTensor('linear', bias, a);
+  if (b !== null && !(b.ndim === 0 || (b.ndim === 1 && (b.shape[0] === w.shape[0] || b.shape[0] === 1)))) {
+    throw new ShapeError('linear', `bias ${fmt(b.shape)} does not fit ${w.shape[0]} outputs (expected [${w.shape[0]}])`);
+  }
+  if (b !== null) noBool('linear', a, b);
   return named('linear', () => {
     // fold every leading dim into one batch of rows, so the weight's gradient is one product
     const rows = a.ndim === 2 ? a : a.reshape([-1, w.shape[1]]);
     let y = product(rows, w, false, true);
-    if (bias !== undefined && bias !== null) y = y.add(bias);
+    if (b !== null) y = y.add(b);
     return a.ndim === 2 ? y : y.reshape([...a.shape.slice(0, -1), w.shape[0]]);
   });
 }

@@ -1,4 +1,4 @@
-import { checkIntArray, checkNumber, checkOneOf, checkOptions } from '../args';
+import { checkInt, checkIntArray, checkNumber, checkOneOf, checkOptions, show } from '../args';
 import { castArray, type DType, isFloat, promoteTypes, toElement } from '../dtype';
 import { fmt, IndexError, ShapeError, ValueError } from '../errors';
 import { broadcastStrides, copyStrided } from '../kernels/strided';
@@ -17,6 +17,7 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
 }
 
 function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
+  checkIntArray(op, 'shape', shape, -1);
   const holes = shape.filter((d) => d === -1).length;
   if (holes > 1) throw new ShapeError(op, `only one size may be -1, got ${fmt(shape)}`);
   checkShape(op, shape.filter((d) => d !== -1));
@@ -56,7 +57,7 @@ export function unsqueeze(x: TensorLike, dim: number): Tensor {
 /** Reorders the dims: output dim i is input dim `dims[i]`. */
 export function permute(x: TensorLike, dims: readonly number[]): Tensor {
   const a = toTensor('permute', x);
-  const order = dims.map((d) => normalizeDim('permute', d, a.ndim));
+  const order = checkIntArray('permute', 'dims', dims).map((d) => normalizeDim('permute', d, a.ndim));
   if (order.length !== a.ndim || new Set(order).size !== order.length) {
     throw new IndexError('permute', `dims ${fmt(dims)} are not a permutation of the ${a.ndim} dims of ${fmt(a.shape)}`);
   }
@@ -80,6 +81,7 @@ export function transpose(x: TensorLike, dim0: number, dim1: number): Tensor {
 /** Broadcasts x to `shape` (−1 keeps a size); the gradient sums back over the broadcast dims. */
 export function expand(x: TensorLike, shape: readonly number[]): Tensor {
   const a = toTensor('expand', x);
+  checkIntArray('expand', 'shape', shape, -1);
   const lead = shape.length - a.ndim;
   const target = shape.map((d, i) => (d === -1 && i >= lead ? a.shape[i - lead] : d));
   checkShape('expand', target);
@@ -95,6 +97,7 @@ export function expand(x: TensorLike, shape: readonly number[]): Tensor {
 /** Sums x down to `shape`, the shape it was broadcast from (PyTorch's `sum_to_size`). */
 export function sumTo(x: TensorLike, shape: readonly number[]): Tensor {
   const a = toTensor('sumTo', x);
+  checkIntArray('sumTo', 'shape', shape, 0);
   if (shapesEqual(a.shape, shape)) return a;
   const lead = a.ndim - shape.length;
   if (lead < 0 || shape.some((d, i) => d !== 1 && d !== a.shape[i + lead])) {
@@ -109,6 +112,8 @@ export function sumTo(x: TensorLike, shape: readonly number[]): Tensor {
 export function narrow(x: TensorLike, dim: number, start: number, length: number): Tensor {
   const a = toTensor('narrow', x);
   const d = normalizeDim('narrow', dim, a.ndim);
+  checkInt('narrow', 'start', start);
+  checkInt('narrow', 'length', length);
   const size = a.shape[d];
   const s = start < 0 ? start + size : start;
   if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > size) {
@@ -196,8 +201,9 @@ function sourceOf(j: number, n: number, mode: Exclude<PadMode, 'constant'>): num
 
 /** Joins tensors along `dim`; all other sizes must agree. */
 export function cat(tensors: readonly TensorLike[], dim = 0): Tensor {
+  if (!Array.isArray(tensors)) throw new ValueError('cat', `expected an array of tensors, got ${show(tensors)}`);
   if (tensors.length === 0) throw new ValueError('cat', 'expected at least one tensor');
-  const xs = tensors.map((t) => toTensor('cat', t));
+  const xs = Array.from(tensors, (t) => toTensor('cat', t)); // Array.from visits holes too
   const first = xs[0];
   const d = normalizeDim('cat', dim, first.ndim);
   for (const t of xs) {
@@ -222,8 +228,9 @@ export function cat(tensors: readonly TensorLike[], dim = 0): Tensor {
 
 /** Stacks same-shape tensors along a new dim. */
 export function stack(tensors: readonly TensorLike[], dim = 0): Tensor {
+  if (!Array.isArray(tensors)) throw new ValueError('stack', `expected an array of tensors, got ${show(tensors)}`);
   if (tensors.length === 0) throw new ValueError('stack', 'expected at least one tensor');
-  const xs = tensors.map((t) => toTensor('stack', t));
+  const xs = Array.from(tensors, (t) => toTensor('stack', t));
   if (xs.some((t) => !shapesEqual(t.shape, xs[0].shape))) {
     throw new ShapeError('stack', `all tensors need one shape, got ${xs.map((t) => fmt(t.shape)).join(', ')}`);
   }
@@ -238,10 +245,10 @@ export function split(x: TensorLike, size: number | readonly number[], dim = 0):
   const n = a.shape[d];
   let sizes: number[];
   if (typeof size === 'number') {
-    if (!Number.isInteger(size) || size <= 0) throw new ValueError('split', `size must be a positive integer, got ${size}`);
+    checkInt('split', 'size', size, 1);
     sizes = Array.from({ length: Math.max(1, Math.ceil(n / size)) }, (_, i) => Math.min(size, n - i * size));
   } else {
-    sizes = [...size];
+    sizes = checkIntArray('split', 'sizes', size, 0);
     if (sizes.reduce((s, k) => s + k, 0) !== n) {
       throw new ShapeError('split', `sizes ${fmt(sizes)} do not add up to ${n}, the size of dim ${dim} of ${fmt(a.shape)}`);
     }
@@ -257,7 +264,7 @@ export function split(x: TensorLike, size: number | readonly number[], dim = 0):
 /** Splits along `dim` into `chunks` pieces of equal size (the last may be smaller), as PyTorch. */
 export function chunk(x: TensorLike, chunks: number, dim = 0): Tensor[] {
   const a = toTensor('chunk', x);
-  if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError('chunk', `chunks must be a positive integer, got ${chunks}`);
+  checkInt('chunk', 'chunks', chunks, 1);
   const d = normalizeDim('chunk', dim, a.ndim);
   return a.split(Math.max(1, Math.ceil(a.shape[d] / chunks)), d);
 }
@@ -265,6 +272,7 @@ export function chunk(x: TensorLike, chunks: number, dim = 0): Tensor[] {
 /** Tiles x: dim i is repeated `reps[i]` times (PyTorch's `repeat`). */
 export function repeat(x: TensorLike, reps: readonly number[]): Tensor {
   const a = toTensor('repeat', x);
+  checkIntArray('repeat', 'repeats', reps, 0);
   if (reps.length < a.ndim) throw new ShapeError('repeat', `needs at least ${a.ndim} repeats for ${fmt(a.shape)}, got ${fmt(reps)}`);
   checkShape('repeat', reps);
   return named('repeat', () => {

@@ -18,6 +18,7 @@ export class Dropout extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    if (!(x instanceof ad.Tensor)) throw new ValueError('Dropout', 'forward takes a Tensor');
     if (!this.training || this.p === 0) return x;
     if (this.p === 1) return x.mul(0);
     const keep = ad.rand(x.shape, { dtype: x.dtype === 'float64' ? 'float64' : 'float32', generator: this.generator }).ge(this.p);

@@ -75,6 +75,9 @@ export class Embedding extends Module {
   }
 
   forward(indices: Tensor): Tensor {
+    if (!(indices instanceof ad.Tensor)) throw new ad.ValueError('Embedding', 'forward takes a Tensor of indices');
+    const bad = indices.toFlatArray().find((i) => !(Number.isInteger(i) && i >= 0 && i < this.numEmbeddings));
+    if (bad !== undefined) throw new ad.IndexError('Embedding', `index ${bad} is out of range for ${this.numEmbeddings} embeddings`);
     const rows = this.weight.indexSelect(0, indices.reshape([-1])).reshape([...indices.shape, this.embeddingDim]);
     if (this.paddingIdx === null) return rows;
     // the padding rows keep their value but pass no gradient back to the weight

@@ -33,6 +33,7 @@ export class LayerNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    if (!(x instanceof ad.Tensor)) throw new ValueError('LayerNorm', 'forward takes a Tensor');
     const n = this.normalizedShape.length;
     if (x.shape.slice(-n).join() !== this.normalizedShape.join()) {
       throw new ValueError('LayerNorm', `input ${ad.formatShape(x.shape)} does not end in ${ad.formatShape(this.normalizedShape)}`);
@@ -95,8 +96,12 @@ export class BatchNorm1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures) {
-      throw new ValueError('BatchNorm1d', `expected [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got ${ad.formatShape(x.shape)}`);
+    if (!(x instanceof ad.Tensor) || (x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures) {
+      const got = x instanceof ad.Tensor ? ad.formatShape(x.shape) : typeof x;
+      throw new ValueError('BatchNorm1d', `expected [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got ${got}`);
+    }
+    if (this.training && this.tracking && x.size / this.numFeatures < 2) {
+      throw new ValueError('BatchNorm1d', 'expected more than 1 value per channel when training');
     }
     const dims = x.ndim === 2 ? [0] : [0, 2];
     const shape = x.ndim === 2 ? [1, this.numFeatures] : [1, this.numFeatures, 1];
@@ -116,7 +121,6 @@ export class BatchNorm1d extends Module {
   }
 
   private updateRunningStats(mean: Tensor, variance: Tensor, n: number): void {
-    if (n < 2) throw new ValueError('BatchNorm1d', 'expected more than 1 value per channel when training');
     noGrad(() => {
       const m = this.momentum;
       this.runningMean.copy_(this.runningMean.mul(1 - m).add(mean.reshape([-1]).mul(m)));

@@ -29,12 +29,14 @@ export abstract class Optimizer<O extends { lr: number }> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<O>[], defaults: O, opts: Partial<O>,
     spec: OptimizerSpec<O>) {
     const op = new.target.name;
+    if (!Array.isArray(params)) throw new ValueError(op, 'params must be an array of tensors or of parameter groups');
     this.spec = spec as AnySpec;
     checkOptionValues(op, checkOptions(op, opts, Object.keys(spec.rules)) as Record<string, unknown>, spec, false);
     this.defaults = { ...defaults, ...opts };
     checkOptionValues(op, this.defaults as Record<string, unknown>, spec, true);
     if (!Array.isArray(params)) throw new ValueError(op, 'params must be an array of tensors or of parameter groups');
-    const specs = (params.length > 0 && !('params' in params[0]) ? [{ params }] : params) as ParamGroupSpec<O>[];
+    const isGroup = (g: unknown) => typeof g === 'object' && g !== null && !(g instanceof Tensor) && 'params' in g;
+    const specs = (params.length > 0 && !isGroup(params[0]) ? [{ params }] : params) as ParamGroupSpec<O>[];
     if (specs.length === 0) throw new ValueError(op, 'got an empty parameter list');
     this.paramGroups = specs.map((g, i) => {
       if (typeof g !== 'object' || g === null || !Array.isArray(g.params)) throw new ValueError(op, `parameter group ${i} has no params array`);

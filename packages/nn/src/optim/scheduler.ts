@@ -145,6 +145,7 @@ export class ReduceLROnPlateau {
 
   /** Records this epoch's metric and lowers the rates if it has stalled. */
   step(metric: number): void {
+    checkNumber('ReduceLROnPlateau', 'metric', metric, { finite: false });
     this.lastEpoch++;
     if (this.improved(metric)) {
       this.best = metric;
