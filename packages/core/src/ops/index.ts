@@ -5,6 +5,7 @@ export * from './indexing';
 export * from './inplace';
 export * from './matmul';
 export * from './movement';
+export * from './pad';
 export * from './reduce';
 export { abs, ceil, clamp, cos, erf, exp, expm1, floor, log, log1p, neg, reciprocal, round, rsqrt, sigmoid, sign, sin, sqrt, square, tan, tanh } from './unary';
 export type { TensorLike } from './op';
