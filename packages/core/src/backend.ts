@@ -1,3 +1,4 @@
+import { checkOptions } from './args';
 import { ValueError } from './errors';
 import { getThreads, relaxedSupported, setThreads, setWasmEnabled, wasmEnabled, wasmSupported, workersReady } from './kernels/wasm';
 
@@ -26,7 +27,7 @@ export function getBackend(): Backend {
  * thread. Results agree within float rounding whatever the choice; threads do not change them.
  */
 export function setBackend(opts: { wasm?: boolean; threads?: number }): void {
-  const { wasm, threads } = opts;
+  const { wasm, threads } = checkOptions('setBackend', opts, ['wasm', 'threads']);
   if (wasm !== undefined && typeof wasm !== 'boolean') throw new ValueError('setBackend', `wasm must be a boolean, got ${String(wasm)}`);
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
     throw new ValueError('setBackend', `threads must be an integer from 1 to 64, got ${String(threads)}`);

@@ -1,3 +1,5 @@
+import { checkFunction } from './args';
+import { ValueError } from './errors';
 import { record, toTensor, type TensorLike } from './ops/op';
 import { noGrad, type Pullback } from './tape';
 import { Tensor } from './tensor';
@@ -9,9 +11,15 @@ import { Tensor } from './tensor';
  * Write the pullback with ops and it works with `createGraph` too.
  */
 export function customOp(name: string, forward: (...inputs: Tensor[]) => [Tensor, Pullback]): (...inputs: TensorLike[]) => Tensor {
+  if (typeof name !== 'string' || name === '') throw new ValueError('customOp', 'name must be a non-empty string');
+  checkFunction('customOp', 'forward', forward);
   return (...args: TensorLike[]) => {
     const xs = args.map((a) => toTensor(name, a));
-    const [y, pullback] = noGrad(() => forward(...xs));
+    const result: unknown = noGrad(() => forward(...xs));
+    if (!Array.isArray(result) || !(result[0] instanceof Tensor) || typeof result[1] !== 'function') {
+      throw new ValueError(name, 'the forward of a customOp must return [output tensor, pullback function]');
+    }
+    const [y, pullback] = result as [Tensor, Pullback];
     // the entry needs an output of its own: never one of the inputs
     const out = xs.includes(y) ? new Tensor(y.data.slice(), y.shape) : y;
     return record(name, xs, out, pullback);

@@ -1,4 +1,4 @@
-import { defaultGenerator, formatShape, type Generator, noGrad, type Tensor, ValueError } from '@ad/core';
+import { checkNumber, checkOneOf, checkOptions, defaultGenerator, formatShape, Generator, noGrad, Tensor, ValueError } from '@ad/core';
 
 /** Nonlinearities that `calculateGain` knows, named as in PyTorch. */
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
@@ -16,16 +16,17 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
     case 'relu':
       return Math.SQRT2;
     case 'leaky_relu':
-      return Math.sqrt(2 / (1 + (param ?? 0.01) ** 2));
+      return Math.sqrt(2 / (1 + checkNumber('calculateGain', 'param', param ?? 0.01) ** 2));
     case 'selu':
       return 3 / 4;
     default:
-      throw new ValueError('calculateGain', `unknown nonlinearity ${String(nonlinearity)}`);
+      throw new ValueError('calculateGain', `unknown nonlinearity ${typeof nonlinearity === 'string' ? nonlinearity : typeof nonlinearity}`);
   }
 }
 
 /** fan in and fan out of a weight of shape [out, in, ...receptive field]. */
 export function fans(t: Tensor): [number, number] {
+  target('fans', t);
   if (t.ndim < 2) {
     throw new ValueError('init', `fan in and fan out need at least 2 dims, got ${formatShape(t.shape)}`);
   }
@@ -35,6 +36,19 @@ export function fans(t: Tensor): [number, number] {
 
 interface Random {
   generator?: Generator;
+}
+
+/** `t` checked to be a floating tensor that an initialiser may fill. */
+function target(op: string, t: unknown): void {
+  if (!(t instanceof Tensor)) throw new ValueError(op, 'fills a Tensor');
+  if (t.dtype !== 'float32' && t.dtype !== 'float64') throw new ValueError(op, `fills floating tensors, got ${t.dtype}`);
+}
+
+/** The generator of `opts` (the default one when omitted), with the options checked against `keys`. */
+function generatorOf(op: string, opts: Random | undefined, keys: readonly string[] = ['generator']): Generator {
+  const { generator = defaultGenerator } = checkOptions(op, opts, keys);
+  if (!(generator instanceof Generator)) throw new ValueError(op, 'generator must be a Generator');
+  return generator;
 }
 
 function fill(t: Tensor, draw: () => number): Tensor {
@@ -47,32 +61,42 @@ function fill(t: Tensor, draw: () => number): Tensor {
 
 /** Fills t with U(low, high). */
 export function uniform(t: Tensor, low = 0, high = 1, opts: Random = {}): Tensor {
-  const g = opts.generator ?? defaultGenerator;
+  target('uniform', t);
+  checkNumber('uniform', 'low', low);
+  checkNumber('uniform', 'high', high);
+  const g = generatorOf('uniform', opts);
   return fill(t, () => low + (high - low) * g.random());
 }
 
 /** Fills t with N(mean, std²). */
 export function normal(t: Tensor, mean = 0, std = 1, opts: Random = {}): Tensor {
-  const g = opts.generator ?? defaultGenerator;
+  target('normal', t);
+  checkNumber('normal', 'mean', mean);
+  checkNumber('normal', 'std', std, { min: 0 });
+  const g = generatorOf('normal', opts);
   return fill(t, () => mean + std * g.normal());
 }
 
 /** Fills t with `value`. */
 export function constant(t: Tensor, value: number): Tensor {
+  target('constant', t);
+  checkNumber('constant', 'value', value, { finite: false });
   return fill(t, () => value);
 }
 
 /** Glorot uniform: U(−a, a) with a = gain·√(6 / (fanIn + fanOut)). */
 export function xavierUniform(t: Tensor, opts: Random & { gain?: number } = {}): Tensor {
+  const generator = generatorOf('xavierUniform', opts, ['generator', 'gain']);
   const [fanIn, fanOut] = fans(t);
-  const a = (opts.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
-  return uniform(t, -a, a, opts);
+  const a = checkNumber('xavierUniform', 'gain', opts?.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
+  return uniform(t, -a, a, { generator });
 }
 
 /** Glorot normal: N(0, std²) with std = gain·√(2 / (fanIn + fanOut)). */
 export function xavierNormal(t: Tensor, opts: Random & { gain?: number } = {}): Tensor {
+  const generator = generatorOf('xavierNormal', opts, ['generator', 'gain']);
   const [fanIn, fanOut] = fans(t);
-  return normal(t, 0, (opts.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), opts);
+  return normal(t, 0, checkNumber('xavierNormal', 'gain', opts?.gain ?? 1, { min: 0 }) * Math.sqrt(2 / (fanIn + fanOut)), { generator });
 }
 
 /** Options of `kaimingUniform` and `kaimingNormal`. */
@@ -83,19 +107,25 @@ export interface KaimingOptions extends Random {
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingStd(t: Tensor, opts: KaimingOptions): number {
+function kaimingStd(op: string, t: Tensor, opts: KaimingOptions): number {
+  const { mode = 'fanIn', nonlinearity = 'leaky_relu', a = 0 } = opts;
+  checkOneOf(op, 'mode', mode, ['fanIn', 'fanOut']);
+  checkNumber(op, 'a', a);
   const [fanIn, fanOut] = fans(t);
-  const fan = (opts.mode ?? 'fanIn') === 'fanIn' ? fanIn : fanOut;
-  return calculateGain(opts.nonlinearity ?? 'leaky_relu', opts.a ?? 0) / Math.sqrt(fan);
+  return calculateGain(nonlinearity, a) / Math.sqrt(mode === 'fanIn' ? fanIn : fanOut);
 }
+
+const KAIMING_KEYS = ['generator', 'a', 'mode', 'nonlinearity'];
 
 /** He uniform: U(−b, b) with b = √3·gain/√fan. */
 export function kaimingUniform(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  const bound = Math.sqrt(3) * kaimingStd(t, opts);
-  return uniform(t, -bound, bound, opts);
+  const generator = generatorOf('kaimingUniform', opts, KAIMING_KEYS);
+  const bound = Math.sqrt(3) * kaimingStd('kaimingUniform', t, opts ?? {});
+  return uniform(t, -bound, bound, { generator });
 }
 
 /** He normal: N(0, std²) with std = gain/√fan. */
 export function kaimingNormal(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  return normal(t, 0, kaimingStd(t, opts), opts);
+  const generator = generatorOf('kaimingNormal', opts, KAIMING_KEYS);
+  return normal(t, 0, kaimingStd('kaimingNormal', t, opts ?? {}), { generator });
 }

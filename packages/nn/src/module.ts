@@ -66,6 +66,7 @@ export abstract class Module {
 
   /** Sets training mode here and below. */
   train(mode = true): this {
+    checkBool('train', 'mode', mode);
     for (const m of this.modules()) m.training = mode;
     return this;
   }

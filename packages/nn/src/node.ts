@@ -1,7 +1,8 @@
 // Node-only parts of @ad/nn: checkpoint files and a terminal progress bar.
 // Kept out of the main entry so that @ad/nn itself runs unchanged in browsers.
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { ValueError } from '@ad/core';
 import { SingleBar } from 'cli-progress';
 import { type CheckpointParts, encodeCheckpoint, restoreCheckpoint } from './checkpoint';
 import type { Callback, EpochLog } from './train';
@@ -12,6 +13,7 @@ import type { Callback, EpochLog } from './train';
  * the same path removes such leftovers of processes that no longer run.
  */
 export function saveCheckpoint(path: string, parts: CheckpointParts): void {
+  if (typeof path !== 'string' || path === '') throw new ValueError('saveCheckpoint', 'path must be a file name');
   const bytes = encodeCheckpoint(parts);
   removeStaleTemporaries(path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
@@ -33,6 +35,22 @@ export function saveCheckpoint(path: string, parts: CheckpointParts): void {
 /** Writes all of `bytes`; one `writeSync` takes at most 2³¹ − 1 bytes, so large files go in chunks. */
 export function writeAll(fd: number, bytes: Uint8Array, chunk = 1 << 30): void {
   for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, Math.min(chunk, bytes.length - at));
+}
+
+/** The whole file; `readFileSync` refuses files of 2 GiB and more, so this reads in chunks. */
+export function readAll(path: string, chunk = 1 << 30): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const bytes = new Uint8Array(fstatSync(fd).size);
+    for (let at = 0; at < bytes.length; ) {
+      const n = readSync(fd, bytes, at, Math.min(chunk, bytes.length - at), at);
+      if (n === 0) throw new ValueError('loadCheckpoint', `${path} ended after ${at} of ${bytes.length} bytes while reading`);
+      at += n;
+    }
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Removes `.name.<pid>.tmp` files beside `path` whose process is gone (left by a crashed save). */
@@ -63,7 +81,8 @@ function isRunning(pid: number): boolean {
 
 /** Loads a checkpoint file into model, optimizer and generator (all or nothing); returns its `extra`. */
 export function loadCheckpoint(path: string, parts: Omit<CheckpointParts, 'extra'>): unknown {
-  return restoreCheckpoint(new Uint8Array(readFileSync(path)), parts);
+  if (typeof path !== 'string' || path === '') throw new ValueError('loadCheckpoint', 'path must be a file name');
+  return restoreCheckpoint(readAll(path), parts);
 }
 
 /**

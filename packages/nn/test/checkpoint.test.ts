@@ -6,7 +6,7 @@ import { buildSync } from 'esbuild';
 import * as ad from '@ad/core';
 import { Generator, type Tensor } from '@ad/core';
 import * as nn from '../src';
-import { loadCheckpoint, saveCheckpoint, writeAll } from '../src/node';
+import { loadCheckpoint, readAll, saveCheckpoint, writeAll } from '../src/node';
 
 const dir = mkdtempSync(join(tmpdir(), 'ad-checkpoint-'));
 const g = new Generator(3);
@@ -152,6 +152,7 @@ describe('checkpoints', () => {
     writeAll(fd, bytes, 7);
     closeSync(fd);
     expect(new Uint8Array(readFileSync(join(dir, 'chunks.bin')))).toEqual(bytes);
+    expect(readAll(join(dir, 'chunks.bin'), 13)).toEqual(bytes); // reads too: readFileSync stops at 2 GiB
   });
 
   it('resume is exact: 10 steps, save, 10 more in a new process equals 20 in one go, bit for bit', () => {

@@ -9,9 +9,10 @@ import * as nn from '../src';
 
 /** Abstract bases: constructed only through their subclasses. */
 const abstract = new Set(['Module', 'Optimizer']);
-const entries = Object.entries(nn).filter(([name, v]) => typeof v === 'function' && !abstract.has(name)) as [string, (...a: unknown[]) => unknown][];
+const entries = [...Object.entries(nn), ...Object.entries(nn.init).map(([k, v]) => [`init.${k}`, v] as const)]
+  .filter(([name, v]) => typeof v === 'function' && !abstract.has(name)) as [string, (...a: unknown[]) => unknown][];
 const callable = (name: string, fn: (...a: unknown[]) => unknown) =>
-  /^[A-Z]/.test(name) ? (...a: unknown[]) => new (fn as unknown as new (...b: unknown[]) => unknown)(...a) : fn;
+  /^[A-Z]/.test(name) && !name.startsWith('init.') ? (...a: unknown[]) => new (fn as unknown as new (...b: unknown[]) => unknown)(...a) : fn;
 
 /** Objects of each kind, made fresh for every call, whose methods get hostile arguments. */
 const makers: Record<string, () => object> = {

@@ -31,7 +31,7 @@ export class Linear extends Module {
     // PyTorch: kaiming_uniform_(a=√5), i.e. U(−1/√in, 1/√in), and the same bound for the bias
     kaimingUniform(this.weight, { a: Math.sqrt(5), generator: opts.generator });
     const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
-    this.bias = opts.bias === false ? null : uniform(new Parameter(ad.zeros([outFeatures], { dtype })), -bound, bound, opts) as Parameter;
+    this.bias = opts.bias === false ? null : uniform(new Parameter(ad.zeros([outFeatures], { dtype })), -bound, bound, { generator: opts.generator }) as Parameter;
   }
 
   forward(x: Tensor): Tensor {
