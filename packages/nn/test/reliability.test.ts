@@ -28,6 +28,18 @@ describe('binaryCrossEntropy at saturated probabilities', () => {
   });
 });
 
+describe('losses on an empty batch', () => {
+  it('crossEntropy of a [0, C] batch is NaN (mean), 0 (sum) or empty (none), as PyTorch, and backward works', () => {
+    const x = ad.zeros([0, 3], { requiresGrad: true });
+    const y = ad.zeros([0], { dtype: 'int32' });
+    expect(Number.isNaN(nn.crossEntropy(x, y).item())).toBe(true);
+    expect(nn.crossEntropy(x, y, { reduction: 'sum' }).item()).toBe(0);
+    expect(nn.crossEntropy(x, y, { reduction: 'none' }).shape).toEqual([0]);
+    nn.crossEntropy(x, y, { reduction: 'sum' }).backward();
+    expect(x.grad!.shape).toEqual([0, 3]);
+  });
+});
+
 describe('activations past overflow', () => {
   it.each(['float32', 'float64'] as const)('ELU and an elu MLP keep finite gradients for huge inputs (%s)', (dtype) => {
     const x = ad.tensor([[800, -1], [100, 3]], { dtype, requiresGrad: true });
