@@ -3,7 +3,7 @@ import type { Config } from 'jest';
 
 const config: Config = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages', '<rootDir>/docs', '<rootDir>/bench'],
+  roots: ['<rootDir>/packages', '<rootDir>/docs', '<rootDir>/bench', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/matchers.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },

@@ -4,8 +4,9 @@ import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, renam
 import { basename, dirname, join } from 'node:path';
 import { ValueError } from '@ad/core';
 import { SingleBar } from 'cli-progress';
-import { type CheckpointParts, encodeCheckpoint, restoreCheckpoint } from './checkpoint';
-import type { Callback, EpochLog } from './train';
+// imported by package name, so that the built node entry shares @ad/nn's classes instead of
+// bundling a second copy of them (instanceof Module must hold for the user's models)
+import { type Callback, type CheckpointParts, encodeCheckpoint, type EpochLog, restoreCheckpoint } from '@ad/nn';
 
 /**
  * Writes a checkpoint atomically: to a temporary file beside `path`, flushed, then renamed over
