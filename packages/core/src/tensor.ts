@@ -7,6 +7,13 @@ import type { Dims, IndexLike, PadOptions, ReduceOptions, TensorLike, VarianceOp
 import type { Shape } from './shape';
 import type { Entry } from './tape';
 
+/** Sizes or dims as one array (`[3, 2]`) or as separate numbers (`3, 2`), as PyTorch takes them. */
+export type Sizes = [readonly number[]] | number[];
+
+function sizesOf(args: Sizes): readonly number[] {
+  return args.length === 1 && Array.isArray(args[0]) ? args[0] : (args as readonly number[]);
+}
+
 /** Observes a gradient as it passes; returning a tensor replaces it. */
 export type GradHook = (grad: Tensor) => Tensor | void;
 
@@ -209,19 +216,24 @@ export class Tensor {
   dot(other: TensorLike): Tensor { return ops.dot(this, other); }
   outer(other: TensorLike): Tensor { return ops.outer(this, other); }
 
-  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
+  /** The same elements in a new shape: `reshape([3, 2])` or PyTorch's `reshape(3, 2)`; one size may be −1. */
+  reshape(...shape: Sizes): Tensor { return ops.reshape(this, sizesOf(shape)); }
   /** Same as `reshape` (no views here: every op result owns its data). */
-  view(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
+  view(...shape: Sizes): Tensor { return ops.reshape(this, sizesOf(shape)); }
   flatten(startDim?: number, endDim?: number): Tensor { return ops.flatten(this, startDim, endDim); }
   squeeze(dim?: number): Tensor { return ops.squeeze(this, dim); }
   unsqueeze(dim: number): Tensor { return ops.unsqueeze(this, dim); }
-  permute(dims: readonly number[]): Tensor { return ops.permute(this, dims); }
+  /** Reorders the dims: `permute([1, 0])` or PyTorch's `permute(1, 0)`. */
+  permute(...dims: Sizes): Tensor { return ops.permute(this, sizesOf(dims)); }
   transpose(dim0: number, dim1: number): Tensor { return ops.transpose(this, dim0, dim1); }
   /** The transpose of a 2-D tensor (a 0-d or 1-D tensor is returned as is, as in PyTorch). */
   t(): Tensor { return this.ndim < 2 ? this : ops.transpose(this, 0, 1); }
   /** The last two dims swapped (PyTorch's `mT`). */
   get mT(): Tensor { return ops.transpose(this, -2, -1); }
-  expand(shape: readonly number[]): Tensor { return ops.expand(this, shape); }
+  /** All dims reversed (PyTorch's `T`): the transpose of a matrix; a 0-d or 1-D tensor as is. */
+  get T(): Tensor { return this.ndim < 2 ? this : ops.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); }
+  /** Broadcasts to a shape: `expand([2, 3])` or `expand(2, 3)`; −1 keeps a size. */
+  expand(...shape: Sizes): Tensor { return ops.expand(this, sizesOf(shape)); }
   /** `expand` to `other`'s shape. */
   expandAs(other: Tensor): Tensor { return ops.expand(this, other.shape); }
   sumTo(shape: readonly number[]): Tensor { return ops.sumTo(this, shape); }
@@ -231,7 +243,7 @@ export class Tensor {
   slice(dim: number, start?: number, end?: number, step?: number): Tensor { return ops.slice(this, dim, start, end, step); }
   split(size: number | readonly number[], dim?: number): Tensor[] { return ops.split(this, size, dim); }
   chunk(chunks: number, dim?: number): Tensor[] { return ops.chunk(this, chunks, dim); }
-  repeat(reps: readonly number[]): Tensor { return ops.repeat(this, reps); }
+  repeat(...reps: Sizes): Tensor { return ops.repeat(this, sizesOf(reps)); }
   indexSelect(dim: number, index: IndexLike): Tensor { return ops.indexSelect(this, dim, index); }
   indexAdd(dim: number, index: IndexLike, source: TensorLike, opts?: { alpha?: number }): Tensor { return ops.indexAdd(this, dim, index, source, opts); }
   gather(dim: number, index: IndexLike): Tensor { return ops.gather(this, dim, index); }

@@ -169,7 +169,7 @@ describe('errors name the op the user called', () => {
     expect(() => x.softmax({} as never)).toThrow(/^softmax: dim must be an integer, got an object/);
     expect(() => x.clamp('a' as never)).toThrow(/^clamp: min must be a number/);
     expect(() => x.leakyRelu(null as never)).toThrow(/^leakyRelu: negativeSlope must be a finite number/);
-    expect(() => ad.zeros('3' as never)).toThrow(/^zeros: shape must be an array of sizes/);
+    expect(() => ad.zeros('3' as never)).toThrow(/^zeros: takes a shape \(\[2, 3\]\) or sizes \(2, 3\), then options; got "3"/);
     expect(() => x.gelu({ approximate: 'fast' } as never)).toThrow(/^gelu: approximate must be one of 'none', 'tanh'/);
   });
   it('PyTorch’s positional keepdim works', () => {

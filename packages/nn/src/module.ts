@@ -145,6 +145,11 @@ export abstract class Module {
     return `${head}\n${body.join('\n')}\n)`;
   }
 
+  /** What `console.log(model)` prints in Node: the module tree, as PyTorch prints it. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
   /** The tree and the parameter counts. */
   summary(): string {
     const params = this.parameters();

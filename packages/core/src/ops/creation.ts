@@ -113,14 +113,36 @@ function filled(op: string, shape: readonly number[], value: number, opts: Creat
   return leaf(data, shape, opts);
 }
 
-/** A tensor of zeros. */
-export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
-  return filled('zeros', shape, 0, opts);
+/**
+ * A shape as one array, or as separate sizes as PyTorch takes them (`zeros(2, 3)`), then the
+ * options: `zeros([2, 3], { dtype })` and `zeros(2, 3, { dtype })` are the same.
+ */
+export type ShapeArgs<O> = [shape: readonly number[], opts?: O] | number[] | [...sizes: number[], opts: O];
+
+function shapeAndOptions<O>(op: string, args: ShapeArgs<O>): [readonly number[], O | undefined] {
+  if (Array.isArray(args[0])) {
+    if (args.length > 2) throw new ValueError(op, `takes a shape and options, got ${args.length} arguments`);
+    return [args[0], args[1] as O | undefined];
+  }
+  const last = args[args.length - 1];
+  const hasOptions = args.length > 0 && typeof last === 'object' && last !== null;
+  const sizes = hasOptions ? args.slice(0, -1) : args;
+  if (sizes.some((d) => typeof d !== 'number')) {
+    throw new ValueError(op, `takes a shape ([2, 3]) or sizes (2, 3), then options; got ${args.map(show).join(', ')}`);
+  }
+  return [sizes as number[], (hasOptions ? last : undefined) as O | undefined];
 }
 
-/** A tensor of ones. */
-export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor {
-  return filled('ones', shape, 1, opts);
+/** A tensor of zeros: `zeros([2, 3])` or `zeros(2, 3)`. */
+export function zeros(...args: ShapeArgs<CreateOptions>): Tensor {
+  const [shape, opts] = shapeAndOptions('zeros', args);
+  return filled('zeros', shape, 0, opts ?? {});
+}
+
+/** A tensor of ones: `ones([2, 3])` or `ones(2, 3)`. */
+export function ones(...args: ShapeArgs<CreateOptions>): Tensor {
+  const [shape, opts] = shapeAndOptions('ones', args);
+  return filled('ones', shape, 1, opts ?? {});
 }
 
 /** A tensor filled with `value`. */
@@ -200,14 +222,16 @@ function generatorOf(op: string, opts: RandomOptions): Generator {
   return opts.generator;
 }
 
-/** Uniform samples in [0, 1). */
-export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor {
-  return randomFill('rand', shape, opts, (g) => g.random());
+/** Uniform samples in [0, 1): `rand([2, 3])` or `rand(2, 3)`. */
+export function rand(...args: ShapeArgs<RandomOptions>): Tensor {
+  const [shape, opts] = shapeAndOptions('rand', args);
+  return randomFill('rand', shape, opts ?? {}, (g) => g.random());
 }
 
-/** Standard normal samples. */
-export function randn(shape: readonly number[], opts: RandomOptions = {}): Tensor {
-  return randomFill('randn', shape, opts, (g) => g.normal());
+/** Standard normal samples: `randn([2, 3])` or `randn(2, 3)`. */
+export function randn(...args: ShapeArgs<RandomOptions>): Tensor {
+  const [shape, opts] = shapeAndOptions('randn', args);
+  return randomFill('randn', shape, opts ?? {}, (g) => g.normal());
 }
 
 /** Uniform integers in [low, high) (int32 unless a dtype is given). */
