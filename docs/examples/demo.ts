@@ -3,14 +3,25 @@
 // decision-boundary.svg to out/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { plot } from 'asciichart';
+import { Command, InvalidArgumentError } from 'commander';
 import { progressBar } from '@ad/nn/node';
 import { spiralPictures, trainSpirals } from './spirals';
 
-const { values: args } = parseArgs({ options: { epochs: { type: 'string', default: '200' }, out: { type: 'string', default: 'out' } } });
-const epochs = Number(args.epochs);
-const outDir = args.out as string;
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
+  return n;
+}
+
+const cli = new Command('npm run demo --')
+  .description('Trains a 2-64-64-2 tanh MLP on two interleaved spirals from code and shows its progress,\n' +
+    'accuracy and loss curve; writes pictures of the loss and the decision boundary.')
+  .option('--epochs <n>', 'passes over the training set', positiveInteger, 200)
+  .option('--out <dir>', 'where loss.svg and decision-boundary.svg go', 'out')
+  .showHelpAfterError('(npm run demo -- --help lists the options)')
+  .parse();
+const { epochs, out: outDir } = cli.opts<{ epochs: number; out: string }>();
 
 const started = Date.now();
 const run = trainSpirals(epochs, [progressBar({ every: Math.max(1, Math.round(epochs / 10)) })], console.log);

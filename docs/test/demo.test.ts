@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,5 +14,23 @@ describe('npm run demo', () => {
     expect(printed).toContain('┼');
     expect(readFileSync(join(out, 'loss.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<polyline[\s\S]*<\/svg>$/);
     expect(readFileSync(join(out, 'decision-boundary.svg'), 'utf8')).toMatch(/<circle/);
+  });
+
+  const root = resolve(__dirname, '../..');
+  const demo = (...args: string[]) => spawnSync(process.execPath, [join(root, 'scripts/run.mjs'), join(root, 'docs/examples/demo.ts'), ...args],
+    { encoding: 'utf8', cwd: root });
+
+  it('--help prints the usage and the options', () => {
+    const r = demo('--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: npm run demo -- \[options\]/);
+    expect(r.stdout).toMatch(/--epochs <n>\s+passes over the training set \(default: 200\)/);
+  });
+
+  it.each([['--epochs', 'abc'], ['--epochs', '0'], ['--epoch', '3']])('a bad flag or value (%s %s) is one line naming the flag, no stack trace', (...args) => {
+    const r = demo(...args);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr.split('\n')[0]).toMatch(/^error: (option '--epochs <n>' argument '\w+' is invalid|unknown option '--epoch')/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
