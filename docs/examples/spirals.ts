@@ -27,14 +27,14 @@ export function trainSpirals(epochs: number, callbacks: nn.Callback[] = [], log:
 }
 
 /** The loss curves and the decision boundary of a trained run, as SVG. */
-export function spiralPictures({ model, data, test, history, accuracy }: ReturnType<typeof trainSpirals>) {
+export function spiralPictures({ model, train, test, history, accuracy }: ReturnType<typeof trainSpirals>) {
   const loss = lineChart(
-    { 'training loss': history.map((h) => h.loss), 'test loss': history.map((h) => h.valLoss ?? NaN) },
+    { 'training loss': history.map((h) => h.loss), 'validation loss (test set)': history.map((h) => h.valLoss ?? NaN) },
     { title: 'Two spirals: cross-entropy per epoch', xLabel: 'epoch', yLabel: 'loss (log scale)', log: true },
   );
-  const [points, labels] = data.tensors;
   const predict = (grid: number[][]) => ad.noGrad(() => model.forward(ad.tensor(grid)).argmax(1).toFlatArray());
-  const boundary = decisionBoundary(predict, points.toArray() as number[][], labels.toFlatArray(), {
+  const points = (d: nn.TensorDataset) => ({ points: d.tensors[0].toArray() as number[][], labels: d.tensors[1].toFlatArray() });
+  const boundary = decisionBoundary(predict, { train: points(train), test: points(test) }, {
     title: `Decision boundary (test accuracy ${(100 * accuracy(test)).toFixed(1)}%)`,
   });
   return { loss, boundary };

@@ -3,6 +3,7 @@
 // scripts/build-playground.mjs; docs/test/playground.test.ts drives it in headless Chromium.
 import * as ad from '@ad/core';
 import * as nn from '@ad/nn';
+import { scaleLinear, scaleLog } from 'd3-scale';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const STEPS_PER_FRAME = 10;
@@ -79,22 +80,41 @@ function drawBoundary(r: Run): void {
   });
 }
 
+/** The loss against steps on a log axis, with round ticks from d3-scale and axis labels. */
 function drawLoss(r: Run): void {
   const canvas = $<HTMLCanvasElement>('loss');
   const ctx = canvas.getContext('2d')!;
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   if (r.losses.length < 2) return;
-  const top = Math.max(...r.losses);
-  const x = (i: number) => 30 + ((canvas.width - 40) * i) / (r.losses.length - 1);
-  const y = (v: number) => 10 + (canvas.height - 30) * (1 - v / top);
-  ctx.strokeStyle = '#94a3b8';
-  ctx.strokeRect(30, 10, canvas.width - 40, canvas.height - 30);
+  const m = { l: 52, r: 12, t: 10, b: 40 };
+  const positive = r.losses.filter((v) => v > 0);
+  const x = scaleLinear().domain([1, r.losses.length]).range([m.l, canvas.width - m.r]);
+  const y = scaleLog().domain([Math.min(...positive) / 1.05, Math.max(...positive) * 1.05]).range([canvas.height - m.b, m.t]);
+  const yFormat = y.tickFormat(5, '~g');
+  ctx.font = '11px sans-serif';
   ctx.fillStyle = '#475569';
-  ctx.fillText(top.toFixed(2), 2, 16);
-  ctx.fillText('0', 18, canvas.height - 20);
+  ctx.strokeStyle = '#e2e8f0';
+  ctx.textAlign = 'right';
+  for (const v of y.ticks(5).filter((t) => yFormat(t) !== '')) {
+    ctx.beginPath();
+    ctx.moveTo(m.l, y(v));
+    ctx.lineTo(canvas.width - m.r, y(v));
+    ctx.stroke();
+    ctx.fillText(yFormat(v), m.l - 4, y(v) + 4);
+  }
+  ctx.textAlign = 'center';
+  for (const v of x.ticks(6).filter(Number.isInteger)) ctx.fillText(String(v), x(v), canvas.height - m.b + 14);
+  ctx.fillText('step', (m.l + canvas.width - m.r) / 2, canvas.height - 6);
+  ctx.save();
+  ctx.translate(12, (m.t + canvas.height - m.b) / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.fillText('loss (log scale)', 0, 0);
+  ctx.restore();
+  ctx.strokeStyle = '#94a3b8';
+  ctx.strokeRect(m.l, m.t, canvas.width - m.l - m.r, canvas.height - m.t - m.b);
   ctx.strokeStyle = '#2563eb';
   ctx.beginPath();
-  r.losses.forEach((v, i) => (i === 0 ? ctx.moveTo(x(i), y(v)) : ctx.lineTo(x(i), y(v))));
+  r.losses.forEach((v, i) => (i === 0 ? ctx.moveTo(x(i + 1), y(v)) : ctx.lineTo(x(i + 1), y(v))));
   ctx.stroke();
 }
 

@@ -1,8 +1,9 @@
 // Drives the browser playground in headless Chromium (Debian's `chromium`, through
 // playwright-core; no browser is downloaded): trains, checks that the loss falls, that the
-// boundary and the tape are drawn, and saves a screenshot to out/playground.png.
+// boundary and the tape are drawn, and saves a screenshot in a temporary directory.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
@@ -50,7 +51,8 @@ describeInBrowser('the browser playground', () => {
     expect(colours).toEqual(expect.arrayContaining(['191,219,254', '254,202,202']));
     expect(errors).toEqual([]);
 
-    mkdirSync(join(root, 'out'), { recursive: true });
-    await page.screenshot({ path: join(root, 'out/playground.png'), fullPage: true });
+    const shot = join(mkdtempSync(join(tmpdir(), 'ad-playground-')), 'playground.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`screenshot: ${shot}`);
   }, 120_000);
 });
