@@ -26,7 +26,13 @@ export function customOp(name: string, forward: (...inputs: Tensor[]) => [Tensor
   };
 }
 
-/** x's value with no gradient flowing back through it (JAX's `stop_gradient`). */
+/**
+ * x's value with no gradient flowing back through it (JAX's `stop_gradient`).
+ * @example
+ * ```ts
+ * x.mul(ad.stopGradient(x))  // gradient x, not 2x
+ * ```
+ */
 export function stopGradient(x: TensorLike): Tensor {
   return toTensor('stopGradient', x).detach();
 }

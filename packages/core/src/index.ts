@@ -1,3 +1,9 @@
+/**
+ * Tensors (float32 and float64), the tape that records every op, back-propagation with
+ * PyTorch's `backward()` and `.grad`, JAX-style transforms, `gradcheck`, and the WebAssembly
+ * kernels. No runtime dependencies; runs in Node and in browsers.
+ * @module @ad/core
+ */
 export { Tensor, type GradHook, type HookHandle } from './tensor';
 export { type DType, type FloatDType, type TypedArray, getDefaultDtype, setDefaultDtype, promoteTypes } from './dtype';
 export { AdError, AutogradError, DTypeError, IndexError, ShapeError, ValueError, fmt as formatShape } from './errors';

@@ -46,7 +46,7 @@ export function tapeRows(y: Tensor, names: TensorNames = {}): TapeRow[] {
   }));
 }
 
-/** The tape behind `y` as a plain-text table, in the style of the seeds' worked examples. */
+/** The tape behind `y` as a plain-text table, in the style of classic back-propagation worked examples. */
 export function tapeTable(y: Tensor, names: TensorNames = {}): string {
   const rows = tapeRows(y, names);
   const withNames = rows.some((r) => r.name !== '');

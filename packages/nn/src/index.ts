@@ -1,3 +1,8 @@
+/**
+ * Neural networks on `@ad/core`, named as in PyTorch: modules and layers, losses,
+ * optimizers and schedules, initialisers, data loading, `fit`, safetensors checkpoints.
+ * @module @ad/nn
+ */
 export { Module, functionalCall } from './module';
 export { Parameter } from './parameter';
 export { Linear, Embedding, Identity, Flatten, type LinearOptions, type EmbeddingOptions } from './layers/linear';

@@ -1,5 +1,8 @@
-// Node-only parts of @ad/nn: checkpoint files and a terminal progress bar.
-// Kept out of the main entry so that @ad/nn itself runs unchanged in browsers.
+/**
+ * The Node-only parts of `@ad/nn`: checkpoint files and a terminal progress bar. Kept out of
+ * the main entry so that `@ad/nn` itself runs unchanged in browsers.
+ * @module @ad/nn/node
+ */
 import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ValueError } from '@ad/core';

@@ -7,10 +7,16 @@ import { binary, where } from './binary';
 import { named, record, toTensor, type TensorLike } from './op';
 import { unary } from './unary';
 
-/** max(x, 0); the gradient at 0 is 0, as in PyTorch. */
+/**
+ * max(x, 0); the gradient at 0 is 0, as in PyTorch.
+ * @function
+ */
 export const relu = unary('relu', (dy, x) => reluBackward(dy, x), true);
 
-/** dy where x > 0, else 0: relu's gradient in one loop (it dominates the W3 benchmark's backward). */
+/**
+ * dy where x > 0, else 0: relu's gradient in one loop (it dominates the W3 benchmark's backward).
+ * @function
+ */
 export const reluBackward = binary('reluBackward', 'arith', (g, _dy, x, _out, needs) => [needs[0] ? reluBackward(g, x) : null, null]);
 
 /** x for x > 0, slope·x otherwise. */

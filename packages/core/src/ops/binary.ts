@@ -63,16 +63,28 @@ function sizeOfShape(shape: readonly number[]): number {
   return shape.reduce((n, d) => n * d, 1);
 }
 
-/** a + b, broadcast. */
+/**
+ * a + b, broadcast.
+ * @function
+ */
 export const add = binary('add', 'arith', (dy) => [dy, dy]);
-/** a − b, broadcast. */
+/**
+ * a − b, broadcast.
+ * @function
+ */
 export const sub = binary('sub', 'arith', (dy, _a, _b, _y, needs) => [dy, needs[1] ? dy.neg() : null]);
-/** a · b, broadcast. */
+/**
+ * a · b, broadcast.
+ * @function
+ */
 export const mul = binary('mul', 'arith', (dy, a, b, _y, needs) => [
   needs[0] ? dy.mul(b) : null,
   needs[1] ? dy.mul(a) : null,
 ]);
-/** a / b, broadcast (true division: integers give floats). d(a/b)/db = −(a/b)/b. */
+/**
+ * a / b, broadcast (true division: integers give floats). d(a/b)/db = −(a/b)/b.
+ * @function
+ */
 export const div = binary('div', 'float', (dy, _a, b, y, needs) => [
   needs[0] ? dy.div(b) : null,
   needs[1] ? dy.mul(y).div(b).neg() : null,
@@ -81,6 +93,7 @@ export const div = binary('div', 'float', (dy, _a, b, y, needs) => [
  * aᵇ, broadcast. d/da = b·aᵇ⁻¹, taken as 0 where b = 0 (also at a = 0); d/db = aᵇ·ln a, taken
  * as 0 where a = 0 and b ≥ 0: PyTorch's values at those points. The masked branches run on
  * safe inputs, so no 0·∞ leaks into higher derivatives either.
+ * @function
  */
 export const pow = binary('pow', 'arith', (dy, a, b, y, needs) => [
   needs[0] ? powBaseGrad(dy, a, b) : null,
@@ -98,9 +111,15 @@ function powExponentGrad(dy: Tensor, a: TensorLike, b: TensorLike, y: Tensor): T
   const zero = a.eq(0);
   return where(zero.mul(ge(b, 0)), 0, dy.mul(y).mul(where(zero, 1, a).log()));
 }
-/** Element-wise maximum; on ties each side gets half the gradient (as PyTorch). */
+/**
+ * Element-wise maximum; on ties each side gets half the gradient (as PyTorch).
+ * @function
+ */
 export const maximum = binary('maximum', 'arith', (dy, a, b) => splitByOrder(dy, a, b));
-/** Element-wise minimum; on ties each side gets half the gradient (as PyTorch). */
+/**
+ * Element-wise minimum; on ties each side gets half the gradient (as PyTorch).
+ * @function
+ */
 export const minimum = binary('minimum', 'arith', (dy, a, b) => splitByOrder(dy, b, a));
 
 function splitByOrder(dy: Tensor, winner: TensorLike, loser: TensorLike): Grads {
@@ -108,20 +127,68 @@ function splitByOrder(dy: Tensor, winner: TensorLike, loser: TensorLike): Grads 
   return [dy.mul(gt(winner, loser).add(half)), dy.mul(gt(loser, winner).add(half))];
 }
 
-/** a == b, element-wise (bool, not differentiable). */
+/**
+ * a == b, element-wise (bool, not differentiable).
+ * @example
+ * ```ts
+ * ad.tensor([1, 2]).eq(ad.tensor([1, 3]))  // bool [true, false]
+ * ```
+ * @function
+ */
 export const eq = binary('eq', 'compare', null);
-/** a != b, element-wise (bool). */
+/**
+ * a != b, element-wise (bool).
+ * @example
+ * ```ts
+ * ad.tensor([1, 2]).ne(2)  // bool [true, false]
+ * ```
+ * @function
+ */
 export const ne = binary('ne', 'compare', null);
-/** a < b, element-wise (bool). */
+/**
+ * a < b, element-wise (bool).
+ * @example
+ * ```ts
+ * ad.tensor([1, 2]).lt(2)  // bool [true, false]
+ * ```
+ * @function
+ */
 export const lt = binary('lt', 'compare', null);
-/** a ≤ b, element-wise (bool). */
+/**
+ * a ≤ b, element-wise (bool).
+ * @example
+ * ```ts
+ * ad.tensor([1, 2]).le(2)  // bool [true, true]
+ * ```
+ * @function
+ */
 export const le = binary('le', 'compare', null);
-/** a > b, element-wise (bool). */
+/**
+ * a > b, element-wise (bool).
+ * @example
+ * ```ts
+ * ad.tensor([1, 2]).gt(1)  // bool [false, true]
+ * ```
+ * @function
+ */
 export const gt = binary('gt', 'compare', null);
-/** a ≥ b, element-wise (bool). */
+/**
+ * a ≥ b, element-wise (bool).
+ * @example
+ * ```ts
+ * ad.tensor([1, 2]).ge(1)  // bool [true, true]
+ * ```
+ * @function
+ */
 export const ge = binary('ge', 'compare', null);
 
-/** `cond ? a : b` element-wise, all three broadcast; the gradient goes to the chosen side. */
+/**
+ * `cond ? a : b` element-wise, all three broadcast; the gradient goes to the chosen side.
+ * @example
+ * ```ts
+ * ad.where(x.gt(0), x, x.mul(0.1))  // a leaky ReLU
+ * ```
+ */
 export function where(cond: TensorLike, x: TensorLike, y: TensorLike): Tensor {
   const c = toTensor('where', cond);
   const a = toTensor('where', x, y instanceof Tensor ? y : undefined);

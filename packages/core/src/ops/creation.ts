@@ -25,6 +25,10 @@ export type NestedArray = number | boolean | readonly NestedArray[];
 /**
  * A new leaf tensor from a number, nested arrays, a typed array or another tensor (the data
  * is copied). Numbers become the default float dtype; a typed array keeps its own type.
+ * @example
+ * ```ts
+ * ad.tensor([[1, 2], [3, 4]], { dtype: 'float64', requiresGrad: true })
+ * ```
  */
 export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
   opts = checkOptions('tensor', opts, ['dtype', 'requiresGrad', 'shape']);
@@ -133,34 +137,70 @@ function shapeAndOptions<O>(op: string, args: ShapeArgs<O>): [readonly number[],
   return [sizes as number[], (hasOptions ? last : undefined) as O | undefined];
 }
 
-/** A tensor of zeros: `zeros([2, 3])` or `zeros(2, 3)`. */
+/**
+ * A tensor of zeros: `zeros([2, 3])` or `zeros(2, 3)`.
+ * @example
+ * ```ts
+ * ad.zeros([2, 3])  // or ad.zeros(2, 3)
+ * ```
+ */
 export function zeros(...args: ShapeArgs<CreateOptions>): Tensor {
   const [shape, opts] = shapeAndOptions('zeros', args);
   return filled('zeros', shape, 0, opts ?? {});
 }
 
-/** A tensor of ones: `ones([2, 3])` or `ones(2, 3)`. */
+/**
+ * A tensor of ones: `ones([2, 3])` or `ones(2, 3)`.
+ * @example
+ * ```ts
+ * ad.ones(2, 3, { dtype: 'float64' })
+ * ```
+ */
 export function ones(...args: ShapeArgs<CreateOptions>): Tensor {
   const [shape, opts] = shapeAndOptions('ones', args);
   return filled('ones', shape, 1, opts ?? {});
 }
 
-/** A tensor filled with `value`. */
+/**
+ * A tensor filled with `value`.
+ * @example
+ * ```ts
+ * ad.full([2, 2], 7)
+ * ```
+ */
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
   return filled('full', shape, value, opts);
 }
 
-/** Zeros with x's shape and dtype. */
+/**
+ * Zeros with x's shape and dtype.
+ * @example
+ * ```ts
+ * ad.zerosLike(x)
+ * ```
+ */
 export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
   return filledLike('zerosLike', x, 0, opts);
 }
 
-/** Ones with x's shape and dtype. */
+/**
+ * Ones with x's shape and dtype.
+ * @example
+ * ```ts
+ * ad.onesLike(x)
+ * ```
+ */
 export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
   return filledLike('onesLike', x, 1, opts);
 }
 
-/** `value` with x's shape and dtype. */
+/**
+ * `value` with x's shape and dtype.
+ * @example
+ * ```ts
+ * ad.fullLike(x, 0.5)
+ * ```
+ */
 export function fullLike(x: Tensor, value: number, opts: CreateOptions = {}): Tensor {
   return filledLike('fullLike', x, value, opts);
 }
@@ -170,7 +210,13 @@ function filledLike(op: string, x: Tensor, value: number, opts: CreateOptions): 
   return filled(op, a.shape, value, { dtype: a.dtype, ...checkOptions(op, opts, CREATE_KEYS) });
 }
 
-/** start, start + step, … up to but excluding end; `arange(n)` is 0 … n−1. */
+/**
+ * start, start + step, … up to but excluding end; `arange(n)` is 0 … n−1.
+ * @example
+ * ```ts
+ * ad.arange(5)  // [0, 1, 2, 3, 4]; ad.arange(1, 2, 0.25) is [1, 1.25, 1.5, 1.75]
+ * ```
+ */
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
   checkNumber('arange', 'start', lo);
@@ -184,7 +230,13 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   return leaf(data, [n], opts);
 }
 
-/** `steps` evenly spaced values from start to end, both included. */
+/**
+ * `steps` evenly spaced values from start to end, both included.
+ * @example
+ * ```ts
+ * ad.linspace(0, 1, 5)  // [0, 0.25, 0.5, 0.75, 1]
+ * ```
+ */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   checkNumber('linspace', 'start', start);
   checkNumber('linspace', 'end', end);
@@ -199,7 +251,13 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   return leaf(data, [steps], opts);
 }
 
-/** The n×m identity matrix (m = n by default). */
+/**
+ * The n×m identity matrix (m = n by default).
+ * @example
+ * ```ts
+ * ad.eye(3)
+ * ```
+ */
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   const t = filled('eye', [n, m], 0, opts);
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
@@ -222,19 +280,37 @@ function generatorOf(op: string, opts: RandomOptions): Generator {
   return opts.generator;
 }
 
-/** Uniform samples in [0, 1): `rand([2, 3])` or `rand(2, 3)`. */
+/**
+ * Uniform samples in [0, 1): `rand([2, 3])` or `rand(2, 3)`.
+ * @example
+ * ```ts
+ * ad.rand([2, 3], { generator: new ad.Generator(0) })
+ * ```
+ */
 export function rand(...args: ShapeArgs<RandomOptions>): Tensor {
   const [shape, opts] = shapeAndOptions('rand', args);
   return randomFill('rand', shape, opts ?? {}, (g) => g.random());
 }
 
-/** Standard normal samples: `randn([2, 3])` or `randn(2, 3)`. */
+/**
+ * Standard normal samples: `randn([2, 3])` or `randn(2, 3)`.
+ * @example
+ * ```ts
+ * ad.randn(2, 3)
+ * ```
+ */
 export function randn(...args: ShapeArgs<RandomOptions>): Tensor {
   const [shape, opts] = shapeAndOptions('randn', args);
   return randomFill('randn', shape, opts ?? {}, (g) => g.normal());
 }
 
-/** Uniform integers in [low, high) (int32 unless a dtype is given). */
+/**
+ * Uniform integers in [low, high) (int32 unless a dtype is given).
+ * @example
+ * ```ts
+ * ad.randint(0, 10, [4])  // int32 in [0, 10)
+ * ```
+ */
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
   checkShape('randint', shape);
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
@@ -248,7 +324,13 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   return leaf(data, shape, opts);
 }
 
-/** A random permutation of 0 … n−1 (int32), by Fisher–Yates. */
+/**
+ * A random permutation of 0 … n−1 (int32), by Fisher–Yates.
+ * @example
+ * ```ts
+ * ad.randperm(5)  // a shuffle of 0 … 4
+ * ```
+ */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   checkShape('randperm', [n]);
   const dtype = dtypeFrom('randperm', opts, RANDOM_KEYS, 'int32');

@@ -72,13 +72,25 @@ function inplaceBinary(name: string, op: (a: Tensor, b: Tensor) => Tensor, float
   };
 }
 
-/** x += other, in place. */
+/**
+ * x += other, in place.
+ * @function
+ */
 export const add_ = inplaceBinary('add_', add);
-/** x −= other, in place. */
+/**
+ * x −= other, in place.
+ * @function
+ */
 export const sub_ = inplaceBinary('sub_', sub);
-/** x ·= other, in place. */
+/**
+ * x ·= other, in place.
+ * @function
+ */
 export const mul_ = inplaceBinary('mul_', mul);
-/** x /= other, in place. */
+/**
+ * x /= other, in place.
+ * @function
+ */
 export const div_ = inplaceBinary('div_', div, true);
 
 /** x limited to [min, max], in place. */
@@ -111,14 +123,26 @@ export function copy_(x: Tensor, src: TensorLike): Tensor {
   return inplace('copy_', x, [s], (v) => named('copy_', () => s.expand(v.shape)));
 }
 
-/** Refills x with uniform samples in [low, high) (used by initialisers). */
+/**
+ * Refills x with uniform samples in [low, high) (used by initialisers).
+ * @example
+ * ```ts
+ * ad.noGrad(() => ad.uniform_(w, -0.1, 0.1))
+ * ```
+ */
 export function uniform_(x: Tensor, low = 0, high = 1, generator: Generator = defaultGenerator): Tensor {
   checkNumber('uniform_', 'low', low);
   checkNumber('uniform_', 'high', high);
   return fillRandom('uniform_', x, generator, (g) => low + (high - low) * g.random());
 }
 
-/** Refills x with normal samples of the given mean and standard deviation. */
+/**
+ * Refills x with normal samples of the given mean and standard deviation.
+ * @example
+ * ```ts
+ * ad.noGrad(() => ad.normal_(w, 0, 0.02))
+ * ```
+ */
 export function normal_(x: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor {
   checkNumber('normal_', 'mean', mean);
   checkNumber('normal_', 'std', std, { min: 0 });

@@ -221,7 +221,13 @@ export function clone(x: TensorLike): Tensor {
   return record('clone', [a], new Tensor(a.data.slice(), a.shape), (dy) => [dy]);
 }
 
-/** A copy cut off from the tape: no gradient flows through it. */
+/**
+ * A copy cut off from the tape: no gradient flows through it.
+ * @example
+ * ```ts
+ * const frozen = x.detach();  // same values, no gradient flows back
+ * ```
+ */
 export function detach(x: TensorLike): Tensor {
   const a = toTensor('detach', x);
   return new Tensor(a.data.slice(), a.shape);

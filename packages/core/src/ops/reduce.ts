@@ -240,12 +240,24 @@ export function norm(x: TensorLike, p = 2, dim?: Dims, opts?: ReduceOptions | bo
   });
 }
 
-/** Index of the largest element along `dim`, or in the flattened tensor (int32, not differentiable). */
+/**
+ * Index of the largest element along `dim`, or in the flattened tensor (int32, not differentiable).
+ * @example
+ * ```ts
+ * ad.tensor([[1, 5], [7, 2]]).argmax(1)  // int32 [1, 0]
+ * ```
+ */
 export function argmax(x: TensorLike, dim?: number, opts?: ReduceOptions | boolean): Tensor {
   return argExtremeOp('argmax', x, dim, opts, (v, best) => v > best);
 }
 
-/** Index of the smallest element along `dim`, or in the flattened tensor (int32). */
+/**
+ * Index of the smallest element along `dim`, or in the flattened tensor (int32).
+ * @example
+ * ```ts
+ * ad.tensor([[1, 5], [7, 2]]).argmin(1)  // int32 [0, 1]
+ * ```
+ */
 export function argmin(x: TensorLike, dim?: number, opts?: ReduceOptions | boolean): Tensor {
   return argExtremeOp('argmin', x, dim, opts, (v, best) => v < best);
 }

@@ -25,57 +25,139 @@ export function unary(op: MapOp, grad: UnaryGrad | null, keepsDtype = false) {
   };
 }
 
-/** −x. */
+/**
+ * −x.
+ * @function
+ */
 export const neg = unary('neg', (dy) => dy.neg(), true);
-/** |x|; the gradient at 0 is 0, as in PyTorch. */
+/**
+ * |x|; the gradient at 0 is 0, as in PyTorch.
+ * @function
+ */
 export const abs = unary('abs', (dy, x) => dy.mul(x.sign()), true);
-/** eˣ. */
+/**
+ * eˣ.
+ * @function
+ */
 export const exp = unary('exp', (dy, _x, y) => dy.mul(y));
-/** eˣ − 1, accurate near 0. */
+/**
+ * eˣ − 1, accurate near 0.
+ * @function
+ */
 export const expm1 = unary('expm1', (dy, _x, y) => dy.mul(y.add(1)));
-/** Natural logarithm ln x. */
+/**
+ * Natural logarithm ln x.
+ * @function
+ */
 export const log = unary('log', (dy, x) => dy.div(x));
-/** ln(1 + x), accurate near 0. */
+/**
+ * ln(1 + x), accurate near 0.
+ * @function
+ */
 export const log1p = unary('log1p', (dy, x) => dy.div(x.add(1)));
-/** √x. */
+/**
+ * √x.
+ * @function
+ */
 export const sqrt = unary('sqrt', (dy, _x, y) => dy.div(y.mul(2)));
-/** 1/√x. */
+/**
+ * 1/√x.
+ * @function
+ */
 export const rsqrt = unary('rsqrt', (dy, _x, y) => dy.mul(y.pow(3)).mul(-0.5));
-/** x². */
+/**
+ * x².
+ * @function
+ */
 export const square = unary('square', (dy, x) => dy.mul(x).mul(2), true);
-/** 1/x. */
+/**
+ * 1/x.
+ * @function
+ */
 export const reciprocal = unary('reciprocal', (dy, _x, y) => dy.mul(y.square()).neg());
-/** sin x. */
+/**
+ * sin x.
+ * @function
+ */
 export const sin = unary('sin', (dy, x) => dy.mul(x.cos()));
-/** cos x. */
+/**
+ * cos x.
+ * @function
+ */
 export const cos = unary('cos', (dy, x) => dy.mul(x.sin()).neg());
-/** tan x; d/dx = 1 + tan²x. */
+/**
+ * tan x; d/dx = 1 + tan²x.
+ * @function
+ */
 export const tan = unary('tan', (dy, _x, y) => dy.mul(y.square().add(1)));
-/** tanh x; d/dx = 1 − tanh²x. */
+/**
+ * tanh x; d/dx = 1 − tanh²x.
+ * @function
+ */
 export const tanh = unary('tanh', (dy, _x, y) => tanhBackward(dy, y));
-/** σ(x) = 1/(1 + e⁻ˣ), evaluated without overflow for large |x|; σ' = σ(1 − σ). */
+/**
+ * σ(x) = 1/(1 + e⁻ˣ), evaluated without overflow for large |x|; σ' = σ(1 − σ).
+ * @function
+ */
 export const sigmoid = unary('sigmoid', (dy, _x, y) => sigmoidBackward(dy, y));
-/** The error function erf x = 2/√π ∫₀ˣ e^(−t²) dt. */
+/**
+ * The error function erf x = 2/√π ∫₀ˣ e^(−t²) dt.
+ * @function
+ */
 export const erf = unary('erf', (dy, x) => dy.mul(x.square().neg().exp()).mul(2 / Math.sqrt(Math.PI)));
-/** sign x ∈ {−1, 0, 1} (not differentiable). */
+/**
+ * sign x ∈ {−1, 0, 1} (not differentiable).
+ * @example
+ * ```ts
+ * ad.sign(ad.tensor([-2, 0, 3]))   // [-1, 0, 1]
+ * ```
+ * @function
+ */
 export const sign = unary('sign', null, true);
-/** ⌊x⌋ (not differentiable). */
+/**
+ * ⌊x⌋ (not differentiable).
+ * @example
+ * ```ts
+ * ad.floor(ad.tensor([1.5, -1.5]))  // [1, -2]
+ * ```
+ * @function
+ */
 export const floor = unary('floor', null, true);
-/** ⌈x⌉ (not differentiable). */
+/**
+ * ⌈x⌉ (not differentiable).
+ * @example
+ * ```ts
+ * ad.ceil(ad.tensor([1.5, -1.5]))   // [2, -1]
+ * ```
+ * @function
+ */
 export const ceil = unary('ceil', null, true);
-/** x rounded half to even, as PyTorch rounds (not differentiable). */
+/**
+ * x rounded half to even, as PyTorch rounds (not differentiable).
+ * @example
+ * ```ts
+ * ad.round(ad.tensor([0.5, 1.5, 2.5]))  // [0, 2, 2]
+ * ```
+ * @function
+ */
 export const round = unary('round', null, true);
 
 // Fused gradient rules: one loop and one temporary instead of three or four (measured on the
 // W4 benchmark); each is itself differentiable, so higher orders still work.
 
-/** dy·(1 − y²): tanh's gradient from its output y. */
+/**
+ * dy·(1 − y²): tanh's gradient from its output y.
+ * @function
+ */
 export const tanhBackward = binary('tanhBackward', 'float', (g, dy, y, _out, needs) => [
   needs[0] ? tanhBackward(g, y) : null,
   needs[1] ? mul(g, dy).mul(y).mul(-2) : null,
 ]);
 
-/** dy·y·(1 − y): the sigmoid's gradient from its output y. */
+/**
+ * dy·y·(1 − y): the sigmoid's gradient from its output y.
+ * @function
+ */
 export const sigmoidBackward = binary('sigmoidBackward', 'float', (g, dy, y, _out, needs) => [
   needs[0] ? sigmoidBackward(g, y) : null,
   needs[1] ? mul(g, dy).mul(sub(1, mul(y, 2))) : null,
