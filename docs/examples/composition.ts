@@ -1,4 +1,4 @@
-// Worked example 2 (seed 004): input → ×3 → ×2 → output, forward deltas and back-propagated ones.
+// Worked example 2: input → ×3 → ×2 → output, forward deltas and back-propagated ones.
 import * as ad from '@ad/core';
 
 export function run(log: (line: string) => void = console.log) {

@@ -1,4 +1,4 @@
-// Worked example 3 (seed 004): a value used by several branches gets the sum of their deltas.
+// Worked example 3: a value used by several branches gets the sum of their deltas.
 import * as ad from '@ad/core';
 
 export function run(log: (line: string) => void = console.log) {

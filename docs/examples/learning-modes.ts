@@ -1,4 +1,4 @@
-// Worked example 6 (seeds 000, 004): online, mini-batch and full-batch learning are batch sizes.
+// Worked example 6: online, mini-batch and full-batch learning are batch sizes.
 import * as ad from '@ad/core';
 import * as nn from '@ad/nn';
 

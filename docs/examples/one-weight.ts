@@ -1,5 +1,5 @@
-// Worked example 1 (seeds 000, 001, 004): fit y = 2x with a single weight W.
-// Loss = Σ (W·x − y)², the sum of squared errors. Shows the seeds' tables with correct numbers.
+// Worked example 1: fit y = 2x with a single weight W, the classic first example.
+// Loss = Σ (W·x − y)², the sum of squared errors. Shows the classic tables with correct numbers.
 import * as ad from '@ad/core';
 
 const f64 = { dtype: 'float64' } as const;

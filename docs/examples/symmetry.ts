@@ -1,4 +1,4 @@
-// Worked example 5 (seed 002): with equal initial weights every hidden unit learns the same thing.
+// Worked example 5: with equal initial weights every hidden unit learns the same thing.
 import * as ad from '@ad/core';
 import * as nn from '@ad/nn';
 

@@ -12,7 +12,7 @@ export function run(log: (line: string) => void = console.log) {
   log('recorded entries (op, input shapes -> output shape):');
   log(tape.toString());
 
-  // 2. the same tape with values and d(loss)/d(value), as the seeds draw it
+  // 2. the same tape with values and d(loss)/d(value), as the classic worked examples draw it
   log('\nvalues and gradients on the tape:');
   log(ad.tapeTable(loss));
 

@@ -1,4 +1,4 @@
-// Worked example 4 (seed 002): back-propagation through a 2-2-2 sigmoid network, every number shown.
+// Worked example 4: back-propagation through the classic 2-2-2 sigmoid network of a well-known tutorial, every number shown.
 import * as ad from '@ad/core';
 import * as nn from '@ad/nn';
 

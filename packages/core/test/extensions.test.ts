@@ -132,7 +132,7 @@ describe('anomaly mode', () => {
 });
 
 describe('inspecting the tape', () => {
-  // the 2-layer example of the seeds: out = (x·w1)·w2
+  // the classic 2-layer example: out = (x·w1)·w2
   const x = ad.tensor(1, f64);
   const w1 = leaf(3);
   const w2 = leaf(2);

@@ -43,7 +43,7 @@ function sameShape(op: string, input: Tensor, target: Tensor): void {
   }
 }
 
-/** Mean squared error (x − y)². With `reduction: 'sum'` it is the seeds' "sum of squared errors". */
+/** Mean squared error (x − y)². With `reduction: 'sum'`, the classic "sum of squared errors". */
 export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
   const { reduction } = lossOptions('mseLoss', opts, []);
   sameShape('mseLoss', input, target);

@@ -5,7 +5,7 @@ import * as nn from '../src';
 
 const f64 = { dtype: 'float64' } as const;
 
-/** The 2-2-2 sigmoid network of seed 002; the shared biases b1, b2 are constants (not trained). */
+/** The classic 2-2-2 sigmoid network; the shared biases b1, b2 are constants (not trained). */
 class TwoTwoTwo extends nn.Module {
   readonly hidden = new nn.Linear(2, 2, { bias: false, dtype: 'float64' });
   readonly output = new nn.Linear(2, 2, { bias: false, dtype: 'float64' });
