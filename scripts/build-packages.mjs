@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 // Builds @ad/core and @ad/nn into their dist/ folders with tsup (esbuild for the JavaScript,
 // rollup-plugin-dts for one declaration file per entry): ESM (.mjs) and CommonJS (.js), each
-// with its .d.mts / .d.ts and source maps. Core first: nn's declarations import core's.
+// with its .d.mts / .d.ts and source maps. In order: core, then nn's main entry (whose
+// declarations import core's), then @ad/nn/node (whose declarations import nn's).
 import { join } from 'node:path';
 import { build } from 'tsup';
 import { root } from './workspace.mjs';
 
 const packages = [
   { dir: 'packages/core', entry: { index: 'src/index.ts' }, platform: 'neutral' },
-  { dir: 'packages/nn', entry: { index: 'src/index.ts', node: 'src/node.ts' }, platform: 'node' },
+  { dir: 'packages/nn', entry: { index: 'src/index.ts' }, platform: 'neutral' },
+  { dir: 'packages/nn', entry: { node: 'src/node.ts' }, platform: 'node', keep: true },
 ];
 
 // `node scripts/build-packages.mjs nn` builds one package (what its prepack runs)
 const only = process.argv[2];
-for (const { dir, entry, platform } of packages.filter((p) => !only || p.dir.endsWith(`/${only}`))) {
+for (const { dir, entry, platform, keep } of packages.filter((p) => !only || p.dir.endsWith(`/${only}`))) {
   const cwd = join(root, dir);
   await build({
     entry: Object.fromEntries(Object.entries(entry).map(([name, file]) => [name, join(cwd, file)])),
@@ -21,7 +23,7 @@ for (const { dir, entry, platform } of packages.filter((p) => !only || p.dir.end
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    clean: true,
+    clean: !keep,
     target: 'es2022',
     platform,
     tsconfig: join(cwd, 'tsconfig.build.json'),
@@ -29,5 +31,5 @@ for (const { dir, entry, platform } of packages.filter((p) => !only || p.dir.end
     external: ['@ad/core', '@ad/nn', 'cli-progress'],
     silent: true,
   });
-  console.log(`built ${dir}/dist`);
+  console.log(`built ${dir}/dist (${Object.keys(entry).join(', ')})`);
 }
