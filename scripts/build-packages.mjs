@@ -13,7 +13,8 @@ const packages = [
   { dir: 'packages/nn', entry: { node: 'src/node.ts' }, platform: 'node', keep: true },
 ];
 
-// `node scripts/build-packages.mjs nn` builds one package (what its prepack runs)
+// `node scripts/build-packages.mjs core` builds one package (core's prepack; nn's builds both,
+// since its declarations import core's)
 const only = process.argv[2];
 for (const { dir, entry, platform, keep } of packages.filter((p) => !only || p.dir.endsWith(`/${only}`))) {
   const cwd = join(root, dir);
