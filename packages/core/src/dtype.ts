@@ -59,6 +59,11 @@ const ARRAYS = {
 
 /** A zeroed array of `size` elements; a size no typed array can hold is a ValueError naming `op`. */
 export function allocate(dtype: DType, size: number, op = 'tensor'): TypedArray {
+  // the common sizes go straight through: this runs once for every op's result
+  if (size < 1 << 24) {
+    if (dtype === 'float32') return new Float32Array(size);
+    if (dtype === 'float64') return new Float64Array(size);
+  }
   const Ctor = ARRAYS[checkDtype(op, dtype)];
   try {
     return new Ctor(size);

@@ -109,30 +109,30 @@ function exclusiveCumprod(rows: Tensor): Tensor {
  * gradient goes to the first maximal element; over all dims (or a list) ties share it evenly.
  */
 export function max(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  return typeof dim === 'number' ? alongDim('max', x, dim, opts) : extreme('max', x, dim, opts, -Infinity);
+  return typeof dim === 'number' ? alongDim('max', x, dim, opts) : extreme('max', 'max', x, dim, opts);
 }
 
 /** The smallest x; the gradient goes to the first minimal element along one `dim`, else ties share it. */
 export function min(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  return typeof dim === 'number' ? alongDim('min', x, dim, opts) : extreme('min', x, dim, opts, Infinity);
+  return typeof dim === 'number' ? alongDim('min', x, dim, opts) : extreme('min', 'min', x, dim, opts);
 }
 
 /** The largest x over `dim` (all when omitted); tied maxima share the gradient evenly (PyTorch's amax). */
 export function amax(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  return extreme('amax', x, dim, opts, -Infinity);
+  return extreme('amax', 'max', x, dim, opts);
 }
 
 /** The smallest x over `dim` (all when omitted); tied minima share the gradient evenly. */
 export function amin(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  return extreme('amin', x, dim, opts, Infinity);
+  return extreme('amin', 'min', x, dim, opts);
 }
 
-function extreme(op: string, x: TensorLike, dim: Dims, opts: ReduceOptions | boolean | undefined, init: number): Tensor {
+function extreme(op: string, kind: 'max' | 'min', x: TensorLike, dim: Dims, opts: ReduceOptions | boolean | undefined): Tensor {
   const a = toTensor(op, x);
   const dims = normalizeDims(op, dim, a.ndim);
   const keepdim = keepdimOf(op, opts);
   checkNonEmpty(op, a, dims);
-  const y = fold(init > 0 ? 'min' : 'max', a, dims, keepdim, a.dtype, init); // +∞ starts a min
+  const y = fold(kind, a, dims, keepdim, a.dtype, kind === 'max' ? -Infinity : Infinity);
   return record(op, [a], y, (dy) => {
     // the gradient is split evenly among tied extremes (PyTorch's amax/amin rule)
     const hit = a.eq(unreduce(y, a, dims));
