@@ -4,12 +4,18 @@
  * kernels. No runtime dependencies; runs in Node and in browsers.
  * @module @ad/core
  */
+import { installTensorMethods } from './methods';
+
+installTensorMethods(); // Tensor's op methods live above the ops, so imports go one way
+
 export { Tensor, type GradHook, type HookHandle } from './tensor';
+export type { Sizes } from './methods';
 export { type DType, type FloatDType, type TypedArray, getDefaultDtype, setDefaultDtype, promoteTypes } from './dtype';
 export { AdError, AutogradError, DTypeError, IndexError, ShapeError, ValueError, fmt as formatShape } from './errors';
 export { Generator, defaultGenerator, manualSeed } from './random';
 export { type Shape, broadcastShapes } from './shape';
-export { Entry, GradientTape, isGradEnabled, noGrad, enableGrad, type Pullback } from './tape';
+export { Entry, isGradEnabled, noGrad, enableGrad, type Pullback } from './tape';
+export { GradientTape } from './gradient-tape';
 export { backward, gradients, type BackwardOptions, type GradientsOptions } from './autograd';
 export { detectAnomaly, setDetectAnomaly } from './anomaly';
 export { gradcheck, gradgradcheck, GradcheckError, type GradcheckOptions } from './gradcheck';

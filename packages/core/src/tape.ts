@@ -1,7 +1,6 @@
 import { anomalyEnabled, checkFinite } from './anomaly';
 import { checkFunction } from './args';
 import { AutogradError, fmt } from './errors';
-import { gradientsWithin, type GradientsOptions } from './autograd';
 import type { Tensor } from './tensor';
 
 /** Gradients for an entry's inputs, in order; `null` where an input gets none. */
@@ -19,7 +18,6 @@ export type Node = Entry | Tensor;
 let nextId = 0;
 let gradEnabled = true;
 let running: Entry | null = null;
-const recording: GradientTape[] = [];
 
 /** One recorded call: op name, inputs, output and the pullback that undoes it. */
 export class Entry {
@@ -57,7 +55,7 @@ export class Entry {
     this.needs = needs;
     this.versions = versions;
     this.stack = undefined;
-    for (let i = 0; i < recording.length; i++) recording[i].entries.push(this);
+    for (let i = 0; i < recording.length; i++) recording[i].push(this);
   }
 
   /** Makes `output` (a tensor changed in place) the result of this entry. */
@@ -249,31 +247,16 @@ function reaching(latestFirst: readonly Entry[], targets: ReadonlySet<Node>): Se
   return ok;
 }
 
-/** A scoped, inspectable tape (TensorFlow's `GradientTape`): records the entries made inside `record`. */
-export class GradientTape {
-  /** The entries recorded so far, in call order. */
-  readonly entries: Entry[] = [];
+/** Where entries are collected while a `GradientTape` records (tapes nest: all of them collect). */
+const recording: Entry[][] = [];
 
-  /** Runs `fn`, adding every entry it records to this tape (nested tapes all record). */
-  record<T>(fn: () => T): T {
-    checkFunction('GradientTape.record', 'the argument', fn);
-    recording.push(this);
-    try {
-      return enableGrad(fn);
-    } finally {
-      recording.splice(recording.lastIndexOf(this), 1);
-    }
-  }
-
-  /** Gradients of `target` with respect to `sources`, through this tape's entries only. */
-  gradient(target: Tensor | readonly Tensor[], sources: Tensor | readonly Tensor[], opts: GradientsOptions = {}): Tensor | Tensor[] {
-    return gradientsWithin(target, sources, opts, new Set(this.entries));
-  }
-
-  /** One line per entry: op, input shapes and output shape. */
-  toString(): string {
-    return this.entries
-      .map((e, i) => `${i}: ${e.op}(${e.inputs.map((x) => fmt(x.shape)).join(', ')}) -> ${fmt(e.output.shape)}`)
-      .join('\n');
+/** Runs `fn` with grad mode on, adding every entry it records to `into`. */
+export function recordInto<T>(into: Entry[], fn: () => T): T {
+  checkFunction('GradientTape.record', 'the argument', fn);
+  recording.push(into);
+  try {
+    return withGradMode(true, fn);
+  } finally {
+    recording.splice(recording.lastIndexOf(into), 1);
   }
 }
