@@ -16,11 +16,15 @@ module.exports = {
       comment: 'kernels are raw loops: they know nothing of tensors, the tape or the ops',
       severity: 'error',
       from: { path: '^packages/core/src/kernels/' },
-      to: { path: '^packages/core/src/', pathNot: ['^packages/core/src/kernels/', '^packages/core/src/dtype\\.ts$'] },
+      to: {
+        path: '^packages/core/src/',
+        pathNot: ['^packages/core/src/kernels/', '^packages/core/src/dtype\\.ts$'],
+      },
     },
     {
       name: 'tensor-below-the-ops',
-      comment: 'tensor.ts holds data and bookkeeping; the ops make tensors and methods.ts adds their methods',
+      comment:
+        'tensor.ts holds data and bookkeeping; the ops make tensors and methods.ts adds their methods',
       severity: 'error',
       from: { path: '^packages/core/src/tensor\\.ts$' },
       to: { path: '^packages/core/src/(ops/|methods|autograd)', dependencyTypesNot: ['type-only'] },

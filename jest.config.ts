@@ -9,7 +9,10 @@ const config: Config = {
   // d3's packages are ES modules only (the docs' charts use d3-scale): ts-jest compiles them too
   transform: {
     '^.+\\.ts$': 'ts-jest',
-    '^.+/node_modules/(d3-[a-z-]+|internmap)/.+\\.m?js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
+    '^.+/node_modules/(d3-[a-z-]+|internmap)/.+\\.m?js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true }, diagnostics: false },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(d3-[a-z-]+|internmap)/)'],
   moduleNameMapper: {

@@ -16,7 +16,9 @@ const packages = [
 // `node scripts/build-packages.mjs core` builds one package (core's prepack; nn's builds both,
 // since its declarations import core's)
 const only = process.argv[2];
-for (const { dir, entry, platform, keep } of packages.filter((p) => !only || p.dir.endsWith(`/${only}`))) {
+for (const { dir, entry, platform, keep } of packages.filter(
+  (p) => !only || p.dir.endsWith(`/${only}`),
+)) {
   const cwd = join(root, dir);
   await build({
     entry: Object.fromEntries(Object.entries(entry).map(([name, file]) => [name, join(cwd, file)])),

@@ -35,14 +35,28 @@ buildSync({
   alias,
   sourcemap: true,
 });
-const result = spawnSync(process.execPath, ['--enable-source-maps', outfile, ...args], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--enable-source-maps', outfile, ...args], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);
 
 /** Type-checks `file` (and what it imports) with the repo's settings; exits on errors. */
 function typeCheck(file) {
   const config = join(outdir, 'tsconfig.check.json');
-  writeFileSync(config, JSON.stringify({ extends: join(root, 'tsconfig.json'), compilerOptions: { noEmit: true }, files: [file], include: [] }));
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', config], { encoding: 'utf8' });
+  writeFileSync(
+    config,
+    JSON.stringify({
+      extends: join(root, 'tsconfig.json'),
+      compilerOptions: { noEmit: true },
+      files: [file],
+      include: [],
+    }),
+  );
+  const tsc = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', config],
+    { encoding: 'utf8' },
+  );
   if (tsc.status === 0) return;
   process.stderr.write(tsc.stdout + tsc.stderr);
   console.error(`\n${entry} has type errors (above); not running it.`);

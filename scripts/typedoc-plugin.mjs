@@ -14,14 +14,20 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 function examplesFromOpTable() {
   const text = readFileSync(join(root, 'packages/core/test/op-cases.ts'), 'utf8');
   const examples = new Map();
-  const row = /^\s*\{ op: '(\w+)'(?:, note: '[^']*')?, fn: \(([^)]*)\) => (.*?), shapes: (\[\[.*?\]\])(?:, domains: (\[.*?\]))?(.*)\},?$/;
+  const row =
+    /^\s*\{ op: '(\w+)'(?:, note: '[^']*')?, fn: \(([^)]*)\) => (.*?), shapes: (\[\[.*?\]\])(?:, domains: (\[.*?\]))?(.*)\},?$/;
   for (const line of text.split('\n')) {
     const m = row.exec(line);
     if (!m || examples.has(m[1]) || /constants|internal/.test(m[6])) continue;
     const [, op, params, body, shapes] = m;
-    const names = params.split(',').map((p) => p.trim()).filter(Boolean);
+    const names = params
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
     const dims = JSON.parse(shapes);
-    const inputs = names.map((n, i) => `const ${n} = ad.randn(${JSON.stringify(dims[i])}, { requiresGrad: true });`);
+    const inputs = names.map(
+      (n, i) => `const ${n} = ad.randn(${JSON.stringify(dims[i])}, { requiresGrad: true });`,
+    );
     examples.set(op, ['```ts', ...inputs, `const y = ${body};`, '```'].join('\n'));
   }
   return examples;
@@ -34,11 +40,14 @@ export function load(app) {
     const project = context.project;
     const ops = new Map();
     // ops are functions or consts made by a factory (`export const add = binary(…)`)
-    for (const f of project.getReflectionsByKind(ReflectionKind.Function | ReflectionKind.Variable)) {
+    for (const f of project.getReflectionsByKind(
+      ReflectionKind.Function | ReflectionKind.Variable,
+    )) {
       const comment = f.signatures?.[0]?.comment ?? f.comment;
       if (f.parent?.name !== '@ad/core' || !comment) continue;
       const example = examples.get(f.name);
-      if (example && !comment.getTag('@example')) comment.blockTags.push(new CommentTag('@example', [{ kind: 'code', text: example }]));
+      if (example && !comment.getTag('@example'))
+        comment.blockTags.push(new CommentTag('@example', [{ kind: 'code', text: example }]));
       ops.set(f.name, comment);
     }
     for (const m of project.getReflectionsByKind(ReflectionKind.Method)) {
@@ -49,5 +58,3 @@ export function load(app) {
     }
   });
 }
-
-

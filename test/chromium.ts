@@ -5,8 +5,16 @@ import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 
 const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 /** `describe`, or `describe.skip` when there is no browser and this is not CI. */
 export function describeInBrowser(name: string, fn: () => void): void {
@@ -16,6 +24,7 @@ export function describeInBrowser(name: string, fn: () => void): void {
 }
 
 export async function launchChromium(): Promise<Browser> {
-  if (executablePath === undefined) throw new Error('chromium is not installed: apt-get install -y chromium');
+  if (executablePath === undefined)
+    throw new Error('chromium is not installed: apt-get install -y chromium');
   return chromium.launch({ executablePath, args: FLAGS });
 }

@@ -30,12 +30,17 @@ expect.extend({
     if (sa && sb && sa.join() !== sb.join()) problem = `shapes differ: [${sa}] vs [${sb}]`;
     else if (a.length !== b.length) problem = `sizes differ: ${a.length} vs ${b.length}`;
     else {
-      const bad = a.findIndex((v, i) => !(Number.isNaN(v) && Number.isNaN(b[i])) && !(v === b[i] || Math.abs(v - b[i]) <= atol + rtol * Math.abs(b[i])));
+      const bad = a.findIndex(
+        (v, i) =>
+          !(Number.isNaN(v) && Number.isNaN(b[i])) &&
+          !(v === b[i] || Math.abs(v - b[i]) <= atol + rtol * Math.abs(b[i])),
+      );
       if (bad >= 0) problem = `element ${bad}: ${a[bad]} vs ${b[bad]}`;
     }
     return {
       pass: problem === '',
-      message: () => `expected arrays ${problem ? 'to be close' : 'not to be close'} (rtol ${rtol}, atol ${atol})` +
+      message: () =>
+        `expected arrays ${problem ? 'to be close' : 'not to be close'} (rtol ${rtol}, atol ${atol})` +
         `${problem ? `: ${problem}` : ''}\n  received: [${a.join(', ')}]\n  expected: [${b.join(', ')}]`,
     };
   },

@@ -7,11 +7,18 @@ import { adVariants, withDefaults } from './variants';
 
 const BACKENDS = ['cpu', 'wasm'] as const;
 
-export async function matmulCases(opts: { quick: boolean }, wanted: (workload: string) => boolean = () => true): Promise<Case[]> {
+export async function matmulCases(
+  opts: { quick: boolean },
+  wanted: (workload: string) => boolean = () => true,
+): Promise<Case[]> {
   const tf = await loadTf();
   const cases: Case[] = [];
   const wide: Case[] = []; // float64 runs after every float32 case, so its loops do not slow theirs
-  for (const n of !wanted('W1 matmul') ? [] : opts.quick ? [64, 256, 512] : [64, 128, 256, 512, 1024]) {
+  for (const n of !wanted('W1 matmul')
+    ? []
+    : opts.quick
+      ? [64, 256, 512]
+      : [64, 128, 256, 512, 1024]) {
     const g = new ad.Generator(n);
     const a = ad.randn([n, n], { generator: g });
     const b = ad.randn([n, n], { generator: g });
@@ -20,18 +27,45 @@ export async function matmulCases(opts: { quick: boolean }, wanted: (workload: s
     const reference = a64.matmul(b64).data;
     assertClose(`W1 @ad N=${n}`, a.matmul(b).data, reference, 1e-4, 1e-3);
     const work = (2 * n ** 3) / 1e9;
-    cases.push(...adVariants({ workload: 'W1 matmul', size: `N=${n}`, unit: 'GFLOP/s', work, fn: () => void a.matmul(b) }));
-    wide.push(withDefaults({ workload: 'W1 matmul', size: `N=${n}`, library: '@ad float64', unit: 'GFLOP/s', work, fn: () => void a64.matmul(b64) }));
+    cases.push(
+      ...adVariants({
+        workload: 'W1 matmul',
+        size: `N=${n}`,
+        unit: 'GFLOP/s',
+        work,
+        fn: () => void a.matmul(b),
+      }),
+    );
+    wide.push(
+      withDefaults({
+        workload: 'W1 matmul',
+        size: `N=${n}`,
+        library: '@ad float64',
+        unit: 'GFLOP/s',
+        work,
+        fn: () => void a64.matmul(b64),
+      }),
+    );
     for (const backend of BACKENDS) {
       let ta: import('@tensorflow/tfjs').Tensor2D;
       let tb: import('@tensorflow/tfjs').Tensor2D;
       cases.push({
-        workload: 'W1 matmul', size: `N=${n}`, library: `tfjs-${backend}`, unit: 'GFLOP/s', work,
+        workload: 'W1 matmul',
+        size: `N=${n}`,
+        library: `tfjs-${backend}`,
+        unit: 'GFLOP/s',
+        work,
         before: async () => {
           await useBackend(backend);
           ta = tf.tensor2d(a.data as Float32Array, [n, n]);
           tb = tf.tensor2d(b.data as Float32Array, [n, n]);
-          assertClose(`W1 tfjs-${backend} N=${n}`, tf.matMul(ta, tb).dataSync(), reference, 1e-4, 1e-3);
+          assertClose(
+            `W1 tfjs-${backend} N=${n}`,
+            tf.matMul(ta, tb).dataSync(),
+            reference,
+            1e-4,
+            1e-3,
+          );
         },
         fn: () => tf.tidy(() => void tf.matMul(ta, tb).dataSync()),
       });
@@ -43,20 +77,37 @@ export async function matmulCases(opts: { quick: boolean }, wanted: (workload: s
     const b = ad.randn([n, n], { generator: g, requiresGrad: true });
     const [da, db] = ad.gradients(a.matmul(b).sum(), [a, b]);
     const work = (6 * n ** 3) / 1e9;
-    cases.push(...adVariants({
-      workload: 'W2 matmul fwd+bwd', size: `N=${n}`, unit: 'GFLOP/s', work,
-      fn: () => {
-        a.grad = null;
-        b.grad = null;
-        a.matmul(b).sum().backward();
-      },
-    }));
+    cases.push(
+      ...adVariants({
+        workload: 'W2 matmul fwd+bwd',
+        size: `N=${n}`,
+        unit: 'GFLOP/s',
+        work,
+        fn: () => {
+          a.grad = null;
+          b.grad = null;
+          a.matmul(b).sum().backward();
+        },
+      }),
+    );
     for (const backend of BACKENDS) {
       let ta: import('@tensorflow/tfjs').Tensor2D;
       let tb: import('@tensorflow/tfjs').Tensor2D;
-      const grads = tf.grads((x: import('@tensorflow/tfjs').Tensor, y: import('@tensorflow/tfjs').Tensor) => tf.sum(tf.matMul(x as import('@tensorflow/tfjs').Tensor2D, y as import('@tensorflow/tfjs').Tensor2D)));
+      const grads = tf.grads(
+        (x: import('@tensorflow/tfjs').Tensor, y: import('@tensorflow/tfjs').Tensor) =>
+          tf.sum(
+            tf.matMul(
+              x as import('@tensorflow/tfjs').Tensor2D,
+              y as import('@tensorflow/tfjs').Tensor2D,
+            ),
+          ),
+      );
       cases.push({
-        workload: 'W2 matmul fwd+bwd', size: `N=${n}`, library: `tfjs-${backend}`, unit: 'GFLOP/s', work,
+        workload: 'W2 matmul fwd+bwd',
+        size: `N=${n}`,
+        library: `tfjs-${backend}`,
+        unit: 'GFLOP/s',
+        work,
         before: async () => {
           await useBackend(backend);
           ta = tf.tensor2d(a.data as Float32Array, [n, n]);

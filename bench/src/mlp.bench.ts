@@ -20,14 +20,32 @@ interface Spec {
   work: number;
 }
 
-const W3: Spec = { workload: 'W3 MLP 784-256-128-10', sizes: [784, 256, 128, 10], batch: 128, activation: 'relu', classification: true, unit: 'samples/s', work: 128 };
-const W4: Spec = { workload: 'W4 MLP 2-16-16-1', sizes: [2, 16, 16, 1], batch: 32, activation: 'tanh', classification: false, unit: 'steps/s', work: 1 };
+const W3: Spec = {
+  workload: 'W3 MLP 784-256-128-10',
+  sizes: [784, 256, 128, 10],
+  batch: 128,
+  activation: 'relu',
+  classification: true,
+  unit: 'samples/s',
+  work: 128,
+};
+const W4: Spec = {
+  workload: 'W4 MLP 2-16-16-1',
+  sizes: [2, 16, 16, 1],
+  batch: 32,
+  activation: 'tanh',
+  classification: false,
+  unit: 'steps/s',
+  work: 1,
+};
 
 function adStep(spec: Spec, dtype: ad.FloatDType) {
   const g = new ad.Generator(spec.sizes[0]);
   const model = new nn.MLP(spec.sizes, { activation: spec.activation, generator: g, dtype });
   const x = ad.randn([spec.batch, spec.sizes[0]], { generator: g, dtype });
-  const y = spec.classification ? ad.randint(0, spec.sizes[3], [spec.batch], { generator: g }) : ad.randn([spec.batch, 1], { generator: g, dtype });
+  const y = spec.classification
+    ? ad.randint(0, spec.sizes[3], [spec.batch], { generator: g })
+    : ad.randn([spec.batch, 1], { generator: g, dtype });
   const optimizer = new nn.SGD(model.parameters(), { lr: 0.01 });
   const loss = (o: Tensor) => (spec.classification ? nn.crossEntropy(o, y) : nn.mseLoss(o, y));
   const step = () => {
@@ -40,10 +58,16 @@ function adStep(spec: Spec, dtype: ad.FloatDType) {
 
 function tfStep(tf: typeof TF, spec: Spec, model: nn.MLP, x: Tensor, y: Tensor) {
   const linears = model.layers.filter((l): l is nn.Linear => l instanceof nn.Linear);
-  const ws = linears.map((l) => tf.variable(tf.tensor2d(l.weight.data as Float32Array, l.weight.shape as [number, number]).transpose()));
+  const ws = linears.map((l) =>
+    tf.variable(
+      tf.tensor2d(l.weight.data as Float32Array, l.weight.shape as [number, number]).transpose(),
+    ),
+  );
   const bs = linears.map((l) => tf.variable(tf.tensor1d(l.bias!.data as Float32Array)));
   const tx = tf.tensor2d(x.data as Float32Array, x.shape as [number, number]);
-  const ty = spec.classification ? tf.oneHot(tf.tensor1d(Array.from(y.data), 'int32'), spec.sizes[3]) : tf.tensor2d(y.data as Float32Array, y.shape as [number, number]);
+  const ty = spec.classification
+    ? tf.oneHot(tf.tensor1d(Array.from(y.data), 'int32'), spec.sizes[3])
+    : tf.tensor2d(y.data as Float32Array, y.shape as [number, number]);
   const optimizer = tf.train.sgd(0.01);
   const forward = () => {
     let h: TF.Tensor = tx;
@@ -51,13 +75,17 @@ function tfStep(tf: typeof TF, spec: Spec, model: nn.MLP, x: Tensor, y: Tensor) 
       h = tf.add(tf.matMul(h as TF.Tensor2D, w), bs[i]);
       if (i < ws.length - 1) h = spec.activation === 'relu' ? tf.relu(h) : tf.tanh(h);
     });
-    return spec.classification ? tf.losses.softmaxCrossEntropy(ty, h) : tf.losses.meanSquaredError(ty, h);
+    return spec.classification
+      ? tf.losses.softmaxCrossEntropy(ty, h)
+      : tf.losses.meanSquaredError(ty, h);
   };
   const step = () => tf.tidy(() => void optimizer.minimize(() => forward() as TF.Scalar, false));
   return { step, firstWeight: () => ws[0].transpose().dataSync() };
 }
 
-export async function mlpCases(wanted: (workload: string) => boolean = () => true): Promise<Case[]> {
+export async function mlpCases(
+  wanted: (workload: string) => boolean = () => true,
+): Promise<Case[]> {
   const tf = await loadTf();
   const cases: Case[] = [];
   for (const spec of [W3, W4].filter((s) => wanted(s.workload))) {
@@ -67,21 +95,48 @@ export async function mlpCases(wanted: (workload: string) => boolean = () => tru
     ours.step();
     const after = (ours.model.layers[0] as nn.Linear).weight.data.slice();
     ours.model.parameters().forEach((p, i) => p.data.set(start[i]));
-    cases.push(...adVariants({ workload: spec.workload, size: `batch ${spec.batch}`, unit: spec.unit, work: spec.work, fn: ours.step }));
+    cases.push(
+      ...adVariants({
+        workload: spec.workload,
+        size: `batch ${spec.batch}`,
+        unit: spec.unit,
+        work: spec.work,
+        fn: ours.step,
+      }),
+    );
     if (spec === W3) {
       const wide = adStep(spec, 'float64');
-      cases.push(withDefaults({ workload: spec.workload, size: `batch ${spec.batch}`, library: '@ad float64', unit: spec.unit, work: spec.work, fn: wide.step }));
+      cases.push(
+        withDefaults({
+          workload: spec.workload,
+          size: `batch ${spec.batch}`,
+          library: '@ad float64',
+          unit: spec.unit,
+          work: spec.work,
+          fn: wide.step,
+        }),
+      );
     }
     for (const backend of ['cpu', 'wasm'] as const) {
       let theirs: ReturnType<typeof tfStep>;
       cases.push({
-        workload: spec.workload, size: `batch ${spec.batch}`, library: `tfjs-${backend}`, unit: spec.unit, work: spec.work,
+        workload: spec.workload,
+        size: `batch ${spec.batch}`,
+        library: `tfjs-${backend}`,
+        unit: spec.unit,
+        work: spec.work,
         before: async () => {
           await useBackend(backend);
           const fresh = adStep(spec, 'float32');
           theirs = tfStep(tf, spec, fresh.model, fresh.x, fresh.y);
           theirs.step();
-          assertClose(`${spec.workload} tfjs-${backend} first step`, theirs.firstWeight(), after, 1e-3, 1e-5);
+          assertClose(
+            `${spec.workload} tfjs-${backend} first step`,
+            theirs.firstWeight(),
+            after,
+            1e-3,
+            1e-5,
+          );
         },
         fn: () => theirs.step(),
       });

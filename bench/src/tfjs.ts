@@ -10,8 +10,12 @@ export async function loadTf(): Promise<Tf> {
   const [warn, log] = [console.warn, console.log];
   console.warn = console.log = () => undefined; // tfjs suggests installing tfjs-node, which downloads a binary
   try {
+    // required lazily, with its console noise muted, and only when a run includes tfjs
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     tf = require('@tensorflow/tfjs') as Tf;
-    const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+    type Wasm = typeof import('@tensorflow/tfjs-backend-wasm');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const wasm = require('@tensorflow/tfjs-backend-wasm') as Wasm;
     wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
     await tf.setBackend('wasm');
     await tf.ready();
@@ -34,11 +38,12 @@ export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
 }
 
 export function versions(): Record<string, string> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const v = (p: string) => (require(`${p}/package.json`) as { version: string }).version;
   return {
     '@tensorflow/tfjs-core': v('@tensorflow/tfjs-core'),
     '@tensorflow/tfjs-backend-cpu': v('@tensorflow/tfjs-backend-cpu'),
     '@tensorflow/tfjs-backend-wasm': v('@tensorflow/tfjs-backend-wasm'),
-    'benchmark': v('benchmark'),
+    benchmark: v('benchmark'),
   };
 }

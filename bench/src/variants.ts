@@ -13,7 +13,11 @@ export const AD_VARIANTS: Record<string, { wasm: boolean; threads: number }> = {
 
 /** One case per variant of `c` (named '@ad…'), each switching the backend before it is timed. */
 export function adVariants(c: Omit<Case, 'library' | 'before'>): Case[] {
-  return Object.entries(AD_VARIANTS).map(([library, backend]) => ({ ...c, library, before: () => ad.setBackend(backend) }));
+  return Object.entries(AD_VARIANTS).map(([library, backend]) => ({
+    ...c,
+    library,
+    before: () => ad.setBackend(backend),
+  }));
 }
 
 /** `c` run with the default backend (e.g. the float64 cases). */

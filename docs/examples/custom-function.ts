@@ -13,10 +13,17 @@ export const roundStraightThrough = ad.customOp('roundST', (x) => [x.round(), (d
 export function run(log: (line: string) => void = console.log) {
   const x = ad.tensor([-1, 0.5, 2], { dtype: 'float64', requiresGrad: true });
   const y = mySoftplus(x).sum();
-  log(`tape behind y: ${ad.tapeRows(y).map((r) => r.op).join(' → ')}`);
+  log(
+    `tape behind y: ${ad
+      .tapeRows(y)
+      .map((r) => r.op)
+      .join(' → ')}`,
+  );
   y.backward();
   log(`dy/dx = ${JSON.stringify(x.grad!.toArray())} (σ(x))`);
-  log(`gradcheck: ${ad.gradcheck(mySoftplus, [x])}, gradgradcheck: ${ad.gradgradcheck(mySoftplus, [x])}`);
+  log(
+    `gradcheck: ${ad.gradcheck(mySoftplus, [x])}, gradgradcheck: ${ad.gradgradcheck(mySoftplus, [x])}`,
+  );
   const z = ad.tensor([0.4, 1.6], { requiresGrad: true });
   roundStraightThrough(z).mul(3).sum().backward();
   log(`straight-through gradient: ${JSON.stringify(z.grad!.toArray())}`);

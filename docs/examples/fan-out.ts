@@ -9,6 +9,8 @@ export function run(log: (line: string) => void = console.log) {
   const picture = ad.toSvg(f, { names: { x, f }, title: 'Fan-out: f = x·x + 3x at x = 2' });
   f.backward();
   log(`\nf(x) = x·x + 3x at x = 2 is ${f.item()}`);
-  log(`df/dx = ${x.grad!.item()} — the deltas 2 (first factor) + 2 (second factor) + 3 (from 3x) summed`);
+  log(
+    `df/dx = ${x.grad!.item()} — the deltas 2 (first factor) + 2 (second factor) + 3 (from 3x) summed`,
+  );
   return { value: f.item(), grad: x.grad!.item(), picture };
 }

@@ -5,7 +5,11 @@ const f64 = { dtype: 'float64' } as const;
 
 export function run(log: (line: string) => void = console.log) {
   // f(x) = Σ xᵢ³ + x₀·x₁, so ∇f = 3x² + (x₁, x₀, 0) and H = diag(6x) + the x₀x₁ cross terms
-  const f = (x: ad.Tensor) => x.pow(3).sum().add(x.select(0, 0).mul(x.select(0, 1)));
+  const f = (x: ad.Tensor) =>
+    x
+      .pow(3)
+      .sum()
+      .add(x.select(0, 0).mul(x.select(0, 1)));
   const x = ad.tensor([1, -2, 0.5], f64);
   const v = ad.tensor([1, 0, 2], f64);
 
@@ -31,5 +35,11 @@ export function run(log: (line: string) => void = console.log) {
   const [, tangent] = ad.jvp(h, [x], [v]);
   log(`J·v of sin(x²) = ${JSON.stringify(tangent.toArray())}`);
   log(`jacobian shape = [${ad.jacobian(h)(x).shape}]`);
-  return { g: g.toFlatArray(), hv: hv.toFlatArray(), hv2: hv2.toFlatArray(), H: H.toFlatArray(), tangent: tangent.toFlatArray() };
+  return {
+    g: g.toFlatArray(),
+    hv: hv.toFlatArray(),
+    hv2: hv2.toFlatArray(),
+    H: H.toFlatArray(),
+    tangent: tangent.toFlatArray(),
+  };
 }

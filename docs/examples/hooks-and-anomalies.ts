@@ -11,7 +11,9 @@ export function run(log: (line: string) => void = console.log) {
   });
   h.square().sum().backward();
   handle.remove();
-  log(`the hook saw ${JSON.stringify(seen[0])} and passed on the clipped gradient; x.grad = ${JSON.stringify(x.grad!.toArray())}`);
+  log(
+    `the hook saw ${JSON.stringify(seen[0])} and passed on the clipped gradient; x.grad = ${JSON.stringify(x.grad!.toArray())}`,
+  );
 
   let forwardError = '';
   try {

@@ -14,16 +14,26 @@ const quiet = () => {};
 
 /** File name → SVG text. */
 export function images(): Record<string, string> {
-  const learningRates = Object.fromEntries([['lr = 0.01 converges', 0.01], ['lr = 1/30 oscillates', 1 / 30], ['lr = 0.04 diverges', 0.04]]
-    .map(([name, lr]) => [name, descend(lr as number, 12).map(lossAt)]));
+  const learningRates = Object.fromEntries(
+    [
+      ['lr = 0.01 converges', 0.01],
+      ['lr = 1/30 oscillates', 1 / 30],
+      ['lr = 0.04 diverges', 0.04],
+    ].map(([name, lr]) => [name, descend(lr as number, 12).map(lossAt)]),
+  );
   const spirals = spiralPictures(trainSpirals(200));
   return {
     'tape-fan-out.svg': fanOut.run(quiet).picture,
     'tape-composition.svg': composition.run(quiet).picture,
     'tape-two-two-two.svg': twoTwoTwo.run(quiet).picture,
     'tape-linear-tanh.svg': tape.run(quiet).picture,
-    'one-weight-learning-rates.svg': lineChart(learningRates,
-      { title: 'y = 2x from W = 3: loss per step by learning rate', xLabel: 'step', yLabel: 'loss Σ(W·x − y)² (log scale)', log: true, legend: 'bottom-left' }),
+    'one-weight-learning-rates.svg': lineChart(learningRates, {
+      title: 'y = 2x from W = 3: loss per step by learning rate',
+      xLabel: 'step',
+      yLabel: 'loss Σ(W·x − y)² (log scale)',
+      log: true,
+      legend: 'bottom-left',
+    }),
     'spirals-loss.svg': spirals.loss,
     'spirals-decision-boundary.svg': spirals.boundary,
   };

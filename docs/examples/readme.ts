@@ -11,5 +11,10 @@ export function run(log: (line: string) => void = console.log) {
   const [dx] = ad.gradients(x.mul(x).sum(), [x]); // torch.autograd.grad: .grad untouched
   const d2 = ad.grad(ad.grad((t: ad.Tensor) => t.sin())); // transforms compose: −sin
   log(`${JSON.stringify(dx.toArray())} ${d2(ad.tensor(1)).item()}`);
-  return { xGrad: x.grad!.toFlatArray(), wGrad: w.grad!.item(), dx: dx.toFlatArray(), d2: d2(ad.tensor(1)).item() };
+  return {
+    xGrad: x.grad!.toFlatArray(),
+    wGrad: w.grad!.item(),
+    dx: dx.toFlatArray(),
+    d2: d2(ad.tensor(1)).item(),
+  };
 }

@@ -5,12 +5,18 @@ import * as nn from '@ad/nn';
 import { decisionBoundary, lineChart } from './lib/svg';
 
 /** Trains for `epochs`; `log` gets a description of the data and the model first. */
-export function trainSpirals(epochs: number, callbacks: nn.Callback[] = [], log: (line: string) => void = () => {}) {
+export function trainSpirals(
+  epochs: number,
+  callbacks: nn.Callback[] = [],
+  log: (line: string) => void = () => {},
+) {
   const generator = new ad.Generator(1);
   const data = nn.twoSpirals({ n: 300, noise: 0.03, generator });
   const [train, test] = nn.trainTestSplit(data, { testSize: 0.25, generator });
   const model = new nn.MLP([2, 64, 64, 2], { activation: 'tanh', generator });
-  log(`Two spirals: ${train.length} training and ${test.length} test points.\n${model.summary()}\n`);
+  log(
+    `Two spirals: ${train.length} training and ${test.length} test points.\n${model.summary()}\n`,
+  );
   const history = nn.fit(model, {
     train,
     validation: test,
@@ -22,20 +28,43 @@ export function trainSpirals(epochs: number, callbacks: nn.Callback[] = [], log:
     metrics: { accuracy: nn.accuracy },
     callbacks,
   });
-  const accuracy = (d: nn.TensorDataset) => nn.evaluate(model, d, { metrics: { accuracy: nn.accuracy } }).accuracy;
+  const accuracy = (d: nn.TensorDataset) =>
+    nn.evaluate(model, d, { metrics: { accuracy: nn.accuracy } }).accuracy;
   return { model, data, train, test, history, accuracy };
 }
 
 /** The loss curves and the decision boundary of a trained run, as SVG. */
-export function spiralPictures({ model, train, test, history, accuracy }: ReturnType<typeof trainSpirals>) {
+export function spiralPictures({
+  model,
+  train,
+  test,
+  history,
+  accuracy,
+}: ReturnType<typeof trainSpirals>) {
   const loss = lineChart(
-    { 'training loss': history.map((h) => h.loss), 'validation loss (test set)': history.map((h) => h.valLoss ?? NaN) },
-    { title: 'Two spirals: cross-entropy per epoch', xLabel: 'epoch', yLabel: 'loss (log scale)', log: true },
+    {
+      'training loss': history.map((h) => h.loss),
+      'validation loss (test set)': history.map((h) => h.valLoss ?? NaN),
+    },
+    {
+      title: 'Two spirals: cross-entropy per epoch',
+      xLabel: 'epoch',
+      yLabel: 'loss (log scale)',
+      log: true,
+    },
   );
-  const predict = (grid: number[][]) => ad.noGrad(() => model.forward(ad.tensor(grid)).argmax(1).toFlatArray());
-  const points = (d: nn.TensorDataset) => ({ points: d.tensors[0].toArray() as number[][], labels: d.tensors[1].toFlatArray() });
-  const boundary = decisionBoundary(predict, { train: points(train), test: points(test) }, {
-    title: `Decision boundary (test accuracy ${(100 * accuracy(test)).toFixed(1)}%)`,
+  const predict = (grid: number[][]) =>
+    ad.noGrad(() => model.forward(ad.tensor(grid)).argmax(1).toFlatArray());
+  const points = (d: nn.TensorDataset) => ({
+    points: d.tensors[0].toArray() as number[][],
+    labels: d.tensors[1].toFlatArray(),
   });
+  const boundary = decisionBoundary(
+    predict,
+    { train: points(train), test: points(test) },
+    {
+      title: `Decision boundary (test accuracy ${(100 * accuracy(test)).toFixed(1)}%)`,
+    },
+  );
   return { loss, boundary };
 }

@@ -2,9 +2,22 @@
 import * as ad from '@ad/core';
 
 export function run(log: (line: string) => void = console.log) {
-  const w = ad.tensor([[0.5, -1], [2, 0.25]], { dtype: 'float64', requiresGrad: true });
+  const w = ad.tensor(
+    [
+      [0.5, -1],
+      [2, 0.25],
+    ],
+    { dtype: 'float64', requiresGrad: true },
+  );
   const b = ad.tensor([0.1, -0.2], { dtype: 'float64', requiresGrad: true }); // broadcast over rows
-  const x = ad.tensor([[1, 2], [3, 4], [5, 6]], { dtype: 'float64' });
+  const x = ad.tensor(
+    [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ],
+    { dtype: 'float64' },
+  );
 
   // 1. forward records one entry per op, in call order
   const tape = new ad.GradientTape();
@@ -16,7 +29,10 @@ export function run(log: (line: string) => void = console.log) {
   log('\nvalues and gradients on the tape:');
   log(ad.tapeTable(loss));
 
-  const picture = ad.toSvg(loss, { names: { w, b, loss }, title: 'loss = mean(tanh(x·w + b)²): values and d(loss)/d(value)' });
+  const picture = ad.toSvg(loss, {
+    names: { w, b, loss },
+    title: 'loss = mean(tanh(x·w + b)²): values and d(loss)/d(value)',
+  });
 
   // 3. backward de-stacks it; b's gradient is summed over the 3 rows it was broadcast to
   loss.backward();
@@ -43,5 +59,12 @@ export function run(log: (line: string) => void = console.log) {
   log('\nGraphviz DOT of a small tape (render with `dot -Tsvg`):');
   const u = ad.tensor(2, { requiresGrad: true });
   log(ad.toDot(u.mul(u).add(u.sin())));
-  return { picture, entries: tape.entries.map((e) => e.op), wGrad: w.grad!.toFlatArray(), bGrad: b.grad!.toFlatArray(), message, ok };
+  return {
+    picture,
+    entries: tape.entries.map((e) => e.op),
+    wGrad: w.grad!.toFlatArray(),
+    bGrad: b.grad!.toFlatArray(),
+    message,
+    ok,
+  };
 }

@@ -22,7 +22,10 @@ export function run(log: (line: string) => void = console.log) {
   log(`h1, h2 = ${h.toFlatArray().join(', ')}`);
   log(`o1, o2 = ${o.toFlatArray().join(', ')}`);
   log(`E = ${E.item()}`);
-  const picture = ad.toSvg(E, { names: { 'w1..w4': hidden.weight, 'w5..w8': output.weight, h, o, E }, title: 'The 2-2-2 network: forward values and ∂E/∂value' });
+  const picture = ad.toSvg(E, {
+    names: { 'w1..w4': hidden.weight, 'w5..w8': output.weight, h, o, E },
+    title: 'The 2-2-2 network: forward values and ∂E/∂value',
+  });
   E.backward();
   const g1 = hidden.weight.grad!.toFlatArray();
   const g2 = output.weight.grad!.toFlatArray();

@@ -28,11 +28,16 @@ let training = false;
 function create(): Run {
   const generator = new ad.Generator(1);
   const kind = $<HTMLSelectElement>('dataset').value;
-  const data = kind === 'moons' ? nn.moons({ n: 100, noise: 0.1, generator }) : nn.twoSpirals({ n: 100, noise: 0.03, generator });
+  const data =
+    kind === 'moons'
+      ? nn.moons({ n: 100, noise: 0.1, generator })
+      : nn.twoSpirals({ n: 100, noise: 0.03, generator });
   const hidden = Number($<HTMLSelectElement>('hidden').value);
   const activation = $<HTMLSelectElement>('activation').value as nn.ActivationName;
   const model = new nn.MLP([2, hidden, hidden, 2], { activation, generator });
-  const optimizer = new nn.Adam(model.parameters(), { lr: Number($<HTMLInputElement>('lr').value) });
+  const optimizer = new nn.Adam(model.parameters(), {
+    lr: Number($<HTMLInputElement>('lr').value),
+  });
   const [inputs, labels] = data.tensors;
   const [min, max] = [inputs.min().item(), inputs.max().item()];
   const margin = 0.1 * (max - min);
@@ -53,7 +58,11 @@ function step(r: Run, drawTape = false): number {
 function showTape(r: Run, loss: ad.Tensor): void {
   const names: Record<string, ad.Tensor> = { loss };
   for (const [name, p] of r.model.namedParameters()) names[name] = p;
-  $('tape').innerHTML = ad.toSvg(loss, { names, direction: 'down', title: `step ${r.losses.length + 1}` });
+  $('tape').innerHTML = ad.toSvg(loss, {
+    names,
+    direction: 'down',
+    title: `step ${r.losses.length + 1}`,
+  });
 }
 
 function drawBoundary(r: Run): void {
@@ -63,7 +72,9 @@ function drawBoundary(r: Run): void {
   const res = 60;
   const cell = canvas.width / res;
   const grid: number[][] = [];
-  for (let j = 0; j < res; j++) for (let i = 0; i < res; i++) grid.push([lo + ((i + 0.5) / res) * (hi - lo), hi - ((j + 0.5) / res) * (hi - lo)]);
+  for (let j = 0; j < res; j++)
+    for (let i = 0; i < res; i++)
+      grid.push([lo + ((i + 0.5) / res) * (hi - lo), hi - ((j + 0.5) / res) * (hi - lo)]);
   const classes = ad.noGrad(() => r.model.forward(ad.tensor(grid)).argmax(1).toFlatArray());
   classes.forEach((c, k) => {
     ctx.fillStyle = FILL[c];
@@ -88,8 +99,12 @@ function drawLoss(r: Run): void {
   if (r.losses.length < 2) return;
   const m = { l: 52, r: 12, t: 10, b: 40 };
   const positive = r.losses.filter((v) => v > 0);
-  const x = scaleLinear().domain([1, r.losses.length]).range([m.l, canvas.width - m.r]);
-  const y = scaleLog().domain([Math.min(...positive) / 1.05, Math.max(...positive) * 1.05]).range([canvas.height - m.b, m.t]);
+  const x = scaleLinear()
+    .domain([1, r.losses.length])
+    .range([m.l, canvas.width - m.r]);
+  const y = scaleLog()
+    .domain([Math.min(...positive) / 1.05, Math.max(...positive) * 1.05])
+    .range([canvas.height - m.b, m.t]);
   const yFormat = y.tickFormat(5, '~g');
   ctx.font = '11px sans-serif';
   ctx.fillStyle = '#475569';
@@ -103,7 +118,8 @@ function drawLoss(r: Run): void {
     ctx.fillText(yFormat(v), m.l - 4, y(v) + 4);
   }
   ctx.textAlign = 'center';
-  for (const v of x.ticks(6).filter(Number.isInteger)) ctx.fillText(String(v), x(v), canvas.height - m.b + 14);
+  for (const v of x.ticks(6).filter(Number.isInteger))
+    ctx.fillText(String(v), x(v), canvas.height - m.b + 14);
   ctx.fillText('step', (m.l + canvas.width - m.r) / 2, canvas.height - 6);
   ctx.save();
   ctx.translate(12, (m.t + canvas.height - m.b) / 2);
@@ -122,7 +138,9 @@ function render(): void {
   drawBoundary(run);
   drawLoss(run);
   const last = run.losses[run.losses.length - 1];
-  $('status').textContent = run.losses.length ? `step ${run.losses.length}, loss ${last.toFixed(4)}` : 'not started';
+  $('status').textContent = run.losses.length
+    ? `step ${run.losses.length}, loss ${last.toFixed(4)}`
+    : 'not started';
 }
 
 function frame(): void {
@@ -149,7 +167,8 @@ $('reset').addEventListener('click', () => {
   $('tape').innerHTML = '';
   render();
 });
-for (const id of ['dataset', 'hidden', 'activation', 'lr']) $(id).addEventListener('change', () => $('reset').click());
+for (const id of ['dataset', 'hidden', 'activation', 'lr'])
+  $(id).addEventListener('change', () => $('reset').click());
 
 step(run, true); // show the tape of the first step right away
 render();

@@ -13,7 +13,11 @@ describe('API reference (npm run docs)', () => {
   let status: number | null = null;
 
   beforeAll(() => {
-    const run = spawnSync(process.execPath, [join(root, 'node_modules/typedoc/bin/typedoc'), '--out', out], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules/typedoc/bin/typedoc'), '--out', out],
+      { cwd: root, encoding: 'utf8' },
+    );
     log = `${run.stdout}${run.stderr}`;
     status = run.status;
   }, 120_000);
@@ -25,12 +29,20 @@ describe('API reference (npm run docs)', () => {
 
   it('has a landing page and modules named as the packages', () => {
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('@ad API reference');
-    expect(readdirSync(join(out, 'modules')).sort()).toEqual(['_ad_core.html', '_ad_nn.html', '_ad_nn.init.html', '_ad_nn_node.html']);
+    expect(readdirSync(join(out, 'modules')).sort()).toEqual([
+      '_ad_core.html',
+      '_ad_nn.html',
+      '_ad_nn.init.html',
+      '_ad_nn_node.html',
+    ]);
   });
 
   it('lists every op as a function with its signature and an example', () => {
-    const ops = [...new Set([...opCases.filter((c) => !c.internal).map((c) => c.op), ...nonDifferentiable])].filter((op) => !notOps.includes(op) && op !== 'var'); // `var` is an alias of `variance`'s page
-    const page = (op: string) => readFileSync(join(out, 'functions', `_ad_core.${op}.html`), 'utf8');
+    const ops = [
+      ...new Set([...opCases.filter((c) => !c.internal).map((c) => c.op), ...nonDifferentiable]),
+    ].filter((op) => !notOps.includes(op) && op !== 'var'); // `var` is an alias of `variance`'s page
+    const page = (op: string) =>
+      readFileSync(join(out, 'functions', `_ad_core.${op}.html`), 'utf8');
     const withoutExample = ops.filter((op) => !page(op).includes('id="example"'));
     expect(withoutExample).toEqual([]);
     expect(page('exp')).toMatch(/tsd-signature/);

@@ -5,17 +5,29 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
-const pages = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
-const examples = readdirSync(join(root, 'docs/examples')).filter((f) => f.endsWith('.ts')).map((f) => `docs/examples/${f}`);
+const pages = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
+const examples = readdirSync(join(root, 'docs/examples'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => `docs/examples/${f}`);
 
 describe('the docs', () => {
   it('cite the classic worked examples as what they are, not as the texts @ad was made from', () => {
-    const offending = [...pages, ...examples].filter((f) => /\bseeds? 0\d\d\b|\bseeds'|\bthe seeds\b|texts @ad/i.test(read(f)));
+    const offending = [...pages, ...examples].filter((f) =>
+      /\bseeds? 0\d\d\b|\bseeds'|\bthe seeds\b|texts @ad/i.test(read(f)),
+    );
     expect(offending).toEqual([]);
   });
 
   it('quote the playground script’s real size', () => {
-    execFileSync(process.execPath, [join(root, 'scripts/build-playground.mjs')], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(root, 'scripts/build-playground.mjs')], {
+      cwd: root,
+      stdio: 'pipe',
+    });
     const kb = statSync(join(root, 'docs/playground/dist/playground.js')).size / 1000;
     const quoted = Number(/script of about (\d+) KB/.exec(read('docs/playground.md'))?.[1]);
     expect(Math.abs(quoted - kb) / kb).toBeLessThan(0.15);
@@ -29,7 +41,10 @@ describe('the docs', () => {
     for (const page of pages) {
       const dir = page.startsWith('docs/') ? 'docs' : '';
       for (const [, target] of read(page).matchAll(/\]\(((?!https?:)[^)#\s]+)(?:#[^)]*)?\)/g)) {
-        expect([page, statSync(join(root, dir, target), { throwIfNoEntry: false }) !== undefined]).toEqual([page, true]);
+        expect([
+          page,
+          statSync(join(root, dir, target), { throwIfNoEntry: false }) !== undefined,
+        ]).toEqual([page, true]);
       }
     }
   });

@@ -54,10 +54,22 @@ describe('docs/examples', () => {
     expect(r.h).toBeAllClose([0.5932699921071872, 0.596884378259767], { rtol: 0, atol: 1e-9 });
     expect(r.o).toBeAllClose([0.7513650695523157, 0.7729284653214625], { rtol: 0, atol: 1e-9 });
     expect(r.E).toBeCloseTo(0.2983711087600027, 9);
-    expect(r.g1).toBeAllClose([0.0004385677344743465, 0.000877135468948693, 0.0004977127352608599, 0.0009954254705217198], { rtol: 0, atol: 1e-9 });
-    expect(r.g2).toBeAllClose([0.08216704056423077, 0.08266762784753325, -0.02260254047747507, -0.022740242215978222], { rtol: 0, atol: 1e-9 });
-    expect(r.w14).toBeAllClose([0.1497807161327628, 0.19956143226552567, 0.24975114363236958, 0.29950228726473915], { rtol: 0, atol: 1e-9 });
-    expect(r.w58).toBeAllClose([0.35891647971788465, 0.4086661860762334, 0.5113012702387375, 0.5613701211079891], { rtol: 0, atol: 1e-9 });
+    expect(r.g1).toBeAllClose(
+      [0.0004385677344743465, 0.000877135468948693, 0.0004977127352608599, 0.0009954254705217198],
+      { rtol: 0, atol: 1e-9 },
+    );
+    expect(r.g2).toBeAllClose(
+      [0.08216704056423077, 0.08266762784753325, -0.02260254047747507, -0.022740242215978222],
+      { rtol: 0, atol: 1e-9 },
+    );
+    expect(r.w14).toBeAllClose(
+      [0.1497807161327628, 0.19956143226552567, 0.24975114363236958, 0.29950228726473915],
+      { rtol: 0, atol: 1e-9 },
+    );
+    expect(r.w58).toBeAllClose(
+      [0.35891647971788465, 0.4086661860762334, 0.5113012702387375, 0.5613701211079891],
+      { rtol: 0, atol: 1e-9 },
+    );
     expect(r.final).toBeAllClose(3.510187782978859e-5, { rtol: 1e-6 });
   });
 
@@ -78,7 +90,10 @@ describe('docs/examples', () => {
     const w = 0.5;
     const expected = [1, 2, 3].map((v) => 2 * Math.sin(v * w) * Math.cos(v * w) * w);
     expect(r.xGrad).toBeAllClose(expected, { rtol: 1e-5 });
-    expect(r.wGrad).toBeCloseTo([1, 2, 3].reduce((s, v) => s + 2 * Math.sin(v * w) * Math.cos(v * w) * v, 0), 5);
+    expect(r.wGrad).toBeCloseTo(
+      [1, 2, 3].reduce((s, v) => s + 2 * Math.sin(v * w) * Math.cos(v * w) * v, 0),
+      5,
+    );
     expect(r.dx).toEqual([2, 4, 6]);
     expect(r.d2).toBeCloseTo(-Math.sin(1), 6);
   });
@@ -111,8 +126,12 @@ describe('docs/examples', () => {
     expect(r.seen).toEqual([4, 8, 12]);
     expect(r.grad).toEqual([1, 1, 1]);
     expect(r.forwardError).toMatch(/^log: anomaly: forward produced -Infinity/);
-    expect(r.backwardError).toMatch(/^sqrt: anomaly: backward produced Infinity[\s\S]*The forward call of sqrt was:\n\s+at .*hooks-and-anomalies/);
-    expect(r.staleError).toMatch(/^exp: a tensor of shape \[3\] that exp saved for backward was modified in place/);
+    expect(r.backwardError).toMatch(
+      /^sqrt: anomaly: backward produced Infinity[\s\S]*The forward call of sqrt was:\n\s+at .*hooks-and-anomalies/,
+    );
+    expect(r.staleError).toMatch(
+      /^exp: a tensor of shape \[3\] that exp saved for backward was modified in place/,
+    );
   });
 
   it('xor: learns, and the restored model predicts the same', () => {

@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../..');
-const pages = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const cache = join(root, 'node_modules/.cache/ad-doctest');
 
 const CHECK = `
@@ -24,15 +29,22 @@ const IMPORT = /^import .* from '.*';$/;
 /** `console.log(expr); // → value` becomes a call that prints and checks; other lines stay. */
 function withCheck(text: string, where: string): string {
   const check = text.match(/^(\s*)console\.log\((.*)\);\s*\/\/ → (.*)$/);
-  return check ? `${check[1]}__show(${check[2]}, ${JSON.stringify(check[3])}, ${JSON.stringify(where)});` : text;
+  return check
+    ? `${check[1]}__show(${check[2]}, ${JSON.stringify(check[3])}, ${JSON.stringify(where)});`
+    : text;
 }
 
 /** The program made of one page's ```ts blocks, or null when it has none. */
 function programOf(markdown: string, page: string): string | null {
-  const blocks = [...markdown.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => ({ lines: m[1].split('\n'), first: markdown.slice(0, m.index).split('\n').length + 1 }));
+  const blocks = [...markdown.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => ({
+    lines: m[1].split('\n'),
+    first: markdown.slice(0, m.index).split('\n').length + 1,
+  }));
   if (blocks.length === 0) return null;
   const imports = new Set(blocks.flatMap((b) => b.lines.filter((l) => IMPORT.test(l))));
-  const bodies = blocks.map(({ lines, first }) => lines.map((l, k) => (IMPORT.test(l) ? '' : withCheck(l, `${page}:${first + k}`))).join('\n'));
+  const bodies = blocks.map(({ lines, first }) =>
+    lines.map((l, k) => (IMPORT.test(l) ? '' : withCheck(l, `${page}:${first + k}`))).join('\n'),
+  );
   return [...imports, CHECK, ...bodies.map((b) => `{\n${b}\n}`)].join('\n');
 }
 
@@ -40,7 +52,10 @@ describe('code in the docs', () => {
   const programs = pages.flatMap((page) => {
     const program = programOf(readFileSync(join(root, page), 'utf8'), page);
     if (program === null) return [];
-    const file = join(cache, `${basename(page, '.md')}${page.startsWith('docs/') ? '' : '.root'}.ts`);
+    const file = join(
+      cache,
+      `${basename(page, '.md')}${page.startsWith('docs/') ? '' : '.root'}.ts`,
+    );
     return [{ page, file, program }];
   });
 
@@ -50,17 +65,36 @@ describe('code in the docs', () => {
   });
 
   it('type-checks', () => {
-    writeFileSync(join(cache, 'tsconfig.json'), JSON.stringify({ extends: join(root, 'tsconfig.json'), include: ['*.ts'] }));
-    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', join(cache, 'tsconfig.json')], { encoding: 'utf8' });
+    writeFileSync(
+      join(cache, 'tsconfig.json'),
+      JSON.stringify({ extends: join(root, 'tsconfig.json'), include: ['*.ts'] }),
+    );
+    const tsc = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/typescript/bin/tsc'),
+        '--noEmit',
+        '-p',
+        join(cache, 'tsconfig.json'),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(tsc.stdout).toBe('');
     expect(tsc.status).toBe(0);
   }, 120_000);
 
-  it.each(pages.filter((p) => programs.some((q) => q.page === p)))('%s runs', (page) => {
-    const { file } = programs.find((p) => p.page === page)!;
-    const cwd = mkdtempSync(join(tmpdir(), 'ad-doctest-')); // pages may write files (checkpoints)
-    const run = spawnSync(process.execPath, [join(root, 'scripts/run.mjs'), file], { cwd, encoding: 'utf8' });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-  }, 60_000);
+  it.each(pages.filter((p) => programs.some((q) => q.page === p)))(
+    '%s runs',
+    (page) => {
+      const { file } = programs.find((p) => p.page === page)!;
+      const cwd = mkdtempSync(join(tmpdir(), 'ad-doctest-')); // pages may write files (checkpoints)
+      const run = spawnSync(process.execPath, [join(root, 'scripts/run.mjs'), file], {
+        cwd,
+        encoding: 'utf8',
+      });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+    },
+    60_000,
+  );
 });

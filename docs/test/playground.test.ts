@@ -30,9 +30,17 @@ describeInBrowser('the browser playground', () => {
 
     await page.selectOption('#dataset', 'moons');
     await page.click('#train');
-    await page.waitForFunction(() => (window as unknown as { playground: { losses(): number[] } }).playground.losses().length >= 300, null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { playground: { losses(): number[] } }).playground.losses().length >=
+        300,
+      null,
+      { timeout: 60_000 },
+    );
     await page.click('#train'); // pause
-    const losses = await page.evaluate(() => (window as unknown as { playground: { losses(): number[] } }).playground.losses());
+    const losses = await page.evaluate(() =>
+      (window as unknown as { playground: { losses(): number[] } }).playground.losses(),
+    );
     expect(losses[losses.length - 1]).toBeLessThan(losses[0] * 0.3);
 
     expect(await page.textContent('#status')).toMatch(/^step \d+, loss \d\.\d{4}$/);

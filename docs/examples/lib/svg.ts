@@ -22,10 +22,18 @@ function axes({ x, y, xLabel, yLabel, log }: Box): string[] {
   const yTicks = y.ticks(6).filter((v) => yFormat(v) !== '');
   const xFormat = x.tickFormat(8);
   return [
-    ...yTicks.map((v) => `<line x1="${x0}" x2="${x1}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e5e7eb"/>` +
-      `<text x="${x0 - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11">${yFormat(v)}</text>`),
-    ...x.ticks(8).map((v) => `<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${y0}" y2="${y0 + 5}" stroke="#374151"/>` +
-      `<text x="${x(v).toFixed(1)}" y="${y0 + 18}" text-anchor="middle" font-size="11">${xFormat(v)}</text>`),
+    ...yTicks.map(
+      (v) =>
+        `<line x1="${x0}" x2="${x1}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e5e7eb"/>` +
+        `<text x="${x0 - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11">${yFormat(v)}</text>`,
+    ),
+    ...x
+      .ticks(8)
+      .map(
+        (v) =>
+          `<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${y0}" y2="${y0 + 5}" stroke="#374151"/>` +
+          `<text x="${x(v).toFixed(1)}" y="${y0 + 18}" text-anchor="middle" font-size="11">${xFormat(v)}</text>`,
+      ),
     `<line x1="${x0}" x2="${x1}" y1="${y0}" y2="${y0}" stroke="#374151"/>`,
     `<line x1="${x0}" x2="${x0}" y1="${y0}" y2="${y1}" stroke="#374151"/>`,
     `<text x="${(x0 + x1) / 2}" y="${y0 + 36}" text-anchor="middle" font-size="12">${esc(xLabel)}</text>`,
@@ -43,30 +51,60 @@ function legend(at: { x: number; y: number }, rows: { mark: string; label: strin
   const w = legendWidth(rows);
   return [
     `<rect x="${at.x}" y="${at.y}" width="${w}" height="${8 + 18 * rows.length}" fill="white" fill-opacity="0.9" stroke="#d1d5db"/>`,
-    ...rows.map((r, k) => `<g transform="translate(${at.x + 8} ${at.y + 16 + 18 * k})">${r.mark}<text x="26" y="4" font-size="12">${esc(r.label)}</text></g>`),
+    ...rows.map(
+      (r, k) =>
+        `<g transform="translate(${at.x + 8} ${at.y + 16 + 18 * k})">${r.mark}<text x="26" y="4" font-size="12">${esc(r.label)}</text></g>`,
+    ),
   ];
 }
 
 /** A line chart of one or more series over steps 1…n (e.g. training and test loss per epoch). */
-export function lineChart(series: Record<string, number[]>,
-  opts: { title?: string; xLabel?: string; yLabel?: string; log?: boolean; legend?: 'top-right' | 'bottom-left' } = {}): string {
+export function lineChart(
+  series: Record<string, number[]>,
+  opts: {
+    title?: string;
+    xLabel?: string;
+    yLabel?: string;
+    log?: boolean;
+    legend?: 'top-right' | 'bottom-left';
+  } = {},
+): string {
   const W = 640;
   const H = 380;
   const m = { l: 64, r: 20, t: 36, b: 52 };
-  const values = Object.values(series).flat().filter((v) => Number.isFinite(v) && (!opts.log || v > 0));
+  const values = Object.values(series)
+    .flat()
+    .filter((v) => Number.isFinite(v) && (!opts.log || v > 0));
   const n = Math.max(...Object.values(series).map((s) => s.length));
-  const x = scaleLinear().domain([1, Math.max(n, 2)]).range([m.l, W - m.r]);
+  const x = scaleLinear()
+    .domain([1, Math.max(n, 2)])
+    .range([m.l, W - m.r]);
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   // a log axis keeps the data's own range (nice() would stretch it to whole decades)
-  const y = opts.log ? scaleLog().domain([lo / 1.05, hi * 1.05]).range([H - m.b, m.t]) : scaleLinear().domain([lo, hi]).nice().range([H - m.b, m.t]);
+  const y = opts.log
+    ? scaleLog()
+        .domain([lo / 1.05, hi * 1.05])
+        .range([H - m.b, m.t])
+    : scaleLinear()
+        .domain([lo, hi])
+        .nice()
+        .range([H - m.b, m.t]);
   const lines = Object.entries(series).map(([name, s], k) => {
-    const points = s.map((v, i) => (Number.isFinite(v) ? `${x(i + 1).toFixed(1)},${y(v).toFixed(1)}` : null)).filter(Boolean);
+    const points = s
+      .map((v, i) => (Number.isFinite(v) ? `${x(i + 1).toFixed(1)},${y(v).toFixed(1)}` : null))
+      .filter(Boolean);
     return `<polyline fill="none" stroke="${COLOURS[k % 4]}" stroke-width="2" points="${points.join(' ')}"><title>${esc(name)}</title></polyline>`;
   });
   const names = Object.keys(series);
-  const rows = names.map((name, k) => ({ mark: `<line x1="0" x2="20" y1="0" y2="0" stroke="${COLOURS[k % 4]}" stroke-width="2"/>`, label: name }));
-  const at = opts.legend === 'bottom-left' ? { x: m.l + 12, y: H - m.b - 14 - 18 * rows.length } : { x: W - m.r - 8 - legendWidth(rows), y: m.t + 8 };
+  const rows = names.map((name, k) => ({
+    mark: `<line x1="0" x2="20" y1="0" y2="0" stroke="${COLOURS[k % 4]}" stroke-width="2"/>`,
+    label: name,
+  }));
+  const at =
+    opts.legend === 'bottom-left'
+      ? { x: m.l + 12, y: H - m.b - 14 - 18 * rows.length }
+      : { x: W - m.r - 8 - legendWidth(rows), y: m.t + 8 };
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
@@ -88,34 +126,63 @@ export interface LabelledPoints {
  * A decision boundary: a grid of predicted class colours under the data, with training
  * points filled and test points as rings, on axes with round ticks and a legend.
  */
-export function decisionBoundary(predict: (points: number[][]) => number[], data: { train: LabelledPoints; test?: LabelledPoints },
-  opts: { title?: string; resolution?: number } = {}): string {
+export function decisionBoundary(
+  predict: (points: number[][]) => number[],
+  data: { train: LabelledPoints; test?: LabelledPoints },
+  opts: { title?: string; resolution?: number } = {},
+): string {
   const S = 440;
   const m = { l: 56, r: 16, t: 36, b: 52 };
   const res = opts.resolution ?? 80;
   const all = [...data.train.points, ...(data.test?.points ?? [])];
-  const x = scaleLinear().domain(padded(all.map((p) => p[0]))).nice().range([m.l, m.l + S]);
-  const y = scaleLinear().domain(padded(all.map((p) => p[1]))).nice().range([m.t + S, m.t]);
+  const x = scaleLinear()
+    .domain(padded(all.map((p) => p[0])))
+    .nice()
+    .range([m.l, m.l + S]);
+  const y = scaleLinear()
+    .domain(padded(all.map((p) => p[1])))
+    .nice()
+    .range([m.t + S, m.t]);
   const [x0, x1] = x.domain();
   const [y0, y1] = y.domain();
   const grid: number[][] = [];
-  for (let j = 0; j < res; j++) for (let i = 0; i < res; i++) grid.push([x0 + ((i + 0.5) / res) * (x1 - x0), y1 - ((j + 0.5) / res) * (y1 - y0)]);
+  for (let j = 0; j < res; j++)
+    for (let i = 0; i < res; i++)
+      grid.push([x0 + ((i + 0.5) / res) * (x1 - x0), y1 - ((j + 0.5) / res) * (y1 - y0)]);
   const cell = S / res;
   const classes = [...new Set(data.train.labels)].sort((a, b) => a - b);
-  const dot = (c: number, test: boolean) => (test ? `r="3.5" fill="white" stroke="${COLOURS[c % 4]}" stroke-width="1.5"` : `r="2.5" fill="${COLOURS[c % 4]}"`);
+  const dot = (c: number, test: boolean) =>
+    test
+      ? `r="3.5" fill="white" stroke="${COLOURS[c % 4]}" stroke-width="1.5"`
+      : `r="2.5" fill="${COLOURS[c % 4]}"`;
   const draw = (d: LabelledPoints, test: boolean) =>
-    d.points.map((p, k) => `<circle cx="${x(p[0]).toFixed(1)}" cy="${y(p[1]).toFixed(1)}" ${dot(d.labels[k], test)}/>`);
+    d.points.map(
+      (p, k) =>
+        `<circle cx="${x(p[0]).toFixed(1)}" cy="${y(p[1]).toFixed(1)}" ${dot(d.labels[k], test)}/>`,
+    );
   const rows = [
-    ...classes.map((c) => ({ mark: `<rect x="2" y="-6" width="16" height="12" fill="${FILLS[c % 4]}" stroke="${COLOURS[c % 4]}"/>`, label: `predicted class ${c}` })),
+    ...classes.map((c) => ({
+      mark: `<rect x="2" y="-6" width="16" height="12" fill="${FILLS[c % 4]}" stroke="${COLOURS[c % 4]}"/>`,
+      label: `predicted class ${c}`,
+    })),
     { mark: `<circle cx="10" cy="0" r="2.5" fill="#374151"/>`, label: 'training point' },
-    ...(data.test ? [{ mark: `<circle cx="10" cy="0" r="3.5" fill="white" stroke="#374151" stroke-width="1.5"/>`, label: 'test point' }] : []),
+    ...(data.test
+      ? [
+          {
+            mark: `<circle cx="10" cy="0" r="3.5" fill="white" stroke="#374151" stroke-width="1.5"/>`,
+            label: 'test point',
+          },
+        ]
+      : []),
   ];
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${m.l + S + 24 + legendWidth(rows) + m.r}" height="${m.t + S + m.b}" font-family="sans-serif">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="${m.l + S / 2}" y="22" text-anchor="middle" font-size="15">${esc(opts.title ?? '')}</text>`,
-    ...runs(predict(grid), res).map(({ row, start, length, c }) =>
-      `<rect x="${(m.l + start * cell).toFixed(1)}" y="${(m.t + row * cell).toFixed(1)}" width="${(length * cell + 0.5).toFixed(1)}" height="${(cell + 0.5).toFixed(1)}" fill="${FILLS[c % 4]}"/>`),
+    ...runs(predict(grid), res).map(
+      ({ row, start, length, c }) =>
+        `<rect x="${(m.l + start * cell).toFixed(1)}" y="${(m.t + row * cell).toFixed(1)}" width="${(length * cell + 0.5).toFixed(1)}" height="${(cell + 0.5).toFixed(1)}" fill="${FILLS[c % 4]}"/>`,
+    ),
     ...draw(data.train, false),
     ...(data.test ? draw(data.test, true) : []),
     ...axes({ x, y, xLabel: 'x₁', yLabel: 'x₂' }),
@@ -125,7 +192,10 @@ export function decisionBoundary(predict: (points: number[][]) => number[], data
 }
 
 /** Cells of each grid row merged into runs of one class: one rect per run keeps the file small. */
-function runs(classes: number[], res: number): { row: number; start: number; length: number; c: number }[] {
+function runs(
+  classes: number[],
+  res: number,
+): { row: number; start: number; length: number; c: number }[] {
   const out: { row: number; start: number; length: number; c: number }[] = [];
   classes.forEach((c, k) => {
     const [row, col] = [Math.floor(k / res), k % res];

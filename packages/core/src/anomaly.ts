@@ -29,12 +29,20 @@ export function setDetectAnomaly(on: boolean): void {
 }
 
 /** Throws if `x` holds a NaN or an infinity. */
-export function checkFinite(op: string, x: Tensor, pass: 'forward' | 'backward', stack?: string): void {
+export function checkFinite(
+  op: string,
+  x: Tensor,
+  pass: 'forward' | 'backward',
+  stack?: string,
+): void {
   const d = x.data;
   for (let i = 0; i < d.length; i++) {
     if (!Number.isFinite(d[i])) {
       const where = stack ? `\nThe forward call of ${op} was:\n${callerFrames(stack)}` : '';
-      throw new ValueError(op, `anomaly: ${pass} produced ${d[i]} at flat index ${i} of a tensor of shape [${x.shape.join(',')}]${where}`);
+      throw new ValueError(
+        op,
+        `anomaly: ${pass} produced ${d[i]} at flat index ${i} of a tensor of shape [${x.shape.join(',')}]${where}`,
+      );
     }
   }
 }

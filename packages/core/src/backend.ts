@@ -1,6 +1,14 @@
 import { checkOptions } from './args';
 import { ValueError } from './errors';
-import { getThreads, relaxedSupported, setThreads, setWasmEnabled, wasmEnabled, wasmSupported, workersReady } from './kernels/wasm';
+import {
+  getThreads,
+  relaxedSupported,
+  setThreads,
+  setWasmEnabled,
+  wasmEnabled,
+  wasmSupported,
+  workersReady,
+} from './kernels/wasm';
 
 /** Which kernels run the matrix products, and on how many threads. */
 export interface Backend {
@@ -18,7 +26,13 @@ export interface Backend {
 
 /** The kernels in use: WebAssembly SIMD where supported (else TypeScript), and the thread count. */
 export function getBackend(): Backend {
-  return { wasm: wasmEnabled(), wasmSupported: wasmSupported(), fusedMultiplyAdd: wasmSupported() && relaxedSupported(), threads: getThreads(), workers: workersReady() };
+  return {
+    wasm: wasmEnabled(),
+    wasmSupported: wasmSupported(),
+    fusedMultiplyAdd: wasmSupported() && relaxedSupported(),
+    threads: getThreads(),
+    workers: workersReady(),
+  };
 }
 
 /**
@@ -28,9 +42,13 @@ export function getBackend(): Backend {
  */
 export function setBackend(opts: { wasm?: boolean; threads?: number }): void {
   const { wasm, threads } = checkOptions('setBackend', opts, ['wasm', 'threads']);
-  if (wasm !== undefined && typeof wasm !== 'boolean') throw new ValueError('setBackend', `wasm must be a boolean, got ${String(wasm)}`);
+  if (wasm !== undefined && typeof wasm !== 'boolean')
+    throw new ValueError('setBackend', `wasm must be a boolean, got ${String(wasm)}`);
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
-    throw new ValueError('setBackend', `threads must be an integer from 1 to 64, got ${String(threads)}`);
+    throw new ValueError(
+      'setBackend',
+      `threads must be an integer from 1 to 64, got ${String(threads)}`,
+    );
   }
   if (wasm !== undefined) setWasmEnabled(wasm);
   if (threads !== undefined) setThreads(threads);

@@ -10,14 +10,25 @@ import { Tensor } from './tensor';
  * returns the output and a pullback `dy => [dx, …]`; the call is one tape entry named `name`.
  * Write the pullback with ops and it works with `createGraph` too.
  */
-export function customOp(name: string, forward: (...inputs: Tensor[]) => [Tensor, Pullback]): (...inputs: TensorLike[]) => Tensor {
-  if (typeof name !== 'string' || name === '') throw new ValueError('customOp', 'name must be a non-empty string');
+export function customOp(
+  name: string,
+  forward: (...inputs: Tensor[]) => [Tensor, Pullback],
+): (...inputs: TensorLike[]) => Tensor {
+  if (typeof name !== 'string' || name === '')
+    throw new ValueError('customOp', 'name must be a non-empty string');
   checkFunction('customOp', 'forward', forward);
   return (...args: TensorLike[]) => {
     const xs = args.map((a) => toTensor(name, a));
     const result: unknown = noGrad(() => forward(...xs));
-    if (!Array.isArray(result) || !(result[0] instanceof Tensor) || typeof result[1] !== 'function') {
-      throw new ValueError(name, 'the forward of a customOp must return [output tensor, pullback function]');
+    if (
+      !Array.isArray(result) ||
+      !(result[0] instanceof Tensor) ||
+      typeof result[1] !== 'function'
+    ) {
+      throw new ValueError(
+        name,
+        'the forward of a customOp must return [output tensor, pullback function]',
+      );
     }
     const [y, pullback] = result as [Tensor, Pullback];
     // the entry needs an output of its own: never one of the inputs

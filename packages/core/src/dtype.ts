@@ -15,7 +15,10 @@ let defaultDtype: FloatDType = 'float32';
 /** Sets the dtype of new floating tensors (PyTorch's `torch.set_default_dtype`). */
 export function setDefaultDtype(dtype: FloatDType): void {
   if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new DTypeError('setDefaultDtype', `expected 'float32' or 'float64', got ${String(dtype)}`);
+    throw new DTypeError(
+      'setDefaultDtype',
+      `expected 'float32' or 'float64', got ${String(dtype)}`,
+    );
   }
   defaultDtype = dtype;
 }
@@ -69,7 +72,10 @@ export function allocate(dtype: DType, size: number, op = 'tensor'): TypedArray 
     return new Ctor(size);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    throw new ValueError(op, `cannot allocate ${size} elements of ${dtype}: more than a typed array can hold here`);
+    throw new ValueError(
+      op,
+      `cannot allocate ${size} elements of ${dtype}: more than a typed array can hold here`,
+    );
   }
 }
 
@@ -91,7 +97,8 @@ export function castArray(src: ArrayLike<number>, dtype: DType, op = 'cast'): Ty
   if (dtype === 'bool') {
     for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
   } else {
-    if (dtype === 'int32' && !(src instanceof Int32Array || src instanceof Uint8Array)) checkInt32(op, src);
+    if (dtype === 'int32' && !(src instanceof Int32Array || src instanceof Uint8Array))
+      checkInt32(op, src);
     out.set(src as ArrayLike<number>);
   }
   return out;

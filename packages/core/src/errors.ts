@@ -26,5 +26,7 @@ export class AutogradError extends AdError {}
 
 /** Formats a shape the way error messages print it: `[2,3]`. */
 export function fmt(shape: readonly number[]): string {
-  return Array.isArray(shape) ? `[${shape.map((d) => (typeof d === 'number' ? d : String(d))).join(',')}]` : String(shape);
+  return Array.isArray(shape)
+    ? `[${shape.map((d) => (typeof d === 'number' ? d : String(d))).join(',')}]`
+    : String(shape);
 }

@@ -8,8 +8,15 @@ const THRESHOLD = 1000;
 export function format(x: Tensor): string {
   const values = Array.from(x.data);
   const summarise = x.size > THRESHOLD;
-  const fmtValue = formatter(x.dtype === 'bool' ? [] : values, isFloat(x.dtype), x.dtype === 'bool');
-  const body = x.ndim === 0 ? fmtValue(values[0]) : nest(x, fmtValue, summarise, 0, 0, x.size, 'tensor('.length + 1);
+  const fmtValue = formatter(
+    x.dtype === 'bool' ? [] : values,
+    isFloat(x.dtype),
+    x.dtype === 'bool',
+  );
+  const body =
+    x.ndim === 0
+      ? fmtValue(values[0])
+      : nest(x, fmtValue, summarise, 0, 0, x.size, 'tensor('.length + 1);
   const extras: string[] = [];
   if (x.dtype !== 'float32') extras.push(`dtype=${x.dtype}`);
   if (x.entry) extras.push(`op=${x.entry.op}`);
@@ -25,14 +32,24 @@ function formatter(values: number[], float: boolean, bool: boolean): (v: number)
   const small = finite.filter((v) => v > 0);
   const scientific = big >= 1e8 || (small.length > 0 && Math.min(...small) < 1e-4);
   if (scientific) return (v) => (Number.isFinite(v) ? v.toExponential(4) : String(v));
-  if (values.every((v) => !Number.isFinite(v) || Number.isInteger(v))) return (v) => (Number.isFinite(v) ? `${v}.` : String(v));
+  if (values.every((v) => !Number.isFinite(v) || Number.isInteger(v)))
+    return (v) => (Number.isFinite(v) ? `${v}.` : String(v));
   return (v) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
 }
 
-function nest(x: Tensor, f: (v: number) => string, summarise: boolean, dim: number, offset: number, span: number, indent: number): string {
+function nest(
+  x: Tensor,
+  f: (v: number) => string,
+  summarise: boolean,
+  dim: number,
+  offset: number,
+  span: number,
+  indent: number,
+): string {
   const n = x.shape[dim];
   const inner = span / Math.max(n, 1);
-  const picks = summarise && n > 2 * EDGE ? [...range(0, EDGE), -1, ...range(n - EDGE, n)] : range(0, n);
+  const picks =
+    summarise && n > 2 * EDGE ? [...range(0, EDGE), -1, ...range(n - EDGE, n)] : range(0, n);
   const parts = picks.map((i) => {
     if (i < 0) return '...';
     if (dim === x.ndim - 1) return f(x.data[offset + i]);

@@ -27,7 +27,12 @@ function prepare(tree: unknown): { tree: unknown; leaves: Tensor[]; nested: bool
 }
 
 /** The gradient of each leaf, zeros where the output does not depend on it. */
-function gradsOf(outputs: Tensor | Tensor[], leaves: Tensor[], gradOutputs: Tensor[] | undefined, createGraph: boolean): Tensor[] {
+function gradsOf(
+  outputs: Tensor | Tensor[],
+  leaves: Tensor[],
+  gradOutputs: Tensor[] | undefined,
+  createGraph: boolean,
+): Tensor[] {
   if (leaves.length === 0) return [];
   const live = (Array.isArray(outputs) ? outputs : [outputs]).some((y) => y.requiresGrad);
   const gs = live
@@ -41,14 +46,21 @@ function gradsOf(outputs: Tensor | Tensor[], leaves: Tensor[], gradOutputs: Tens
  * arguments in their own structure (tensors, arrays or objects of tensors).
  */
 export function valueAndGrad<A extends unknown[], R, N extends number = 0>(
-  f: (...args: A) => R, opts?: GradOptions & { argnums?: N }): (...args: A) => [R, A[N]];
+  f: (...args: A) => R,
+  opts?: GradOptions & { argnums?: N },
+): (...args: A) => [R, A[N]];
 export function valueAndGrad<A extends unknown[], R>(
-  f: (...args: A) => R, opts: GradOptions & { argnums: readonly number[] }): (...args: A) => [R, unknown[]];
+  f: (...args: A) => R,
+  opts: GradOptions & { argnums: readonly number[] },
+): (...args: A) => [R, unknown[]];
 export function valueAndGrad<A extends unknown[], R>(f: (...args: A) => R, opts: GradOptions = {}) {
   checkFunction('grad', 'f', f);
   const { argnums = 0, hasAux = false } = checkOptions('grad', opts, ['argnums', 'hasAux']);
   checkBool('grad', 'hasAux', hasAux);
-  const nums = typeof argnums === 'number' ? [checkInt('grad', 'argnums', argnums, 0)] : checkIntArray('grad', 'argnums', argnums, 0);
+  const nums =
+    typeof argnums === 'number'
+      ? [checkInt('grad', 'argnums', argnums, 0)]
+      : checkIntArray('grad', 'argnums', argnums, 0);
   return (...args: A): [R, unknown] => {
     nums.forEach((n) => {
       if (!Number.isInteger(n) || n < 0 || n >= args.length) {
@@ -61,12 +73,22 @@ export function valueAndGrad<A extends unknown[], R>(f: (...args: A) => R, opts:
     const result = f(...callArgs);
     const loss = hasAux ? (result as unknown as [unknown, unknown])[0] : result;
     if (!(loss instanceof Tensor) || loss.size !== 1) {
-      throw new AutogradError('grad', `f must return a single-element tensor${hasAux ? ' as [loss, aux]' : ''}, got ${describe(loss)}`);
+      throw new AutogradError(
+        'grad',
+        `f must return a single-element tensor${hasAux ? ' as [loss, aux]' : ''}, got ${describe(loss)}`,
+      );
     }
     const createGraph = isGradEnabled() && prepared.some((p) => p.nested);
-    const flat = gradsOf(loss, prepared.flatMap((p) => p.leaves), undefined, createGraph);
+    const flat = gradsOf(
+      loss,
+      prepared.flatMap((p) => p.leaves),
+      undefined,
+      createGraph,
+    );
     let at = 0;
-    const grads = prepared.map((p, i) => rebuild(args[nums[i]], flat.slice(at, (at += p.leaves.length))));
+    const grads = prepared.map((p, i) =>
+      rebuild(args[nums[i]], flat.slice(at, (at += p.leaves.length))),
+    );
     return [result, typeof argnums === 'number' ? grads[0] : grads];
   };
 }
@@ -76,9 +98,13 @@ export function valueAndGrad<A extends unknown[], R>(f: (...args: A) => R, opts:
  * With `hasAux`, returns `[gradient, aux]`.
  */
 export function grad<A extends unknown[], N extends number = 0>(
-  f: (...args: A) => unknown, opts?: GradOptions & { argnums?: N }): (...args: A) => A[N];
+  f: (...args: A) => unknown,
+  opts?: GradOptions & { argnums?: N },
+): (...args: A) => A[N];
 export function grad<A extends unknown[]>(
-  f: (...args: A) => unknown, opts: GradOptions & { argnums: readonly number[] }): (...args: A) => unknown[];
+  f: (...args: A) => unknown,
+  opts: GradOptions & { argnums: readonly number[] },
+): (...args: A) => unknown[];
 export function grad<A extends unknown[]>(f: (...args: A) => unknown, opts: GradOptions = {}) {
   const vg = valueAndGrad(f, opts as GradOptions & { argnums?: number });
   return (...args: A) => {
@@ -88,7 +114,10 @@ export function grad<A extends unknown[]>(f: (...args: A) => unknown, opts: Grad
 }
 
 /** `[f(...primals), pullback]`, where pullback(cotangent) gives vᵀ·∂f for every primal (JAX's `vjp`). */
-export function vjp<P extends unknown[], R extends TensorTree>(f: (...primals: P) => R, ...primals: P) {
+export function vjp<P extends unknown[], R extends TensorTree>(
+  f: (...primals: P) => R,
+  ...primals: P
+) {
   checkFunction('vjp', 'f', f);
   const prepared = primals.map(prepare);
   const out = f(...(prepared.map((p) => p.tree) as P));
@@ -96,10 +125,21 @@ export function vjp<P extends unknown[], R extends TensorTree>(f: (...primals: P
   const createGraph = isGradEnabled() && prepared.some((p) => p.nested);
   const pullback = (cotangent: R): P => {
     const cts = leavesOf(cotangent);
-    if (cts.length !== outs.length) throw new ValueError('vjp', `the cotangent has ${cts.length} tensors, the output ${outs.length}`);
-    const flat = gradsOf(outs, prepared.flatMap((p) => p.leaves), cts, createGraph);
+    if (cts.length !== outs.length)
+      throw new ValueError(
+        'vjp',
+        `the cotangent has ${cts.length} tensors, the output ${outs.length}`,
+      );
+    const flat = gradsOf(
+      outs,
+      prepared.flatMap((p) => p.leaves),
+      cts,
+      createGraph,
+    );
     let at = 0;
-    return primals.map((x, i) => rebuild(x, flat.slice(at, (at += prepared[i].leaves.length)))) as P;
+    return primals.map((x, i) =>
+      rebuild(x, flat.slice(at, (at += prepared[i].leaves.length))),
+    ) as P;
   };
   return [out, pullback] as const;
 }
@@ -108,29 +148,48 @@ export function vjp<P extends unknown[], R extends TensorTree>(f: (...primals: P
  * `[f(...primals), J·tangents]`: the forward-mode product, by the double-vjp trick
  * (the vjp is linear in its cotangent u, so differentiating it with respect to u gives J·t).
  */
-export function jvp<P extends unknown[], R extends TensorTree>(f: (...primals: P) => R, primals: P, tangents: P) {
+export function jvp<P extends unknown[], R extends TensorTree>(
+  f: (...primals: P) => R,
+  primals: P,
+  tangents: P,
+) {
   checkFunction('jvp', 'f', f);
-  if (!Array.isArray(primals) || !Array.isArray(tangents)) throw new ValueError('jvp', 'primals and tangents must be arrays (one entry per argument of f)');
+  if (!Array.isArray(primals) || !Array.isArray(tangents))
+    throw new ValueError(
+      'jvp',
+      'primals and tangents must be arrays (one entry per argument of f)',
+    );
   const prepared = primals.map(prepare);
   const out = f(...(prepared.map((p) => p.tree) as P));
   const outs = leavesOf(out);
   const xs = prepared.flatMap((p) => p.leaves);
   const ts = leavesOf(tangents);
-  if (ts.length !== xs.length) throw new ValueError('jvp', `${ts.length} tangents for ${xs.length} primal tensors`);
+  if (ts.length !== xs.length)
+    throw new ValueError('jvp', `${ts.length} tangents for ${xs.length} primal tensors`);
   const us = outs.map((y) => zerosLike(y).requiresGrad_());
   const vjps = gradsOf(outs, xs, us, true);
   const live = vjps.some((g) => g.requiresGrad);
   const nested = isGradEnabled() && prepared.some((p) => p.nested);
   const tangentOut = live
-    ? gradients(vjps, us, { gradOutputs: ts, allowUnused: true, createGraph: nested }).map((g, i) => g ?? zerosLike(outs[i]))
+    ? gradients(vjps, us, { gradOutputs: ts, allowUnused: true, createGraph: nested }).map(
+        (g, i) => g ?? zerosLike(outs[i]),
+      )
     : outs.map((y) => zerosLike(y));
   return [out, rebuild(out, tangentOut)] as const;
 }
 
 /** `f` transformed to return its Jacobian ∂f/∂x, of shape [...out.shape, ...x.shape]. */
-export function jacobian<A extends unknown[]>(f: (...args: A) => Tensor, opts: { argnums?: number } = {}) {
+export function jacobian<A extends unknown[]>(
+  f: (...args: A) => Tensor,
+  opts: { argnums?: number } = {},
+) {
   checkFunction('jacobian', 'f', f);
-  const n = checkInt('jacobian', 'argnums', checkOptions('jacobian', opts, ['argnums']).argnums ?? 0, 0);
+  const n = checkInt(
+    'jacobian',
+    'argnums',
+    checkOptions('jacobian', opts, ['argnums']).argnums ?? 0,
+    0,
+  );
   return (...args: A): Tensor => {
     const x = args[n];
     if (!(x instanceof Tensor)) throw new ValueError('jacobian', `argument ${n} must be a Tensor`);
@@ -138,7 +197,8 @@ export function jacobian<A extends unknown[]>(f: (...args: A) => Tensor, opts: {
     const callArgs = [...args] as A;
     callArgs[n] = leaves[0];
     const y = f(...callArgs);
-    if (!(y instanceof Tensor)) throw new ValueError('jacobian', `f must return a Tensor, got ${describe(y)}`);
+    if (!(y instanceof Tensor))
+      throw new ValueError('jacobian', `f must return a Tensor, got ${describe(y)}`);
     const createGraph = isGradEnabled() && nested;
     const rows = Array.from({ length: y.size }, (_, i) => {
       const basis = zeros(y.shape, { dtype: y.dtype });
@@ -151,7 +211,10 @@ export function jacobian<A extends unknown[]>(f: (...args: A) => Tensor, opts: {
 }
 
 /** `f` transformed to return its Hessian ∂²f/∂x² (f returns a single-element tensor). */
-export function hessian<A extends unknown[]>(f: (...args: A) => Tensor, opts: { argnums?: number } = {}) {
+export function hessian<A extends unknown[]>(
+  f: (...args: A) => Tensor,
+  opts: { argnums?: number } = {},
+) {
   checkFunction('hessian', 'f', f);
   const { argnums = 0 } = checkOptions('hessian', opts, ['argnums']);
   return jacobian(grad(f, { argnums }) as (...args: A) => Tensor, { argnums });
@@ -166,15 +229,22 @@ export function hvp<X extends TensorTree>(f: (x: X) => Tensor, x: X, v: X): [Ten
   const { tree, leaves, nested } = prepare(x);
   const vs = leavesOf(v);
   if (leaves.length === 0 || vs.length !== leaves.length) {
-    throw new ValueError('hvp', `x and v must hold tensors of one structure, got ${leaves.length} and ${vs.length} tensors`);
+    throw new ValueError(
+      'hvp',
+      `x and v must hold tensors of one structure, got ${leaves.length} and ${vs.length} tensors`,
+    );
   }
   vs.forEach((t, i) => {
     if (t.shape.join() !== leaves[i]?.shape.join()) {
-      throw new ValueError('hvp', `v's tensor ${i} has shape ${fmt(t.shape)}, x's has ${fmt(leaves[i]?.shape ?? [])}`);
+      throw new ValueError(
+        'hvp',
+        `v's tensor ${i} has shape ${fmt(t.shape)}, x's has ${fmt(leaves[i]?.shape ?? [])}`,
+      );
     }
   });
   const y = f(tree as X);
-  if (!(y instanceof Tensor)) throw new ValueError('hvp', `f must return a Tensor, got ${describe(y)}`);
+  if (!(y instanceof Tensor))
+    throw new ValueError('hvp', `f must return a Tensor, got ${describe(y)}`);
   const g = gradsOf(y, leaves, undefined, true);
   const gv = g.map((gi, i) => gi.mul(vs[i]).sum()).reduce((s, t) => s.add(t));
   const hv = gradsOf(gv, leaves, undefined, isGradEnabled() && nested);
@@ -184,4 +254,3 @@ export function hvp<X extends TensorTree>(f: (x: X) => Tensor, x: X, v: X): [Ten
 function describe(x: unknown): string {
   return x instanceof Tensor ? `shape ${fmt(x.shape)}` : typeof x;
 }
-

@@ -29,11 +29,18 @@ export class GradcheckError extends AdError {}
 
 type Fn = (...inputs: Tensor[]) => Tensor;
 
-function checkArgs(op: string, fn: unknown, inputs: unknown, opts: GradcheckOptions): GradcheckOptions {
+function checkArgs(
+  op: string,
+  fn: unknown,
+  inputs: unknown,
+  opts: GradcheckOptions,
+): GradcheckOptions {
   checkFunction(op, 'fn', fn);
-  if (!Array.isArray(inputs) || inputs.some((x) => !(x instanceof Tensor))) throw new ValueError(op, 'inputs must be an array of tensors');
+  if (!Array.isArray(inputs) || inputs.some((x) => !(x instanceof Tensor)))
+    throw new ValueError(op, 'inputs must be an array of tensors');
   const o = checkOptions(op, opts, ['eps', 'atol', 'rtol', 'seed', 'name', 'raiseException']);
-  for (const k of ['eps', 'atol', 'rtol', 'seed'] as const) if (o[k] !== undefined) checkNumber(op, k, o[k], { min: 0 });
+  for (const k of ['eps', 'atol', 'rtol', 'seed'] as const)
+    if (o[k] !== undefined) checkNumber(op, k, o[k], { min: 0 });
   if (o.raiseException !== undefined) checkBool(op, 'raiseException', o.raiseException);
   return o;
 }
@@ -83,7 +90,8 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOpti
         const input = inputs.indexOf(inputs.filter((_, i) => checked[i])[n]);
         worst = {
           excess,
-          message: `gradient of input ${input} (shape ${fmt(x.shape)}) at ${fmt(unflatten(j, x.shape))}: ` +
+          message:
+            `gradient of input ${input} (shape ${fmt(x.shape)}) at ${fmt(unflatten(j, x.shape))}: ` +
             `analytic ${a.data[j]} vs numeric ${numeric}`,
         };
       }
@@ -98,18 +106,32 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOpti
  * Checks second derivatives: gradcheck of (x, v) ↦ vᵀ·∂f/∂x computed with `createGraph`,
  * so every pullback is itself differentiated.
  */
-export function gradgradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOptions = {}): boolean {
+export function gradgradcheck(
+  fn: Fn,
+  inputs: readonly Tensor[],
+  opts: GradcheckOptions = {},
+): boolean {
   opts = checkArgs('gradgradcheck', fn, inputs, opts);
   const anyMarked = inputs.some((x) => x.requiresGrad);
   const checked = inputs.map((x) => isFloat(x.dtype) && (x.requiresGrad || !anyMarked));
-  const probe = output('gradgradcheck', fn(...inputs.map((x, i) => (checked[i] ? x.detach().double() : x))));
-  const v = randn(probe.shape, { dtype: 'float64', generator: new Generator((opts.seed ?? 0) + 1) });
+  const probe = output(
+    'gradgradcheck',
+    fn(...inputs.map((x, i) => (checked[i] ? x.detach().double() : x))),
+  );
+  const v = randn(probe.shape, {
+    dtype: 'float64',
+    generator: new Generator((opts.seed ?? 0) + 1),
+  });
   const firstOrder = (...args: Tensor[]) => {
     const xs = args.slice(0, inputs.length);
     const y = fn(...xs);
     const wrt = xs.filter((_, i) => checked[i]);
     const gs = y.requiresGrad
-      ? gradients(y, wrt, { gradOutputs: args[inputs.length], createGraph: true, allowUnused: true })
+      ? gradients(y, wrt, {
+          gradOutputs: args[inputs.length],
+          createGraph: true,
+          allowUnused: true,
+        })
       : wrt.map(() => null);
     return cat(gs.map((g, i) => (g ?? zeros(wrt[i].shape, { dtype: 'float64' })).reshape([-1])));
   };

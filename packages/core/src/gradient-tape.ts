@@ -14,14 +14,21 @@ export class GradientTape {
   }
 
   /** Gradients of `target` with respect to `sources`, through this tape's entries only. */
-  gradient(target: Tensor | readonly Tensor[], sources: Tensor | readonly Tensor[], opts: GradientsOptions = {}): Tensor | Tensor[] {
+  gradient(
+    target: Tensor | readonly Tensor[],
+    sources: Tensor | readonly Tensor[],
+    opts: GradientsOptions = {},
+  ): Tensor | Tensor[] {
     return gradientsWithin(target, sources, opts, new Set(this.entries));
   }
 
   /** One line per entry: op, input shapes and output shape. */
   toString(): string {
     return this.entries
-      .map((e, i) => `${i}: ${e.op}(${e.inputs.map((x) => fmt(x.shape)).join(', ')}) -> ${fmt(e.output.shape)}`)
+      .map(
+        (e, i) =>
+          `${i}: ${e.op}(${e.inputs.map((x) => fmt(x.shape)).join(', ')}) -> ${fmt(e.output.shape)}`,
+      )
       .join('\n');
   }
 }

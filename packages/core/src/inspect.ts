@@ -26,14 +26,16 @@ export type TensorNames = Readonly<Record<string, Tensor>>;
 export function tapeRows(y: Tensor, names: TensorNames = {}): TapeRow[] {
   if (!(y instanceof Tensor)) throw new ValueError('tapeRows', `expected a Tensor, got ${show(y)}`);
   names ??= {};
-  if (typeof names !== 'object' || Array.isArray(names)) throw new ValueError('tapeRows', `names must be an object of tensors, got ${show(names)}`);
+  if (typeof names !== 'object' || Array.isArray(names))
+    throw new ValueError('tapeRows', `names must be an object of tensors, got ${show(names)}`);
   const { leaves, entries } = behind(y);
   const nodes: Node[] = [...leaves, ...entries];
   const tensors = nodes.map((n) => (n instanceof Entry ? n.output : n));
   const released = entries.some((e) => e.released);
-  const grads = y.size === 1 && y.requiresGrad && !released
-    ? gradients(y, tensors, { retainGraph: true, allowUnused: true })
-    : tensors.map(() => null);
+  const grads =
+    y.size === 1 && y.requiresGrad && !released
+      ? gradients(y, tensors, { retainGraph: true, allowUnused: true })
+      : tensors.map(() => null);
   const nameOf = new Map(Object.entries(names).map(([k, t]) => [t, k]));
   return nodes.map((n, i) => ({
     index: i,
@@ -52,25 +54,51 @@ export function tapeTable(y: Tensor, names: TensorNames = {}): string {
   const withNames = rows.some((r) => r.name !== '');
   const keep = (row: string[]) => (withNames ? row : row.filter((_, c) => c !== 2));
   const header = keep(['#', 'op', 'name', 'inputs', 'shape', 'value', `d(out)/d(value)`]);
-  const cells = rows.map((r) => keep([String(r.index), r.op, r.name, r.inputs.map((i) => (i < 0 ? 'const' : `#${i}`)).join(', '),
-    fmt(r.shape), r.value, r.grad]));
+  const cells = rows.map((r) =>
+    keep([
+      String(r.index),
+      r.op,
+      r.name,
+      r.inputs.map((i) => (i < 0 ? 'const' : `#${i}`)).join(', '),
+      fmt(r.shape),
+      r.value,
+      r.grad,
+    ]),
+  );
   const widths = header.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c].length)));
-  const line = (row: string[]) => row.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((v, c) => v.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
 /** The tape behind `y` as a Graphviz DOT graph: leaves as boxes, entries as ellipses. */
 export function toDot(y: Tensor, opts: { name?: string; names?: TensorNames } = {}): string {
   opts = checkOptions('toDot', opts, ['name', 'names']);
-  if (opts.name !== undefined && typeof opts.name !== 'string') throw new ValueError('toDot', `name must be a string, got ${show(opts.name)}`);
+  if (opts.name !== undefined && typeof opts.name !== 'string')
+    throw new ValueError('toDot', `name must be a string, got ${show(opts.name)}`);
   const rows = tapeRows(y, opts.names);
   const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   const lines = rows.map((r) => {
-    const label = [r.name ? `${r.name} = ${r.op}` : r.op, fmt(r.shape), r.value, r.grad ? `grad ${r.grad}` : ''].filter(Boolean).map(esc).join('\\n');
+    const label = [
+      r.name ? `${r.name} = ${r.op}` : r.op,
+      fmt(r.shape),
+      r.value,
+      r.grad ? `grad ${r.grad}` : '',
+    ]
+      .filter(Boolean)
+      .map(esc)
+      .join('\\n');
     return `  n${r.index} [label="${label}", shape=${r.op === 'leaf' ? 'box' : 'ellipse'}];`;
   });
-  const edges = rows.flatMap((r) => r.inputs.filter((i) => i >= 0).map((i) => `  n${i} -> n${r.index};`));
-  return [`digraph "${esc(opts.name ?? 'tape')}" {`, '  rankdir=LR;', ...lines, ...edges, '}'].join('\n');
+  const edges = rows.flatMap((r) =>
+    r.inputs.filter((i) => i >= 0).map((i) => `  n${i} -> n${r.index};`),
+  );
+  return [`digraph "${esc(opts.name ?? 'tape')}" {`, '  rankdir=LR;', ...lines, ...edges, '}'].join(
+    '\n',
+  );
 }
 
 /** Leaves (that require grad) and entries reachable from y, each in call order. */
@@ -91,7 +119,8 @@ export function behind(y: Tensor): { leaves: Tensor[]; entries: Entry[] } {
 
 /** A short description of a tensor's values: all of them if few, else mean and range. */
 export function summarize(x: Tensor): string {
-  const num = (v: number) => (Number.isInteger(v) ? String(v) : Number(v.toPrecision(4)).toString());
+  const num = (v: number) =>
+    Number.isInteger(v) ? String(v) : Number(v.toPrecision(4)).toString();
   if (x.size <= 4) return x.ndim === 0 ? num(x.data[0]) : `[${Array.from(x.data, num).join(', ')}]`;
   let lo = Infinity;
   let hi = -Infinity;

@@ -4,7 +4,14 @@
 import { backward, type BackwardOptions } from './autograd';
 import type { DType } from './dtype';
 import * as ops from './ops/index';
-import type { Dims, IndexLike, PadOptions, ReduceOptions, TensorLike, VarianceOptions } from './ops/index';
+import type {
+  Dims,
+  IndexLike,
+  PadOptions,
+  ReduceOptions,
+  TensorLike,
+  VarianceOptions,
+} from './ops/index';
 import { Tensor } from './tensor';
 
 /** Sizes or dims as one array (`[3, 2]`) or as separate numbers (`3, 2`), as PyTorch takes them. */
@@ -20,139 +27,354 @@ const self = (x: unknown) => x as Tensor;
 /** The methods, each with `this` the tensor it is called on; tensor.ts merges their types into Tensor's. */
 export const tensorMethods = {
   /** Back-propagates from this tensor into `.grad` of the leaves (PyTorch's `backward`). */
-  backward(this: Tensor, gradient?: TensorLike | BackwardOptions | null, opts?: BackwardOptions): void {
-    const isOptions = gradient !== null && typeof gradient === 'object' && !(gradient instanceof Tensor);
+  backward(
+    this: Tensor,
+    gradient?: TensorLike | BackwardOptions | null,
+    opts?: BackwardOptions,
+  ): void {
+    const isOptions =
+      gradient !== null && typeof gradient === 'object' && !(gradient instanceof Tensor);
     if (isOptions) backward(this, undefined, gradient as BackwardOptions);
     else backward(this, gradient as TensorLike | undefined, opts);
   },
 
-  add(this: Tensor, other: TensorLike): Tensor { return ops.add(this, other); },
-  sub(this: Tensor, other: TensorLike): Tensor { return ops.sub(this, other); },
-  mul(this: Tensor, other: TensorLike): Tensor { return ops.mul(this, other); },
-  div(this: Tensor, other: TensorLike): Tensor { return ops.div(this, other); },
-  pow(this: Tensor, exponent: TensorLike): Tensor { return ops.pow(this, exponent); },
-  maximum(this: Tensor, other: TensorLike): Tensor { return ops.maximum(this, other); },
-  minimum(this: Tensor, other: TensorLike): Tensor { return ops.minimum(this, other); },
-  eq(this: Tensor, other: TensorLike): Tensor { return ops.eq(this, other); },
-  ne(this: Tensor, other: TensorLike): Tensor { return ops.ne(this, other); },
-  lt(this: Tensor, other: TensorLike): Tensor { return ops.lt(this, other); },
-  le(this: Tensor, other: TensorLike): Tensor { return ops.le(this, other); },
-  gt(this: Tensor, other: TensorLike): Tensor { return ops.gt(this, other); },
-  ge(this: Tensor, other: TensorLike): Tensor { return ops.ge(this, other); },
+  add(this: Tensor, other: TensorLike): Tensor {
+    return ops.add(this, other);
+  },
+  sub(this: Tensor, other: TensorLike): Tensor {
+    return ops.sub(this, other);
+  },
+  mul(this: Tensor, other: TensorLike): Tensor {
+    return ops.mul(this, other);
+  },
+  div(this: Tensor, other: TensorLike): Tensor {
+    return ops.div(this, other);
+  },
+  pow(this: Tensor, exponent: TensorLike): Tensor {
+    return ops.pow(this, exponent);
+  },
+  maximum(this: Tensor, other: TensorLike): Tensor {
+    return ops.maximum(this, other);
+  },
+  minimum(this: Tensor, other: TensorLike): Tensor {
+    return ops.minimum(this, other);
+  },
+  eq(this: Tensor, other: TensorLike): Tensor {
+    return ops.eq(this, other);
+  },
+  ne(this: Tensor, other: TensorLike): Tensor {
+    return ops.ne(this, other);
+  },
+  lt(this: Tensor, other: TensorLike): Tensor {
+    return ops.lt(this, other);
+  },
+  le(this: Tensor, other: TensorLike): Tensor {
+    return ops.le(this, other);
+  },
+  gt(this: Tensor, other: TensorLike): Tensor {
+    return ops.gt(this, other);
+  },
+  ge(this: Tensor, other: TensorLike): Tensor {
+    return ops.ge(this, other);
+  },
   /** `cond ? this : other` (PyTorch's `Tensor.where`). */
-  where(this: Tensor, cond: TensorLike, other: TensorLike): Tensor { return ops.where(cond, this, other); },
+  where(this: Tensor, cond: TensorLike, other: TensorLike): Tensor {
+    return ops.where(cond, this, other);
+  },
 
-  neg(this: Tensor): Tensor { return ops.neg(this); },
-  abs(this: Tensor): Tensor { return ops.abs(this); },
-  exp(this: Tensor): Tensor { return ops.exp(this); },
-  expm1(this: Tensor): Tensor { return ops.expm1(this); },
-  log(this: Tensor): Tensor { return ops.log(this); },
-  log1p(this: Tensor): Tensor { return ops.log1p(this); },
-  sqrt(this: Tensor): Tensor { return ops.sqrt(this); },
-  rsqrt(this: Tensor): Tensor { return ops.rsqrt(this); },
-  square(this: Tensor): Tensor { return ops.square(this); },
-  reciprocal(this: Tensor): Tensor { return ops.reciprocal(this); },
-  sin(this: Tensor): Tensor { return ops.sin(this); },
-  cos(this: Tensor): Tensor { return ops.cos(this); },
-  tan(this: Tensor): Tensor { return ops.tan(this); },
-  tanh(this: Tensor): Tensor { return ops.tanh(this); },
-  sigmoid(this: Tensor): Tensor { return ops.sigmoid(this); },
-  erf(this: Tensor): Tensor { return ops.erf(this); },
-  sign(this: Tensor): Tensor { return ops.sign(this); },
-  floor(this: Tensor): Tensor { return ops.floor(this); },
-  ceil(this: Tensor): Tensor { return ops.ceil(this); },
-  round(this: Tensor): Tensor { return ops.round(this); },
-  clamp(this: Tensor, min?: number | null, max?: number | null): Tensor { return ops.clamp(this, min, max); },
-  relu(this: Tensor): Tensor { return ops.relu(this); },
-  leakyRelu(this: Tensor, negativeSlope?: number): Tensor { return ops.leakyRelu(this, negativeSlope); },
-  elu(this: Tensor, alpha?: number): Tensor { return ops.elu(this, alpha); },
-  gelu(this: Tensor, opts?: { approximate?: 'none' | 'tanh' }): Tensor { return ops.gelu(this, opts); },
-  softplus(this: Tensor, beta?: number, threshold?: number): Tensor { return ops.softplus(this, beta, threshold); },
-  silu(this: Tensor): Tensor { return ops.silu(this); },
-  logSigmoid(this: Tensor): Tensor { return ops.logSigmoid(this); },
-  softmax(this: Tensor, dim?: number): Tensor { return ops.softmax(this, dim); },
-  logSoftmax(this: Tensor, dim?: number): Tensor { return ops.logSoftmax(this, dim); },
+  neg(this: Tensor): Tensor {
+    return ops.neg(this);
+  },
+  abs(this: Tensor): Tensor {
+    return ops.abs(this);
+  },
+  exp(this: Tensor): Tensor {
+    return ops.exp(this);
+  },
+  expm1(this: Tensor): Tensor {
+    return ops.expm1(this);
+  },
+  log(this: Tensor): Tensor {
+    return ops.log(this);
+  },
+  log1p(this: Tensor): Tensor {
+    return ops.log1p(this);
+  },
+  sqrt(this: Tensor): Tensor {
+    return ops.sqrt(this);
+  },
+  rsqrt(this: Tensor): Tensor {
+    return ops.rsqrt(this);
+  },
+  square(this: Tensor): Tensor {
+    return ops.square(this);
+  },
+  reciprocal(this: Tensor): Tensor {
+    return ops.reciprocal(this);
+  },
+  sin(this: Tensor): Tensor {
+    return ops.sin(this);
+  },
+  cos(this: Tensor): Tensor {
+    return ops.cos(this);
+  },
+  tan(this: Tensor): Tensor {
+    return ops.tan(this);
+  },
+  tanh(this: Tensor): Tensor {
+    return ops.tanh(this);
+  },
+  sigmoid(this: Tensor): Tensor {
+    return ops.sigmoid(this);
+  },
+  erf(this: Tensor): Tensor {
+    return ops.erf(this);
+  },
+  sign(this: Tensor): Tensor {
+    return ops.sign(this);
+  },
+  floor(this: Tensor): Tensor {
+    return ops.floor(this);
+  },
+  ceil(this: Tensor): Tensor {
+    return ops.ceil(this);
+  },
+  round(this: Tensor): Tensor {
+    return ops.round(this);
+  },
+  clamp(this: Tensor, min?: number | null, max?: number | null): Tensor {
+    return ops.clamp(this, min, max);
+  },
+  relu(this: Tensor): Tensor {
+    return ops.relu(this);
+  },
+  leakyRelu(this: Tensor, negativeSlope?: number): Tensor {
+    return ops.leakyRelu(this, negativeSlope);
+  },
+  elu(this: Tensor, alpha?: number): Tensor {
+    return ops.elu(this, alpha);
+  },
+  gelu(this: Tensor, opts?: { approximate?: 'none' | 'tanh' }): Tensor {
+    return ops.gelu(this, opts);
+  },
+  softplus(this: Tensor, beta?: number, threshold?: number): Tensor {
+    return ops.softplus(this, beta, threshold);
+  },
+  silu(this: Tensor): Tensor {
+    return ops.silu(this);
+  },
+  logSigmoid(this: Tensor): Tensor {
+    return ops.logSigmoid(this);
+  },
+  softmax(this: Tensor, dim?: number): Tensor {
+    return ops.softmax(this, dim);
+  },
+  logSoftmax(this: Tensor, dim?: number): Tensor {
+    return ops.logSoftmax(this, dim);
+  },
 
-  sum(this: Tensor, dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.sum(this, dim, opts); },
-  mean(this: Tensor, dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.mean(this, dim, opts); },
-  prod(this: Tensor, dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.prod(this, dim, opts); },
-  max(this: Tensor, dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.max(this, dim, opts); },
-  min(this: Tensor, dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.min(this, dim, opts); },
-  amax(this: Tensor, dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.amax(this, dim, opts); },
-  amin(this: Tensor, dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.amin(this, dim, opts); },
-  logsumexp(this: Tensor, dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.logsumexp(this, dim, opts); },
+  sum(this: Tensor, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+    return ops.sum(this, dim, opts);
+  },
+  mean(this: Tensor, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+    return ops.mean(this, dim, opts);
+  },
+  prod(this: Tensor, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+    return ops.prod(this, dim, opts);
+  },
+  max(this: Tensor, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+    return ops.max(this, dim, opts);
+  },
+  min(this: Tensor, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+    return ops.min(this, dim, opts);
+  },
+  amax(this: Tensor, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+    return ops.amax(this, dim, opts);
+  },
+  amin(this: Tensor, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+    return ops.amin(this, dim, opts);
+  },
+  logsumexp(this: Tensor, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+    return ops.logsumexp(this, dim, opts);
+  },
   /** Variance Σ(x − x̄)² / (N − correction) over `dim` (see `variance`). */
-  var(this: Tensor, dim?: Dims, opts?: VarianceOptions): Tensor { return ops.variance(this, dim, opts); },
-  std(this: Tensor, dim?: Dims, opts?: VarianceOptions): Tensor { return ops.std(this, dim, opts); },
-  norm(this: Tensor, p?: number, dim?: Dims, opts?: ReduceOptions | boolean): Tensor { return ops.norm(this, p, dim, opts); },
-  argmax(this: Tensor, dim?: number, opts?: ReduceOptions | boolean): Tensor { return ops.argmax(this, dim, opts); },
-  argmin(this: Tensor, dim?: number, opts?: ReduceOptions | boolean): Tensor { return ops.argmin(this, dim, opts); },
+  var(this: Tensor, dim?: Dims, opts?: VarianceOptions): Tensor {
+    return ops.variance(this, dim, opts);
+  },
+  std(this: Tensor, dim?: Dims, opts?: VarianceOptions): Tensor {
+    return ops.std(this, dim, opts);
+  },
+  norm(this: Tensor, p?: number, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+    return ops.norm(this, p, dim, opts);
+  },
+  argmax(this: Tensor, dim?: number, opts?: ReduceOptions | boolean): Tensor {
+    return ops.argmax(this, dim, opts);
+  },
+  argmin(this: Tensor, dim?: number, opts?: ReduceOptions | boolean): Tensor {
+    return ops.argmin(this, dim, opts);
+  },
 
-  matmul(this: Tensor, other: TensorLike): Tensor { return ops.matmul(this, other); },
-  dot(this: Tensor, other: TensorLike): Tensor { return ops.dot(this, other); },
-  outer(this: Tensor, other: TensorLike): Tensor { return ops.outer(this, other); },
+  matmul(this: Tensor, other: TensorLike): Tensor {
+    return ops.matmul(this, other);
+  },
+  dot(this: Tensor, other: TensorLike): Tensor {
+    return ops.dot(this, other);
+  },
+  outer(this: Tensor, other: TensorLike): Tensor {
+    return ops.outer(this, other);
+  },
 
   /** The same elements in a new shape: `reshape([3, 2])` or PyTorch's `reshape(3, 2)`; one size may be −1. */
-  reshape(this: Tensor, ...shape: Sizes): Tensor { return ops.reshape(this, sizesOf(shape)); },
+  reshape(this: Tensor, ...shape: Sizes): Tensor {
+    return ops.reshape(this, sizesOf(shape));
+  },
   /** Same as `reshape` (no views yet: every op result owns its data). */
-  view(this: Tensor, ...shape: Sizes): Tensor { return ops.reshape(this, sizesOf(shape)); },
-  flatten(this: Tensor, startDim?: number, endDim?: number): Tensor { return ops.flatten(this, startDim, endDim); },
-  squeeze(this: Tensor, dim?: number): Tensor { return ops.squeeze(this, dim); },
-  unsqueeze(this: Tensor, dim: number): Tensor { return ops.unsqueeze(this, dim); },
+  view(this: Tensor, ...shape: Sizes): Tensor {
+    return ops.reshape(this, sizesOf(shape));
+  },
+  flatten(this: Tensor, startDim?: number, endDim?: number): Tensor {
+    return ops.flatten(this, startDim, endDim);
+  },
+  squeeze(this: Tensor, dim?: number): Tensor {
+    return ops.squeeze(this, dim);
+  },
+  unsqueeze(this: Tensor, dim: number): Tensor {
+    return ops.unsqueeze(this, dim);
+  },
   /** Reorders the dims: `permute([1, 0])` or PyTorch's `permute(1, 0)`. */
-  permute(this: Tensor, ...dims: Sizes): Tensor { return ops.permute(this, sizesOf(dims)); },
-  transpose(this: Tensor, dim0: number, dim1: number): Tensor { return ops.transpose(this, dim0, dim1); },
+  permute(this: Tensor, ...dims: Sizes): Tensor {
+    return ops.permute(this, sizesOf(dims));
+  },
+  transpose(this: Tensor, dim0: number, dim1: number): Tensor {
+    return ops.transpose(this, dim0, dim1);
+  },
   /** The transpose of a 2-D tensor (a 0-d or 1-D tensor is returned as is, as in PyTorch). */
-  t(this: Tensor): Tensor { return this.ndim < 2 ? this : ops.transpose(this, 0, 1); },
+  t(this: Tensor): Tensor {
+    return this.ndim < 2 ? this : ops.transpose(this, 0, 1);
+  },
   /** The last two dims swapped (PyTorch's `mT`). */
-  get mT(): Tensor { return ops.transpose(self(this), -2, -1); },
+  get mT(): Tensor {
+    return ops.transpose(self(this), -2, -1);
+  },
   /** All dims reversed (PyTorch's `T`): the transpose of a matrix; a 0-d or 1-D tensor as is. */
   get T(): Tensor {
     const x = self(this);
-    return x.ndim < 2 ? x : ops.permute(x, x.shape.map((_, i) => x.ndim - 1 - i));
+    return x.ndim < 2
+      ? x
+      : ops.permute(
+          x,
+          x.shape.map((_, i) => x.ndim - 1 - i),
+        );
   },
   /** Broadcasts to a shape: `expand([2, 3])` or `expand(2, 3)`; −1 keeps a size. */
-  expand(this: Tensor, ...shape: Sizes): Tensor { return ops.expand(this, sizesOf(shape)); },
+  expand(this: Tensor, ...shape: Sizes): Tensor {
+    return ops.expand(this, sizesOf(shape));
+  },
   /** `expand` to `other`'s shape. */
-  expandAs(this: Tensor, other: Tensor): Tensor { return ops.expand(this, other.shape); },
-  sumTo(this: Tensor, shape: readonly number[]): Tensor { return ops.sumTo(this, shape); },
-  narrow(this: Tensor, dim: number, start: number, length: number): Tensor { return ops.narrow(this, dim, start, length); },
-  pad(this: Tensor, pads: readonly number[], opts?: number | PadOptions): Tensor { return ops.pad(this, pads, opts); },
-  select(this: Tensor, dim: number, index: number): Tensor { return ops.select(this, dim, index); },
-  slice(this: Tensor, dim: number, start?: number, end?: number, step?: number): Tensor { return ops.slice(this, dim, start, end, step); },
-  split(this: Tensor, size: number | readonly number[], dim?: number): Tensor[] { return ops.split(this, size, dim); },
-  chunk(this: Tensor, chunks: number, dim?: number): Tensor[] { return ops.chunk(this, chunks, dim); },
-  repeat(this: Tensor, ...reps: Sizes): Tensor { return ops.repeat(this, sizesOf(reps)); },
-  indexSelect(this: Tensor, dim: number, index: IndexLike): Tensor { return ops.indexSelect(this, dim, index); },
-  indexAdd(this: Tensor, dim: number, index: IndexLike, source: TensorLike, opts?: { alpha?: number }): Tensor { return ops.indexAdd(this, dim, index, source, opts); },
-  gather(this: Tensor, dim: number, index: IndexLike): Tensor { return ops.gather(this, dim, index); },
-  scatterAdd(this: Tensor, dim: number, index: IndexLike, src: TensorLike): Tensor { return ops.scatterAdd(this, dim, index, src); },
-  clone(this: Tensor): Tensor { return ops.clone(this); },
-  detach(this: Tensor): Tensor { return ops.detach(this); },
-  cast(this: Tensor, dtype: DType): Tensor { return ops.cast(this, dtype); },
+  expandAs(this: Tensor, other: Tensor): Tensor {
+    return ops.expand(this, other.shape);
+  },
+  sumTo(this: Tensor, shape: readonly number[]): Tensor {
+    return ops.sumTo(this, shape);
+  },
+  narrow(this: Tensor, dim: number, start: number, length: number): Tensor {
+    return ops.narrow(this, dim, start, length);
+  },
+  pad(this: Tensor, pads: readonly number[], opts?: number | PadOptions): Tensor {
+    return ops.pad(this, pads, opts);
+  },
+  select(this: Tensor, dim: number, index: number): Tensor {
+    return ops.select(this, dim, index);
+  },
+  slice(this: Tensor, dim: number, start?: number, end?: number, step?: number): Tensor {
+    return ops.slice(this, dim, start, end, step);
+  },
+  split(this: Tensor, size: number | readonly number[], dim?: number): Tensor[] {
+    return ops.split(this, size, dim);
+  },
+  chunk(this: Tensor, chunks: number, dim?: number): Tensor[] {
+    return ops.chunk(this, chunks, dim);
+  },
+  repeat(this: Tensor, ...reps: Sizes): Tensor {
+    return ops.repeat(this, sizesOf(reps));
+  },
+  indexSelect(this: Tensor, dim: number, index: IndexLike): Tensor {
+    return ops.indexSelect(this, dim, index);
+  },
+  indexAdd(
+    this: Tensor,
+    dim: number,
+    index: IndexLike,
+    source: TensorLike,
+    opts?: { alpha?: number },
+  ): Tensor {
+    return ops.indexAdd(this, dim, index, source, opts);
+  },
+  gather(this: Tensor, dim: number, index: IndexLike): Tensor {
+    return ops.gather(this, dim, index);
+  },
+  scatterAdd(this: Tensor, dim: number, index: IndexLike, src: TensorLike): Tensor {
+    return ops.scatterAdd(this, dim, index, src);
+  },
+  clone(this: Tensor): Tensor {
+    return ops.clone(this);
+  },
+  detach(this: Tensor): Tensor {
+    return ops.detach(this);
+  },
+  cast(this: Tensor, dtype: DType): Tensor {
+    return ops.cast(this, dtype);
+  },
   /** Converts to `dtype` (PyTorch's `Tensor.to(dtype)`). */
-  to(this: Tensor, dtype: DType): Tensor { return ops.cast(this, dtype); },
+  to(this: Tensor, dtype: DType): Tensor {
+    return ops.cast(this, dtype);
+  },
   /** Converts to float32. */
-  float(this: Tensor): Tensor { return ops.cast(this, 'float32'); },
+  float(this: Tensor): Tensor {
+    return ops.cast(this, 'float32');
+  },
   /** Converts to float64. */
-  double(this: Tensor): Tensor { return ops.cast(this, 'float64'); },
-  zerosLike(this: Tensor): Tensor { return ops.zerosLike(this); },
+  double(this: Tensor): Tensor {
+    return ops.cast(this, 'float64');
+  },
+  zerosLike(this: Tensor): Tensor {
+    return ops.zerosLike(this);
+  },
 
   // In place: each bumps `version`; see ops/inplace.ts for how recording handles them.
-  add_<T extends Tensor>(this: T, other: TensorLike): T { return ops.add_(this, other) as T; },
-  sub_<T extends Tensor>(this: T, other: TensorLike): T { return ops.sub_(this, other) as T; },
-  mul_<T extends Tensor>(this: T, other: TensorLike): T { return ops.mul_(this, other) as T; },
-  div_<T extends Tensor>(this: T, other: TensorLike): T { return ops.div_(this, other) as T; },
-  clamp_<T extends Tensor>(this: T, min?: number | null, max?: number | null): T { return ops.clamp_(this, min, max) as T; },
-  fill_<T extends Tensor>(this: T, value: number): T { return ops.fill_(this, value) as T; },
-  zero_<T extends Tensor>(this: T): T { return ops.zero_(this) as T; },
-  copy_<T extends Tensor>(this: T, src: TensorLike): T { return ops.copy_(this, src) as T; },
-  onesLike(this: Tensor): Tensor { return ops.onesLike(this); },
+  add_<T extends Tensor>(this: T, other: TensorLike): T {
+    return ops.add_(this, other) as T;
+  },
+  sub_<T extends Tensor>(this: T, other: TensorLike): T {
+    return ops.sub_(this, other) as T;
+  },
+  mul_<T extends Tensor>(this: T, other: TensorLike): T {
+    return ops.mul_(this, other) as T;
+  },
+  div_<T extends Tensor>(this: T, other: TensorLike): T {
+    return ops.div_(this, other) as T;
+  },
+  clamp_<T extends Tensor>(this: T, min?: number | null, max?: number | null): T {
+    return ops.clamp_(this, min, max) as T;
+  },
+  fill_<T extends Tensor>(this: T, value: number): T {
+    return ops.fill_(this, value) as T;
+  },
+  zero_<T extends Tensor>(this: T): T {
+    return ops.zero_(this) as T;
+  },
+  copy_<T extends Tensor>(this: T, src: TensorLike): T {
+    return ops.copy_(this, src) as T;
+  },
+  onesLike(this: Tensor): Tensor {
+    return ops.onesLike(this);
+  },
 };
 
 /**
  * Puts the methods on Tensor's prototype, as class methods are (not enumerable). The package's
- * entry calls it: a call, unlike an import for its side effects, survives `sideEffects: false`.
+ * entry calls it, and package.json names that one source file as having side effects, so that
+ * bundling the sources keeps the call (the published build is one file, where it always stays).
  */
 export function installTensorMethods(): void {
   const descriptors = Object.getOwnPropertyDescriptors(tensorMethods);

@@ -83,12 +83,25 @@ export class Generator {
 
   /** Restores a state returned by `getState`; a malformed state throws and leaves the generator as it was. */
   setState(state: readonly (number | null)[]): void {
-    const ok = Array.isArray(state) && state.length === 5 && [0, 1, 2, 3, 4].every((i) => i in state) &&
-      state.slice(0, 4).every((x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < 2 ** 32) &&
+    const ok =
+      Array.isArray(state) &&
+      state.length === 5 &&
+      [0, 1, 2, 3, 4].every((i) => i in state) &&
+      state
+        .slice(0, 4)
+        .every((x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < 2 ** 32) &&
       (state[4] === null || Number.isFinite(state[4]));
-    if (!ok) throw new ValueError('Generator.setState', `expected 4 uint32 words and a spare value or null, got ${Array.isArray(state) ? `[${state.slice(0, 6).map(show).join(', ')}${state.length > 6 ? ', …' : ''}]` : show(state)}`);
+    if (!ok)
+      throw new ValueError(
+        'Generator.setState',
+        `expected 4 uint32 words and a spare value or null, got ${Array.isArray(state) ? `[${state.slice(0, 6).map(show).join(', ')}${state.length > 6 ? ', …' : ''}]` : show(state)}`,
+      );
     // xoshiro's all-zero state is a fixed point: every draw would be 0 and normal() would loop forever
-    if (state.slice(0, 4).every((x) => x === 0)) throw new ValueError('Generator.setState', 'the all-zero state is not a valid xoshiro128** state');
+    if (state.slice(0, 4).every((x) => x === 0))
+      throw new ValueError(
+        'Generator.setState',
+        'the all-zero state is not a valid xoshiro128** state',
+      );
     this.s.set(state.slice(0, 4) as number[]);
     this.spare = state[4];
   }

@@ -29,17 +29,25 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 
 /** Throws unless every dimension is a non-negative integer. */
 export function checkShape(op: string, shape: Shape): void {
-  if (!Array.isArray(shape)) throw new ValueError(op, `shape must be an array of sizes, got ${show(shape)}`);
+  if (!Array.isArray(shape))
+    throw new ValueError(op, `shape must be an array of sizes, got ${show(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
-      throw new ValueError(op, `shape ${fmt(shape)} has an invalid size ${show(d)} (sizes are integers ≥ 0)`);
+      throw new ValueError(
+        op,
+        `shape ${fmt(shape)} has an invalid size ${show(d)} (sizes are integers ≥ 0)`,
+      );
     }
   }
 }
 
 /** The NumPy broadcast of two shapes: align right, sizes equal or one of them 1. */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
-  if (!Array.isArray(a) || !Array.isArray(b)) throw new ValueError(op, `expected two shapes (arrays of sizes), got ${show(a)} and ${show(b)}`);
+  if (!Array.isArray(a) || !Array.isArray(b))
+    throw new ValueError(
+      op,
+      `expected two shapes (arrays of sizes), got ${show(a)} and ${show(b)}`,
+    );
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
@@ -65,9 +73,14 @@ export function normalizeDim(op: string, dim: number, ndim: number, extra = 0): 
 }
 
 /** Normalised, sorted, distinct dims; `undefined` or `null` means all dims. */
-export function normalizeDims(op: string, dim: number | readonly number[] | null | undefined, ndim: number): number[] {
+export function normalizeDims(
+  op: string,
+  dim: number | readonly number[] | null | undefined,
+  ndim: number,
+): number[] {
   if (dim === undefined || dim === null) return Array.from({ length: ndim }, (_, i) => i);
-  if (typeof dim !== 'number' && !Array.isArray(dim)) throw new ValueError(op, `dim must be an integer or an array of them, got ${show(dim)}`);
+  if (typeof dim !== 'number' && !Array.isArray(dim))
+    throw new ValueError(op, `dim must be an integer or an array of them, got ${show(dim)}`);
   const dims = (typeof dim === 'number' ? [dim] : [...dim]).map((d) => normalizeDim(op, d, ndim));
   const sorted = [...new Set(dims)].sort((x, y) => x - y);
   if (sorted.length !== dims.length) throw new IndexError(op, `dim ${fmt(dims)} repeats a dim`);

@@ -105,7 +105,8 @@ export function checkSaved(x: Tensor): void {
   const e = running;
   if (e === null) return;
   const i = e.inputs.indexOf(x);
-  const recorded = i >= 0 ? e.versions[i] : x === e.output ? e.versions[e.inputs.length] : x.version;
+  const recorded =
+    i >= 0 ? e.versions[i] : x === e.output ? e.versions[e.inputs.length] : x.version;
   if (recorded === x.version) return;
   throw new AutogradError(
     e.op,
@@ -188,7 +189,11 @@ function runPullback(e: Entry, dy: Tensor, needs: readonly boolean[]): Grads {
   running = e;
   try {
     const dxs = e.pullback(dy, needs);
-    if (!Array.isArray(dxs)) throw new AutogradError(e.op, `the backward rule returned ${describe(dxs)}, expected an array of gradients`);
+    if (!Array.isArray(dxs))
+      throw new AutogradError(
+        e.op,
+        `the backward rule returned ${describe(dxs)}, expected an array of gradients`,
+      );
     return dxs;
   } finally {
     running = outer;
@@ -207,17 +212,29 @@ function releasedError(e: Entry): AutogradError {
 function checkGradient(e: Entry, i: number, dx: unknown): void {
   const x = e.inputs[i];
   if (!(dx instanceof Object) || !('shape' in dx) || !('data' in dx)) {
-    throw new AutogradError(e.op, `the backward rule returned ${describe(dx)} as the gradient of input ${i}, expected a Tensor or null`);
+    throw new AutogradError(
+      e.op,
+      `the backward rule returned ${describe(dx)} as the gradient of input ${i}, expected a Tensor or null`,
+    );
   }
   const shape = (dx as Tensor).shape;
   const lead = shape.length - x.shape.length;
   if (lead < 0 || x.shape.some((d, k) => d !== 1 && d !== shape[k + lead])) {
-    throw new AutogradError(e.op, `the gradient of input ${i} has shape ${fmt(shape)}, which does not fit the input's shape ${fmt(x.shape)}`);
+    throw new AutogradError(
+      e.op,
+      `the gradient of input ${i} has shape ${fmt(shape)}, which does not fit the input's shape ${fmt(x.shape)}`,
+    );
   }
 }
 
 function describe(v: unknown): string {
-  return v === null || v === undefined ? String(v) : typeof v === 'object' ? (Array.isArray(v) ? 'an array' : 'an object') : `a ${typeof v}`;
+  return v === null || v === undefined
+    ? String(v)
+    : typeof v === 'object'
+      ? Array.isArray(v)
+        ? 'an array'
+        : 'an object'
+      : `a ${typeof v}`;
 }
 
 let walks = 0;

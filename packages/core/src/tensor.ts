@@ -75,10 +75,16 @@ export class Tensor {
   set requiresGrad(flag: boolean) {
     if (this.entry !== null) {
       if (flag) return;
-      throw new AutogradError('requiresGrad', 'only leaf tensors can stop requiring grad; use detach() for a copy that does not');
+      throw new AutogradError(
+        'requiresGrad',
+        'only leaf tensors can stop requiring grad; use detach() for a copy that does not',
+      );
     }
     if (flag && !isFloat(this.dtype)) {
-      throw new DTypeError('requiresGrad', `only floating tensors can require grad, this one is ${this.dtype}`);
+      throw new DTypeError(
+        'requiresGrad',
+        `only floating tensors can require grad, this one is ${this.dtype}`,
+      );
     }
     this.leafRequiresGrad = flag;
   }
@@ -101,7 +107,11 @@ export class Tensor {
 
   /** The value of a single-element tensor as a number. */
   item(): number {
-    if (this.size !== 1) throw new ValueError('item', `only single-element tensors have an item, this one is ${fmt(this.shape)}`);
+    if (this.size !== 1)
+      throw new ValueError(
+        'item',
+        `only single-element tensors have an item, this one is ${fmt(this.shape)}`,
+      );
     return this.data[0];
   }
 
@@ -112,7 +122,8 @@ export class Tensor {
       const n = this.shape[dim];
       const inner = stride / n;
       return Array.from({ length: n }, (_, i) =>
-        dim === this.ndim - 1 ? this.data[offset + i] : build(dim + 1, offset + i * inner, inner));
+        dim === this.ndim - 1 ? this.data[offset + i] : build(dim + 1, offset + i * inner, inner),
+      );
     };
     return build(0, 0, this.size);
   }
@@ -133,16 +144,17 @@ export class Tensor {
 
   /** Keeps this non-leaf's gradient in `.grad` during backward. */
   retainGrad(): this {
-    if (!this.requiresGrad) throw new AutogradError('retainGrad', 'this tensor does not require grad');
+    if (!this.requiresGrad)
+      throw new AutogradError('retainGrad', 'this tensor does not require grad');
     if (!this.isLeaf) this.retainsGrad = true;
     return this;
   }
 
   /** Calls `hook` with this tensor's gradient each time one is computed; returns a handle to remove it. */
   registerHook(hook: GradHook): HookHandle {
-    if (!this.requiresGrad) throw new AutogradError('registerHook', 'cannot hook a tensor that does not require grad');
+    if (!this.requiresGrad)
+      throw new AutogradError('registerHook', 'cannot hook a tensor that does not require grad');
     (this.hooks ??= []).push(hook);
     return { remove: () => void (this.hooks = this.hooks?.filter((h) => h !== hook) ?? null) };
   }
-
 }

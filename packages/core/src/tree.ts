@@ -1,7 +1,15 @@
 import { Tensor } from './tensor';
 
 /** A tensor, or arrays and plain objects of them (other values ride along untouched). */
-export type TensorTree = Tensor | readonly TensorTree[] | { readonly [key: string]: TensorTree } | number | string | boolean | null | undefined;
+export type TensorTree =
+  | Tensor
+  | readonly TensorTree[]
+  | { readonly [key: string]: TensorTree }
+  | number
+  | string
+  | boolean
+  | null
+  | undefined;
 
 /** The tensors of a tree, depth first, in key order. */
 export function leavesOf(tree: unknown): Tensor[] {
@@ -21,7 +29,8 @@ export function rebuild<T>(tree: T, leaves: readonly unknown[]): T {
   const visit = (t: unknown): unknown => {
     if (t instanceof Tensor) return leaves[i++];
     if (Array.isArray(t)) return t.map(visit);
-    if (isPlainObject(t)) return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, visit(v)]));
+    if (isPlainObject(t))
+      return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, visit(v)]));
     return t;
   };
   return visit(tree) as T;

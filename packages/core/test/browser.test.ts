@@ -17,15 +17,28 @@ describeInBrowser('@ad/core in Chromium', () => {
 
   beforeAll(async () => {
     const bundle = buildSync({
-      entryPoints: [join(__dirname, 'browser/page.ts')], bundle: true, write: false, format: 'iife', platform: 'browser',
-      target: 'es2022', alias: { '@ad/core': join(root, 'packages/core/src') },
+      entryPoints: [join(__dirname, 'browser/page.ts')],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2022',
+      alias: { '@ad/core': join(root, 'packages/core/src') },
     }).outputFiles[0].text;
     // `?isolated` serves the page with the headers that give it SharedArrayBuffer (and threads)
     server = createServer((req, res) => {
       const headers: Record<string, string> = req.url?.includes('isolated')
-        ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
-      if (req.url?.startsWith('/page.js')) res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' }).end(bundle);
-      else res.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end('<!doctype html><script src="page.js"></script>');
+        ? {
+            'Cross-Origin-Opener-Policy': 'same-origin',
+            'Cross-Origin-Embedder-Policy': 'require-corp',
+          }
+        : {};
+      if (req.url?.startsWith('/page.js'))
+        res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' }).end(bundle);
+      else
+        res
+          .writeHead(200, { ...headers, 'Content-Type': 'text/html' })
+          .end('<!doctype html><script src="page.js"></script>');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -41,9 +54,16 @@ describeInBrowser('@ad/core in Chromium', () => {
     const page = await browser.newPage();
     await page.goto(`${url}${path}`);
     await page.waitForFunction(() => 'result' in window, null, { timeout: 30_000 });
-    const result = await page.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);
+    const result = await page.evaluate(
+      () => (window as unknown as { result: Record<string, unknown> }).result,
+    );
     await page.close();
-    return result as { error?: string; isolated: boolean; backend: { wasm: boolean; threads: number; workers: number }; diff: Record<string, number> };
+    return result as {
+      error?: string;
+      isolated: boolean;
+      backend: { wasm: boolean; threads: number; workers: number };
+      diff: Record<string, number>;
+    };
   }
 
   it('a plain page: WebAssembly SIMD kernels on one thread agree with the TypeScript kernels', async () => {

@@ -10,14 +10,18 @@ describe('coverage', () => {
 
   it('every exported op is in the gradcheck table or on the reviewed non-differentiable list', () => {
     const inTable = new Set(opCases.map((c) => c.op));
-    const missing = exported.filter((n) => !inTable.has(n) && !nonDifferentiable.includes(n) && !notOps.includes(n));
+    const missing = exported.filter(
+      (n) => !inTable.has(n) && !nonDifferentiable.includes(n) && !notOps.includes(n),
+    );
     expect(missing).toEqual([]);
   });
 
   it('the lists name only real exports, and no op is on two lists', () => {
     const all = [...opCases.map((c) => c.op), ...nonDifferentiable, ...notOps];
     expect(all.filter((n) => !exported.includes(n))).toEqual([]);
-    expect(nonDifferentiable.filter((n) => opCases.some((c) => c.op === n) || notOps.includes(n))).toEqual([]);
+    expect(
+      nonDifferentiable.filter((n) => opCases.some((c) => c.op === n) || notOps.includes(n)),
+    ).toEqual([]);
   });
 
   it('every differentiable op is a Tensor method too', () => {

@@ -84,7 +84,9 @@ describe('in-place ops', () => {
 
   it('throw on a leaf that requires grad while recording, and work inside noGrad', () => {
     const w = leaf([1, 2]);
-    expect(() => w.sub_(1)).toThrow(/sub_: a leaf of shape \[2\] that requires grad cannot change in place while recording/);
+    expect(() => w.sub_(1)).toThrow(
+      /sub_: a leaf of shape \[2\] that requires grad cannot change in place while recording/,
+    );
     expect(w.toFlatArray()).toEqual([1, 2]);
     ad.noGrad(() => w.sub_(1));
     expect(w.toFlatArray()).toEqual([0, 1]);
@@ -110,8 +112,12 @@ describe('in-place ops', () => {
 
   it('reject results that do not fit: a broadcast to a larger shape, a float into int32', () => {
     const a = ad.zeros([3], f64);
-    expect(() => a.add_(ad.zeros([2, 3]))).toThrow(/add_: the result's shape \[2,3\] does not fit the tensor's shape \[3\]/);
-    expect(() => ad.zeros([2], { dtype: 'int32' }).add_(0.5)).toThrow(/add_: a float32 result cannot be stored in a int32 tensor/);
+    expect(() => a.add_(ad.zeros([2, 3]))).toThrow(
+      /add_: the result's shape \[2,3\] does not fit the tensor's shape \[3\]/,
+    );
+    expect(() => ad.zeros([2], { dtype: 'int32' }).add_(0.5)).toThrow(
+      /add_: a float32 result cannot be stored in a int32 tensor/,
+    );
     expect(a.version).toBe(0);
   });
 });
@@ -119,7 +125,9 @@ describe('in-place ops', () => {
 describe('anomaly mode', () => {
   it('throws at the forward op that makes a NaN or Inf: log(0)', () => {
     const x = leaf([1, 0]);
-    expect(() => ad.detectAnomaly(() => x.log())).toThrow(/^log: anomaly: forward produced -Infinity at flat index 1 of a tensor of shape \[2\]/);
+    expect(() => ad.detectAnomaly(() => x.log())).toThrow(
+      /^log: anomaly: forward produced -Infinity at flat index 1 of a tensor of shape \[2\]/,
+    );
     expect(() => x.log()).not.toThrow();
   });
 
@@ -127,7 +135,9 @@ describe('anomaly mode', () => {
     const x = leaf([0, 4]);
     const run = () => ad.detectAnomaly(() => x.sqrt().sum().backward()); // d√x/dx = ∞ at 0
     expect(run).toThrow(ValueError);
-    expect(run).toThrow(/^sqrt: anomaly: backward produced Infinity at flat index 0[\s\S]*The forward call of sqrt was:[\s\S]*extensions\.test\.ts/);
+    expect(run).toThrow(
+      /^sqrt: anomaly: backward produced Infinity at flat index 0[\s\S]*The forward call of sqrt was:[\s\S]*extensions\.test\.ts/,
+    );
   });
 });
 
@@ -150,7 +160,9 @@ describe('inspecting the tape', () => {
   });
 
   it('tapeTable prints it as a table and toDot as a Graphviz graph', () => {
-    expect(ad.tapeTable(out).split('\n')[0]).toMatch(/^#\s+op\s+inputs\s+shape\s+value\s+d\(out\)\/d\(value\)$/);
+    expect(ad.tapeTable(out).split('\n')[0]).toMatch(
+      /^#\s+op\s+inputs\s+shape\s+value\s+d\(out\)\/d\(value\)$/,
+    );
     expect(ad.tapeTable(out)).toContain('mul   const, #1  []     3      2');
     const dot = ad.toDot(out);
     expect(dot).toMatch(/^digraph "tape" \{/);
@@ -169,9 +181,11 @@ describe('inspecting the tape', () => {
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<\/svg>$/);
     expect(svg.match(/<rect x=/g)).toHaveLength(4);
     expect(svg.match(/marker-end=/g)).toHaveLength(3); // the constant x gets no box or arrow
-    for (const text of ['>w1<', '>w2<', '>value 6<', '>grad 2<', '>a &lt; b &amp; c<']) expect(svg).toContain(text);
+    for (const text of ['>w1<', '>w2<', '>value 6<', '>grad 2<', '>a &lt; b &amp; c<'])
+      expect(svg).toContain(text);
     // w1 feeds the first mul, which with w2 feeds the output: arrows go right
-    const xOf = (label: string) => Number(svg.match(new RegExp(`<text x="([\\d.]+)"[^>]*>${label}<`))![1]);
+    const xOf = (label: string) =>
+      Number(svg.match(new RegExp(`<text x="([\\d.]+)"[^>]*>${label}<`))![1]);
     expect(xOf('w1')).toBeLessThan(xOf('w2'));
     expect(xOf('w2')).toBeLessThan(xOf('value 6'));
   });
@@ -179,7 +193,8 @@ describe('inspecting the tape', () => {
   it('toSvg lays a deep tape out downwards, and x·x gets two arrows', () => {
     let y = leaf(0.5);
     for (let i = 0; i < 7; i++) y = y.tanh();
-    const yOf = (svg: string, label: string) => Number(svg.match(new RegExp(`<text x="[\\d.]+" y="([\\d.]+)"[^>]*>${label}<`))![1]);
+    const yOf = (svg: string, label: string) =>
+      Number(svg.match(new RegExp(`<text x="[\\d.]+" y="([\\d.]+)"[^>]*>${label}<`))![1]);
     const deep = ad.toSvg(y, { names: { y } });
     expect(yOf(deep, 'leaf')).toBeLessThan(yOf(deep, 'y = tanh'));
     const u = leaf(3);
@@ -196,6 +211,8 @@ describe('inspecting the tape', () => {
 describe('autograd errors', () => {
   it('retainGrad and registerHook need a tensor that requires grad', () => {
     expect(() => ad.ones([1]).retainGrad()).toThrow(AutogradError);
-    expect(() => ad.ones([1]).registerHook(() => undefined)).toThrow(/registerHook: cannot hook a tensor that does not require grad/);
+    expect(() => ad.ones([1]).registerHook(() => undefined)).toThrow(
+      /registerHook: cannot hook a tensor that does not require grad/,
+    );
   });
 });

@@ -1,7 +1,8 @@
 import { gradcheck, gradgradcheck } from '../src';
 import { inputsFor, opCases } from './op-cases';
 
-const label = (c: (typeof opCases)[number]) => `${c.op}${c.note ? ` (${c.note})` : ''} ${JSON.stringify(c.shapes)}`;
+const label = (c: (typeof opCases)[number]) =>
+  `${c.op}${c.note ? ` (${c.note})` : ''} ${JSON.stringify(c.shapes)}`;
 
 describe('first-order gradients match central differences in float64', () => {
   it.each(opCases.map((c) => [label(c), c] as const))('%s', (_, c) => {

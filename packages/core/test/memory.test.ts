@@ -15,7 +15,9 @@ function heapAfterGc(): number {
 describe('memory', () => {
   it('100,000 forward passes of a small MLP without backward keep the heap flat', () => {
     const g = new Generator(0);
-    const params = [[2, 16], [16], [16, 16], [16], [16, 1], [1]].map((s) => ad.randn(s, { generator: g }).requiresGrad_());
+    const params = [[2, 16], [16], [16, 16], [16], [16, 1], [1]].map((s) =>
+      ad.randn(s, { generator: g }).requiresGrad_(),
+    );
     const x = ad.randn([4, 2], { generator: g });
     const forward = () => {
       let h: Tensor = x;
@@ -41,6 +43,9 @@ describe('memory', () => {
     const y = x.exp().sum();
     const entries = [y.entry!, y.entry!.parents[0] as ad.Entry];
     y.backward();
-    expect(entries.map((e) => [e.op, e.released])).toEqual([['sum', true], ['exp', true]]);
+    expect(entries.map((e) => [e.op, e.released])).toEqual([
+      ['sum', true],
+      ['exp', true],
+    ]);
   });
 });

@@ -25,8 +25,15 @@ export interface OpCase {
 
 const pos: Domain = [0.2, 2];
 const nz: Domain = 'nonzero';
-const mask = () => [ad.tensor([[true, false, true], [false, false, true]])];
+const mask = () => [
+  ad.tensor([
+    [true, false, true],
+    [false, false, true],
+  ]),
+];
 
+// one row per line keeps the table a table
+// prettier-ignore
 export const opCases: OpCase[] = [
   // element-wise unary
   { op: 'neg', fn: (x) => x.neg(), shapes: [[2, 3]] },
@@ -169,7 +176,10 @@ export function inputsFor(c: OpCase, seed = 1): Tensor[] {
     const t = ad.rand([...shape], { dtype: 'float64', generator: g });
     const d = t.data;
     for (let k = 0; k < d.length; k++) {
-      d[k] = domain === 'nonzero' ? (g.random() < 0.5 ? -1 : 1) * (0.2 + 1.8 * d[k]) : domain[0] + (domain[1] - domain[0]) * d[k];
+      d[k] =
+        domain === 'nonzero'
+          ? (g.random() < 0.5 ? -1 : 1) * (0.2 + 1.8 * d[k])
+          : domain[0] + (domain[1] - domain[0]) * d[k];
     }
     return t.requiresGrad_();
   });
@@ -178,18 +188,74 @@ export function inputsFor(c: OpCase, seed = 1): Tensor[] {
 
 /** Exported functions with no gradient: comparisons, rounding, index and creation functions. */
 export const nonDifferentiable = [
-  'sign', 'floor', 'ceil', 'round', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin', 'detach',
-  'tensor', 'zeros', 'ones', 'full', 'zerosLike', 'onesLike', 'fullLike', 'arange', 'linspace', 'eye',
-  'rand', 'randn', 'randint', 'randperm', 'uniform_', 'normal_', 'stopGradient',
+  'sign',
+  'floor',
+  'ceil',
+  'round',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'argmax',
+  'argmin',
+  'detach',
+  'tensor',
+  'zeros',
+  'ones',
+  'full',
+  'zerosLike',
+  'onesLike',
+  'fullLike',
+  'arange',
+  'linspace',
+  'eye',
+  'rand',
+  'randn',
+  'randint',
+  'randperm',
+  'uniform_',
+  'normal_',
+  'stopGradient',
 ];
 
 /** Exported functions that are not ops: autograd machinery and settings. */
 export const notOps = [
-  'backward', 'gradients', 'noGrad', 'enableGrad', 'isGradEnabled', 'gradcheck', 'gradgradcheck',
-  'manualSeed', 'setDefaultDtype', 'getDefaultDtype', 'promoteTypes', 'broadcastShapes',
-  'detectAnomaly', 'setDetectAnomaly', 'grad', 'valueAndGrad', 'vjp', 'jvp', 'jacobian', 'hessian', 'hvp',
-  'customOp', 'tapeRows', 'tapeTable', 'toDot', 'toSvg', 'getBackend', 'setBackend', 'formatShape',
-  'checkBool', 'checkInt', 'checkNumber', 'checkOneOf', 'checkOptions',
+  'backward',
+  'gradients',
+  'noGrad',
+  'enableGrad',
+  'isGradEnabled',
+  'gradcheck',
+  'gradgradcheck',
+  'manualSeed',
+  'setDefaultDtype',
+  'getDefaultDtype',
+  'promoteTypes',
+  'broadcastShapes',
+  'detectAnomaly',
+  'setDetectAnomaly',
+  'grad',
+  'valueAndGrad',
+  'vjp',
+  'jvp',
+  'jacobian',
+  'hessian',
+  'hvp',
+  'customOp',
+  'tapeRows',
+  'tapeTable',
+  'toDot',
+  'toSvg',
+  'getBackend',
+  'setBackend',
+  'formatShape',
+  'checkBool',
+  'checkInt',
+  'checkNumber',
+  'checkOneOf',
+  'checkOptions',
 ];
 
 /**
@@ -207,6 +273,8 @@ export interface SpecialPoint {
   infiniteSecondOrder?: true;
 }
 
+// one row per line keeps the table a table
+// prettier-ignore
 export const specialPoints: SpecialPoint[] = [
   { op: 'abs', note: 'at 0', fn: (x) => x.abs(), at: [[0, -1, 2]], grads: [[0, -1, 1]] },
   { op: 'relu', note: 'at 0', fn: (x) => x.relu(), at: [[0, -1, 2]], grads: [[0, 0, 1]] },

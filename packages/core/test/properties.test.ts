@@ -13,7 +13,9 @@ describe('random programs (fast-check)', () => {
 
   it('have second derivatives that match central differences in float64', () => {
     fc.assert(
-      fc.property(programs, (p) => gradgradcheck((...xs) => run(p, xs), inputsOf(p, 'float64'), { atol: 1e-4 })),
+      fc.property(programs, (p) =>
+        gradgradcheck((...xs) => run(p, xs), inputsOf(p, 'float64'), { atol: 1e-4 }),
+      ),
       { numRuns: 60, seed: 7 },
     );
   });

@@ -54,10 +54,10 @@ export const programs: fc.Arbitrary<Program> = fc
     rows: fc.integer({ min: 1, max: 3 }),
     cols: fc.integer({ min: 1, max: 3 }),
     kinds: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
-    steps: fc.array(
-      fc.record({ op: fc.nat(OPS - 1), a: fc.nat(), b: fc.nat(), dim: fc.nat(1) }),
-      { minLength: 1, maxLength: 8 },
-    ),
+    steps: fc.array(fc.record({ op: fc.nat(OPS - 1), a: fc.nat(), b: fc.nat(), dim: fc.nat(1) }), {
+      minLength: 1,
+      maxLength: 8,
+    }),
     seed: fc.nat(),
   })
   .map(({ rows, cols, kinds, steps, seed }) => ({
@@ -80,7 +80,8 @@ export function run(p: Program, inputs: readonly Tensor[]): Tensor {
     let out: Tensor;
     if (op < unary.length) out = unary[op](a);
     else if ((op -= unary.length) < binary.length) out = binary[op](a, b);
-    else if ((op -= binary.length) < reductions.length) out = a.ndim === 0 ? a.tanh() : reductions[op](a, s.dim % a.ndim);
+    else if ((op -= binary.length) < reductions.length)
+      out = a.ndim === 0 ? a.tanh() : reductions[op](a, s.dim % a.ndim);
     else out = full(a).matmul(full(b).mT).matmul(full(a)).mul(0.1);
     nodes.push(out);
   }
@@ -90,5 +91,7 @@ export function run(p: Program, inputs: readonly Tensor[]): Tensor {
 /** The program's inputs, drawn from its seed, as leaves of `dtype` that require grad. */
 export function inputsOf(p: Program, dtype: 'float32' | 'float64'): Tensor[] {
   const g = new Generator(p.seed);
-  return p.inputShapes.map((shape) => ad.rand(shape, { dtype: 'float64', generator: g }).mul(3).sub(1.5).cast(dtype).requiresGrad_());
+  return p.inputShapes.map((shape) =>
+    ad.rand(shape, { dtype: 'float64', generator: g }).mul(3).sub(1.5).cast(dtype).requiresGrad_(),
+  );
 }

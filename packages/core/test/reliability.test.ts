@@ -4,10 +4,22 @@ import { AdError, AutogradError, DTypeError, IndexError, type Tensor, ValueError
 // Regression tests for paths that used to corrupt data quietly: each names the failure it guards.
 
 describe('indices given as plain arrays are checked like tensor indices', () => {
-  const x = () => ad.tensor([[1, 2, 3], [4, 5, 6]]);
+  const x = () =>
+    ad.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
   const bad: [string, unknown][] = [
-    ['a fraction', [1.5]], ['2³²', [2 ** 32]], ['NaN', [NaN]], ['null', [null]], ["a string '2'", ['2']],
-    ['a hole', [0, , 1]], ['a nested fraction', [[0.5]]], ['undefined', [undefined]], ['a boolean', [true]],
+    ['a fraction', [1.5]],
+    ['2³²', [2 ** 32]],
+    ['NaN', [NaN]],
+    ['null', [null]],
+    ["a string '2'", ['2']],
+    // eslint-disable-next-line no-sparse-arrays
+    ['a hole', [0, , 1]],
+    ['a nested fraction', [[0.5]]],
+    ['undefined', [undefined]],
+    ['a boolean', [true]],
   ];
   it.each(bad)('indexSelect rejects %s', (_, index) => {
     expect(() => x().indexSelect(1, index as number[])).toThrow(IndexError);
@@ -22,12 +34,20 @@ describe('indices given as plain arrays are checked like tensor indices', () => 
     expect(() => x().indexSelect(1, ad.tensor([true, false]))).toThrow(DTypeError);
   });
   it('valid plain arrays still work', () => {
-    expect(x().indexSelect(1, [2, 0]).toArray()).toEqual([[3, 1], [6, 4]]);
+    expect(x().indexSelect(1, [2, 0]).toArray()).toEqual([
+      [3, 1],
+      [6, 4],
+    ]);
   });
   it('indexAdd takes alpha as PyTorch does', () => {
     const y = ad.zeros([2, 3]).indexAdd(1, [2, 2], ad.ones([2, 2]), { alpha: 2.5 });
-    expect(y.toArray()).toEqual([[0, 0, 5], [0, 0, 5]]);
-    expect(() => ad.zeros([2, 3]).indexAdd(1, [0], ad.ones([2, 1]), { alfa: 2 } as never)).toThrow(/unknown option 'alfa'/);
+    expect(y.toArray()).toEqual([
+      [0, 0, 5],
+      [0, 0, 5],
+    ]);
+    expect(() => ad.zeros([2, 3]).indexAdd(1, [0], ad.ones([2, 1]), { alfa: 2 } as never)).toThrow(
+      /unknown option 'alfa'/,
+    );
   });
 });
 
@@ -39,7 +59,9 @@ describe('tensors always hold data that matches their shape and dtype', () => {
     expect(() => ad.tensor([[1, 2], new Array(2)])).toThrow(/hole at \[1,0\]/);
   });
   it('int32 overflow on creation is an error, not a wrap-around', () => {
-    expect(() => ad.tensor([3e9], { dtype: 'int32' })).toThrow(/tensor: value 3000000000 cannot be converted to int32/);
+    expect(() => ad.tensor([3e9], { dtype: 'int32' })).toThrow(
+      /tensor: value 3000000000 cannot be converted to int32/,
+    );
     expect(() => ad.tensor([NaN], { dtype: 'int32' })).toThrow(ValueError);
     expect(() => ad.full([2], 2 ** 31, { dtype: 'int32' })).toThrow(ValueError);
     expect(() => ad.tensor([1.5, -2.5]).cast('int32').toArray()).not.toThrow();
@@ -52,7 +74,9 @@ describe('tensors always hold data that matches their shape and dtype', () => {
     expect(b.add(b).dtype).toBe('bool');
     expect(Array.from(b.add(c).data)).toEqual([1, 1, 1]);
     expect(Array.from(b.mul(c).data)).toEqual([1, 0, 0]);
-    expect(() => ad.tensor([false]).sub(ad.tensor([true]))).toThrow(/sub: subtracting two bool tensors is not supported/);
+    expect(() => ad.tensor([false]).sub(ad.tensor([true]))).toThrow(
+      /sub: subtracting two bool tensors is not supported/,
+    );
     expect(() => b.neg()).toThrow(DTypeError);
     expect(() => b.reshape([3, 1]).matmul(b.reshape([1, 3]))).toThrow(DTypeError);
     expect(() => b.clamp(0, 1)).toThrow(DTypeError);
@@ -70,7 +94,9 @@ describe('tensors always hold data that matches their shape and dtype', () => {
     expect(ad.tensor([5, 3], { dtype: 'int32' }).min().item()).toBe(3);
   });
   it('an unknown dtype names itself, even one inherited from Object', () => {
-    expect(() => ad.zeros([2], { dtype: 'toString' as never })).toThrow(/zeros: unknown dtype 'toString'/);
+    expect(() => ad.zeros([2], { dtype: 'toString' as never })).toThrow(
+      /zeros: unknown dtype 'toString'/,
+    );
     expect(() => ad.tensor([1], { dtype: 'float16' as never })).toThrow(DTypeError);
   });
   it('a shape too large for a typed array is an AdError', () => {
@@ -120,11 +146,15 @@ describe('backward is all or nothing', () => {
   it('a hook that changes the gradient’s size, or returns a number, is a named error', () => {
     const x = ad.tensor([1, 2, 3], { requiresGrad: true });
     x.registerHook(() => ad.ones([2]));
-    expect(() => x.mul(2).sum().backward()).toThrow(/registerHook: a hook changed the size of the gradient of a tensor of shape \[3\]/);
+    expect(() => x.mul(2).sum().backward()).toThrow(
+      /registerHook: a hook changed the size of the gradient of a tensor of shape \[3\]/,
+    );
     const z = ad.tensor([1, 2], { requiresGrad: true });
     const h = z.mul(2);
     h.registerHook((() => 5) as never);
-    expect(() => h.sum().backward()).toThrow(/registerHook: a hook on a tensor of shape \[2\] returned number/);
+    expect(() => h.sum().backward()).toThrow(
+      /registerHook: a hook on a tensor of shape \[2\] returned number/,
+    );
     expect(z.grad).toBeNull();
   });
   it('a second backward started from inside a hook is the named AutogradError', () => {
@@ -149,11 +179,18 @@ describe('backward is all or nothing', () => {
     expect(String(thrown)).toMatch(/backward through the tape a second time/);
   });
   it('a customOp gradient of the wrong shape names the custom op', () => {
-    const bad = ad.customOp('myOp', (x: Tensor) => [x.mul(2), (dy: Tensor) => [dy.sum(0, true).expand([4, 3])]]);
+    const bad = ad.customOp('myOp', (x: Tensor) => [
+      x.mul(2),
+      (dy: Tensor) => [dy.sum(0, true).expand([4, 3])],
+    ]);
     const x = ad.ones([2, 3], { requiresGrad: true });
-    expect(() => bad(x).sum().backward()).toThrow(/^myOp: the gradient of input 0 has shape \[4,3\], which does not fit the input's shape \[2,3\]/);
+    expect(() => bad(x).sum().backward()).toThrow(
+      /^myOp: the gradient of input 0 has shape \[4,3\], which does not fit the input's shape \[2,3\]/,
+    );
     const worse = ad.customOp('worse', (x: Tensor) => [x.mul(2), () => [3 as never]]);
-    expect(() => worse(x).sum().backward()).toThrow(/^worse: the backward rule returned a number as the gradient of input 0/);
+    expect(() => worse(x).sum().backward()).toThrow(
+      /^worse: the backward rule returned a number as the gradient of input 0/,
+    );
     expect(x.grad).toBeNull();
   });
 });
@@ -164,18 +201,28 @@ describe('errors name the op the user called', () => {
   });
   it('wrong argument types say what was expected', () => {
     const x = ad.ones([2, 3]);
-    expect(() => x.sum('1' as never)).toThrow(/^sum: dim must be an integer or an array of them, got "1"/);
+    expect(() => x.sum('1' as never)).toThrow(
+      /^sum: dim must be an integer or an array of them, got "1"/,
+    );
     expect(() => x.sum(null, 'yes' as never)).toThrow(/^sum: expected an options object/);
     expect(() => x.softmax({} as never)).toThrow(/^softmax: dim must be an integer, got an object/);
     expect(() => x.clamp('a' as never)).toThrow(/^clamp: min must be a number/);
-    expect(() => x.leakyRelu(null as never)).toThrow(/^leakyRelu: negativeSlope must be a finite number/);
-    expect(() => ad.zeros('3' as never)).toThrow(/^zeros: takes a shape \(\[2, 3\]\) or sizes \(2, 3\), then options; got "3"/);
-    expect(() => x.gelu({ approximate: 'fast' } as never)).toThrow(/^gelu: approximate must be one of 'none', 'tanh'/);
+    expect(() => x.leakyRelu(null as never)).toThrow(
+      /^leakyRelu: negativeSlope must be a finite number/,
+    );
+    expect(() => ad.zeros('3' as never)).toThrow(
+      /^zeros: takes a shape \(\[2, 3\]\) or sizes \(2, 3\), then options; got "3"/,
+    );
+    expect(() => x.gelu({ approximate: 'fast' } as never)).toThrow(
+      /^gelu: approximate must be one of 'none', 'tanh'/,
+    );
   });
   it('PyTorch’s positional keepdim works', () => {
     const x = ad.ones([2, 3]);
     expect(x.sum(1, true).shape).toEqual([2, 1]);
     expect(x.max(0, true).shape).toEqual([1, 3]);
-    expect(() => x.var(1, true as never)).toThrow(/write var\(dim, \{ keepdim: true \}\) or var\(dim, \{ correction: 1 \}\)/);
+    expect(() => x.var(1, true as never)).toThrow(
+      /write var\(dim, \{ keepdim: true \}\) or var\(dim, \{ correction: 1 \}\)/,
+    );
   });
 });

@@ -15,7 +15,11 @@ function entry(log: string[], op: string, inputs: Tensor[], factors: number[]): 
 }
 
 const walk = (roots: Map<Node, Tensor>) =>
-  backpropagate(roots, { createGraph: false, reduceTo: (dx) => dx, accumulate: (a, b) => a.add(b) });
+  backpropagate(roots, {
+    createGraph: false,
+    reduceTo: (dx) => dx,
+    accumulate: (a, b) => a.add(b),
+  });
 
 describe('the reverse walk over hand-built tapes', () => {
   it('de-stacks entries in reverse call order and runs each pullback exactly once', () => {
@@ -64,7 +68,9 @@ describe('recording', () => {
     const tape = new GradientTape();
     const y = tape.record(() => x.mul(2).exp().sum());
     expect(tape.entries.map((e) => e.op)).toEqual(['mul', 'exp', 'sum']);
-    expect(tape.entries.map((e) => e.id)).toEqual([...tape.entries.map((e) => e.id)].sort((p, q) => p - q));
+    expect(tape.entries.map((e) => e.id)).toEqual(
+      [...tape.entries.map((e) => e.id)].sort((p, q) => p - q),
+    );
     expect(tape.toString()).toBe('0: mul([2]) -> [2]\n1: exp([2]) -> [2]\n2: sum([2]) -> []');
     expect(y.entry).toBe(tape.entries[2]);
   });
@@ -144,7 +150,9 @@ describe('backward and gradients', () => {
 
   it('gradients sums the outputs and takes gradOutputs', () => {
     const x = ad.tensor([1, 2], { dtype: 'float64', requiresGrad: true });
-    const g = ad.gradients([x.sum(), x.mul(2)], x, { gradOutputs: [null, ad.tensor([1, 10], { dtype: 'float64' })] });
+    const g = ad.gradients([x.sum(), x.mul(2)], x, {
+      gradOutputs: [null, ad.tensor([1, 10], { dtype: 'float64' })],
+    });
     expect(g).toBeAllClose([3, 21]);
   });
 

@@ -28,7 +28,13 @@ describe('grad and valueAndGrad', () => {
   it('argnums picks arguments; trees of tensors come back in the same structure', () => {
     const loss = (p: { w: Tensor; b: Tensor }, x: Tensor) => x.matmul(p.w).add(p.b).square().sum();
     const p = { w: t([0.5, -1]), b: t(0.25) };
-    const x = ad.tensor([[1, 2], [3, 4]], f64);
+    const x = ad.tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      f64,
+    );
     const g = ad.grad(loss)(p, x);
     // by hand: r = x·w + b, dL/dw = 2 xᵀr, dL/db = 2 Σ r
     const r = x.matmul(p.w).add(p.b);
@@ -43,21 +49,31 @@ describe('grad and valueAndGrad', () => {
     const [value, g] = ad.valueAndGrad(cubeSum)(t([2]));
     expect(value.item()).toBe(8);
     expect(g).toBeAllClose([12]);
-    const [[loss, aux], g2] = ad.valueAndGrad((x: Tensor) => [x.square().sum(), 'note'] as const, { hasAux: true })(t([3]));
+    const [[loss, aux], g2] = ad.valueAndGrad((x: Tensor) => [x.square().sum(), 'note'] as const, {
+      hasAux: true,
+    })(t([3]));
     expect([loss.item(), aux]).toEqual([9, 'note']);
     expect(g2).toBeAllClose([6]);
-    const [g3, aux3] = ad.grad((x: Tensor) => [x.square().sum(), 42], { hasAux: true })(t([3])) as unknown as [Tensor, number];
+    const [g3, aux3] = ad.grad((x: Tensor) => [x.square().sum(), 42], { hasAux: true })(
+      t([3]),
+    ) as unknown as [Tensor, number];
     expect(g3).toBeAllClose([6]);
     expect(aux3).toBe(42);
   });
 
   it('rejects non-scalar outputs and argnums out of range', () => {
-    expect(() => ad.grad((x: Tensor) => x.mul(2))(t([1, 2]))).toThrow(/grad: f must return a single-element tensor, got shape \[2\]/);
-    expect(() => ad.grad(cubeSum, { argnums: 1 })(t([1]))).toThrow(/argnums 1 is out of range for 1 arguments/);
+    expect(() => ad.grad((x: Tensor) => x.mul(2))(t([1, 2]))).toThrow(
+      /grad: f must return a single-element tensor, got shape \[2\]/,
+    );
+    expect(() => ad.grad(cubeSum, { argnums: 1 })(t([1]))).toThrow(
+      /argnums 1 is out of range for 1 arguments/,
+    );
   });
 
   it('gives zeros for an argument f ignores', () => {
-    expect(ad.grad((_x: Tensor, y: Tensor) => y.sum(), { argnums: 0 })(t([1, 2]), t([3]))).toBeAllClose([0, 0]);
+    expect(
+      ad.grad((_x: Tensor, y: Tensor) => y.sum(), { argnums: 0 })(t([1, 2]), t([3])),
+    ).toBeAllClose([0, 0]);
   });
 });
 
@@ -65,7 +81,10 @@ describe('vjp, jvp, jacobian, hessian, hvp', () => {
   const f = (x: Tensor) => ad.stack([x.select(0, 0).mul(x.select(0, 1)), x.select(0, 0).sin()]);
   const x = t([0.7, -1.2]);
   // J = [[x1, x0], [cos x0, 0]]
-  const J = [[-1.2, 0.7], [Math.cos(0.7), 0]];
+  const J = [
+    [-1.2, 0.7],
+    [Math.cos(0.7), 0],
+  ];
 
   it('jacobian has shape [...out, ...in] and the closed-form entries', () => {
     const j = ad.jacobian(f)(x);
@@ -84,8 +103,15 @@ describe('vjp, jvp, jacobian, hessian, hvp', () => {
   });
 
   it('hessian and hvp of Σx³ + x0·x1 match 6·diag(x) + the cross term', () => {
-    const g = (v: Tensor) => v.pow(3).sum().add(v.select(0, 0).mul(v.select(0, 1)));
-    const H = [[6 * 0.7, 1], [1, 6 * -1.2]];
+    const g = (v: Tensor) =>
+      v
+        .pow(3)
+        .sum()
+        .add(v.select(0, 0).mul(v.select(0, 1)));
+    const H = [
+      [6 * 0.7, 1],
+      [1, 6 * -1.2],
+    ];
     expect(ad.hessian(g)(x)).toBeAllClose(H.flat(), { rtol: 1e-12 });
     const [value, hv] = ad.hvp(g, x, t([1, 2]));
     expect(value.item()).toBeCloseTo(g(x).item(), 12);
@@ -102,9 +128,12 @@ describe('vjp, jvp, jacobian, hessian, hvp', () => {
         const scalar = (ys: Tensor[]) => run(p, ys).mul(weights).sum();
         const [, hv] = ad.hvp(scalar, xs, vs);
         const eps = 1e-5;
-        const shifted = (s: number) => ad.grad(scalar)(xs.map((x, i) => x.add(vs[i].mul(s * eps)))) as Tensor[];
+        const shifted = (s: number) =>
+          ad.grad(scalar)(xs.map((x, i) => x.add(vs[i].mul(s * eps)))) as Tensor[];
         const [plus, minus] = [shifted(1), shifted(-1)];
-        hv.forEach((h, i) => expect(h).toBeAllClose(plus[i].sub(minus[i]).div(2 * eps), { rtol: 1e-4, atol: 1e-6 }));
+        hv.forEach((h, i) =>
+          expect(h).toBeAllClose(plus[i].sub(minus[i]).div(2 * eps), { rtol: 1e-4, atol: 1e-6 }),
+        );
       }),
       { numRuns: 100, seed: 11 },
     );

@@ -28,7 +28,9 @@ function both<T>(run: () => T): [T, T] {
 function values(dtype: (typeof dtypes)[number], n: number, seed: number): Floats {
   const g = new ad.Generator(seed);
   const special = [0, -0, NaN, Infinity, -Infinity, 1e-30, -1e-30, 100, -100, 1e30];
-  const x = Float64Array.from({ length: n }, () => (g.random() < 0.05 ? special[g.integer(0, special.length)] : 3 * g.normal()));
+  const x = Float64Array.from({ length: n }, () =>
+    g.random() < 0.05 ? special[g.integer(0, special.length)] : 3 * g.normal(),
+  );
   return dtype === 'float32' ? Float32Array.from(x) : x;
 }
 
@@ -37,7 +39,9 @@ function expectClose(fast: TypedArray, slow: TypedArray, ulps: number, what: str
   const eps = fast instanceof Float32Array ? 2 ** -23 : 2 ** -52;
   for (let i = 0; i < slow.length; i++) {
     const [f, s] = [fast[i], slow[i]];
-    const ok = Number.isNaN(s) ? Number.isNaN(f) : f === s || Math.abs(f - s) <= ulps * eps * Math.abs(s) + 1e-300;
+    const ok = Number.isNaN(s)
+      ? Number.isNaN(f)
+      : f === s || Math.abs(f - s) <= ulps * eps * Math.abs(s) + 1e-300;
     if (!ok) throw new Error(`${what}: element ${i} is ${f}, the TypeScript kernel gives ${s}`);
   }
 }
@@ -46,19 +50,31 @@ const sizes = [1, 3, 17, 129, 1000, 40000]; // 40000 crosses the 16384-element c
 
 describe('WebAssembly element-wise kernels', () => {
   // exact ops must agree bitwise; exp/tanh/sigmoid are rounded once from float64 (≤ 1 ulp)
-  const maps: [MapOp, number][] = [['neg', 0], ['abs', 0], ['square', 0], ['sqrt', 0], ['relu', 0], ['exp', 1], ['tanh', 1], ['sigmoid', 1]];
+  const maps: [MapOp, number][] = [
+    ['neg', 0],
+    ['abs', 0],
+    ['square', 0],
+    ['sqrt', 0],
+    ['relu', 0],
+    ['exp', 1],
+    ['tanh', 1],
+    ['sigmoid', 1],
+  ];
 
-  it.each(dtypes.flatMap((d) => maps.map(([op, ulps]) => [d, op, ulps] as const)))('%s %s equals the TypeScript kernel', (dtype, op, ulps) => {
-    for (const n of sizes) {
-      const x = values(dtype, n, n);
-      const [fast, slow] = both(() => {
-        const out = new (x.constructor as Float64ArrayConstructor)(n);
-        map(op, x, out);
-        return out;
-      });
-      expectClose(fast, slow, ulps, `${op} n=${n}`);
-    }
-  });
+  it.each(dtypes.flatMap((d) => maps.map(([op, ulps]) => [d, op, ulps] as const)))(
+    '%s %s equals the TypeScript kernel',
+    (dtype, op, ulps) => {
+      for (const n of sizes) {
+        const x = values(dtype, n, n);
+        const [fast, slow] = both(() => {
+          const out = new (x.constructor as Float64ArrayConstructor)(n);
+          map(op, x, out);
+          return out;
+        });
+        expectClose(fast, slow, ulps, `${op} n=${n}`);
+      }
+    },
+  );
 
   it('float32 exp, tanh and sigmoid across their whole range, including overflow and saturation', () => {
     const x = Float32Array.from({ length: 4001 }, (_, i) => (i - 2000) / 20); // −100 … 100
@@ -73,75 +89,160 @@ describe('WebAssembly element-wise kernels', () => {
   });
 
   const zips: [ZipOp, number][] = [
-    ['add', 0], ['sub', 0], ['mul', 0], ['div', 0], ['maximum', 0], ['minimum', 0],
-    ['tanhBackward', 4], ['sigmoidBackward', 4], ['reluBackward', 0],
+    ['add', 0],
+    ['sub', 0],
+    ['mul', 0],
+    ['div', 0],
+    ['maximum', 0],
+    ['minimum', 0],
+    ['tanhBackward', 4],
+    ['sigmoidBackward', 4],
+    ['reluBackward', 0],
   ];
   // same shape, bias-like rows, keepdim columns, scalars, either side, and ones no layout fits
   const layouts: [number[], number[]][] = [
-    [[129, 17], [129, 17]], [[129, 17], [17]], [[17], [129, 17]], [[129, 17], [129, 1]], [[3, 1], [3, 129]],
-    [[129, 17], []], [[], [3, 17]], [[2, 3, 129], [3, 129]], [[2, 3, 129], [2, 3, 1]], [[2, 1, 129], [2, 3, 129]],
-    [[4, 1, 1], [4, 17, 3]], [[3, 20000], [20000]], [[20000, 3], [20000, 1]], [[40000], [1]], [[1, 40000], [40000]],
+    [
+      [129, 17],
+      [129, 17],
+    ],
+    [[129, 17], [17]],
+    [[17], [129, 17]],
+    [
+      [129, 17],
+      [129, 1],
+    ],
+    [
+      [3, 1],
+      [3, 129],
+    ],
+    [[129, 17], []],
+    [[], [3, 17]],
+    [
+      [2, 3, 129],
+      [3, 129],
+    ],
+    [
+      [2, 3, 129],
+      [2, 3, 1],
+    ],
+    [
+      [2, 1, 129],
+      [2, 3, 129],
+    ],
+    [
+      [4, 1, 1],
+      [4, 17, 3],
+    ],
+    [[3, 20000], [20000]],
+    [
+      [20000, 3],
+      [20000, 1],
+    ],
+    [[40000], [1]],
+    [[1, 40000], [40000]],
   ];
 
   const size = (shape: number[]) => shape.reduce((p, d) => p * d, 1);
-  const operands = Object.fromEntries(dtypes.map((d) => [d, layouts.map(([sa, sb], i) => [values(d, size(sa), i), values(d, size(sb), i + 100)])]));
+  const operands = Object.fromEntries(
+    dtypes.map((d) => [
+      d,
+      layouts.map(([sa, sb], i) => [values(d, size(sa), i), values(d, size(sb), i + 100)]),
+    ]),
+  );
 
-  it.each(dtypes.flatMap((d) => zips.map(([op, ulps]) => [d, op, ulps] as const)))('%s %s equals the TypeScript kernel in every broadcast layout', (dtype, op, ulps) => {
-    layouts.forEach(([sa, sb], i) => {
-      const outShape = ad.broadcastShapes('test', sa, sb);
-      const [a, raw] = operands[dtype][i];
-      // a saved output of tanh or sigmoid lies in [−1, 1] or [0, 1]
-      const b = op === 'tanhBackward' ? raw.map(Math.tanh) : op === 'sigmoidBackward' ? raw.map((v) => 1 / (1 + Math.exp(-v))) : raw;
-      const [fast, slow] = both(() => {
-        const out = new (a.constructor as Float64ArrayConstructor)(outShape.reduce((p, d) => p * d, 1));
-        zip(op, a, sa, b, sb, out, outShape);
-        return out;
-      });
-      expectClose(fast, slow, ulps, `${op} [${sa}] with [${sb}]`);
-    });
-  });
-
-  it.each(dtypes)('%s: a plain-number operand is read in the tensor type, as PyTorch does', (dtype) => {
-    const x = values(dtype, 1000, 7);
-    for (const op of ['add', 'sub', 'mul', 'div'] as const) {
-      for (const s of [0.1, -3, 1e-3]) {
+  it.each(dtypes.flatMap((d) => zips.map(([op, ulps]) => [d, op, ulps] as const)))(
+    '%s %s equals the TypeScript kernel in every broadcast layout',
+    (dtype, op, ulps) => {
+      layouts.forEach(([sa, sb], i) => {
+        const outShape = ad.broadcastShapes('test', sa, sb);
+        const [a, raw] = operands[dtype][i];
+        // a saved output of tanh or sigmoid lies in [−1, 1] or [0, 1]
+        const b =
+          op === 'tanhBackward'
+            ? raw.map(Math.tanh)
+            : op === 'sigmoidBackward'
+              ? raw.map((v) => 1 / (1 + Math.exp(-v)))
+              : raw;
         const [fast, slow] = both(() => {
-          const [left, right] = [new (x.constructor as Float64ArrayConstructor)(x.length), new (x.constructor as Float64ArrayConstructor)(x.length)];
-          zipNumber(op, x, s, left);
-          numberZip(op, s, x, right);
-          return [left, right];
+          const out = new (a.constructor as Float64ArrayConstructor)(
+            outShape.reduce((p, d) => p * d, 1),
+          );
+          zip(op, a, sa, b, sb, out, outShape);
+          return out;
         });
-        // float32 reads 0.1 as the nearest float32: one more rounding than the TypeScript loop
-        const ulps = dtype === 'float32' ? 2 : 0;
-        expectClose(fast[0], slow[0], ulps, `x ${op} ${s}`);
-        expectClose(fast[1], slow[1], ulps, `${s} ${op} x`);
+        expectClose(fast, slow, ulps, `${op} [${sa}] with [${sb}]`);
+      });
+    },
+  );
+
+  it.each(dtypes)(
+    '%s: a plain-number operand is read in the tensor type, as PyTorch does',
+    (dtype) => {
+      const x = values(dtype, 1000, 7);
+      for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+        for (const s of [0.1, -3, 1e-3]) {
+          const [fast, slow] = both(() => {
+            const [left, right] = [
+              new (x.constructor as Float64ArrayConstructor)(x.length),
+              new (x.constructor as Float64ArrayConstructor)(x.length),
+            ];
+            zipNumber(op, x, s, left);
+            numberZip(op, s, x, right);
+            return [left, right];
+          });
+          // float32 reads 0.1 as the nearest float32: one more rounding than the TypeScript loop
+          const ulps = dtype === 'float32' ? 2 : 0;
+          expectClose(fast[0], slow[0], ulps, `x ${op} ${s}`);
+          expectClose(fast[1], slow[1], ulps, `${s} ${op} x`);
+        }
       }
-    }
-  });
+    },
+  );
 
   it.each(dtypes)('%s: sum, max and min over any dims equal the TypeScript reduction', (dtype) => {
-    const dims = fc.array(fc.constantFrom<number>(1, 2, 3, 17, 129), { minLength: 1, maxLength: 4 }).filter((s) => s.reduce((p, d) => p * d, 1) <= 20000);
-    fc.assert(fc.property(dims, fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), fc.constantFrom<FoldOp>('sum', 'max', 'min'), fc.nat(1000), (shape, reduce, op, seed) => {
-      const x = values(dtype, shape.reduce((p, d) => p * d, 1), seed); // with NaNs and infinities
-      const keep = shape.map((d, i) => (reduce[i] ? 1 : d));
-      const strides = stridesOf(keep).map((s, i) => (reduce[i] ? 0 : s));
-      const init = op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity;
-      const [fast, slow] = both(() => {
-        const out = new (x.constructor as Float64ArrayConstructor)(keep.reduce((p, d) => p * d, 1)).fill(init);
-        reduceInto(x, shape, strides, out, op);
-        return out;
-      });
-      const same = (v: number, s: number) => v === s || (Number.isNaN(v) && Number.isNaN(s));
-      if (op !== 'sum') return fast.every((v, i) => same(v, slow[i]));
-      // a sum in another order: within n·eps·Σ|x| of the reference
-      const bound = new Float64Array(slow.length);
-      setWasmEnabled(false);
-      reduceInto(Float64Array.from(x, Math.abs), shape, strides, bound, 'sum');
-      setWasmEnabled(true);
-      const eps = dtype === 'float32' ? 2 ** -23 : 2 ** -52;
-      const n = x.length / slow.length;
-      return fast.every((v, i) => (Number.isFinite(slow[i]) ? Math.abs(v - slow[i]) <= n * eps * bound[i] : same(v, slow[i])));
-    }), { numRuns: 150 });
+    const dims = fc
+      .array(fc.constantFrom<number>(1, 2, 3, 17, 129), { minLength: 1, maxLength: 4 })
+      .filter((s) => s.reduce((p, d) => p * d, 1) <= 20000);
+    fc.assert(
+      fc.property(
+        dims,
+        fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+        fc.constantFrom<FoldOp>('sum', 'max', 'min'),
+        fc.nat(1000),
+        (shape, reduce, op, seed) => {
+          const x = values(
+            dtype,
+            shape.reduce((p, d) => p * d, 1),
+            seed,
+          ); // with NaNs and infinities
+          const keep = shape.map((d, i) => (reduce[i] ? 1 : d));
+          const strides = stridesOf(keep).map((s, i) => (reduce[i] ? 0 : s));
+          const init = op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity;
+          const [fast, slow] = both(() => {
+            const out = new (x.constructor as Float64ArrayConstructor)(
+              keep.reduce((p, d) => p * d, 1),
+            ).fill(init);
+            reduceInto(x, shape, strides, out, op);
+            return out;
+          });
+          const same = (v: number, s: number) => v === s || (Number.isNaN(v) && Number.isNaN(s));
+          if (op !== 'sum') return fast.every((v, i) => same(v, slow[i]));
+          // a sum in another order: within n·eps·Σ|x| of the reference
+          const bound = new Float64Array(slow.length);
+          setWasmEnabled(false);
+          reduceInto(Float64Array.from(x, Math.abs), shape, strides, bound, 'sum');
+          setWasmEnabled(true);
+          const eps = dtype === 'float32' ? 2 ** -23 : 2 ** -52;
+          const n = x.length / slow.length;
+          return fast.every((v, i) =>
+            Number.isFinite(slow[i])
+              ? Math.abs(v - slow[i]) <= n * eps * bound[i]
+              : same(v, slow[i]),
+          );
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('float32 sums along the contiguous axis accumulate in float64', () => {
@@ -154,7 +255,10 @@ describe('WebAssembly element-wise kernels', () => {
     for (const dtype of dtypes) {
       for (const dim of [0, 1, 2]) {
         const run = () => {
-          const x = ad.randn([3, 17, 129], { generator: new ad.Generator(dim), dtype }).mul(4).requiresGrad_();
+          const x = ad
+            .randn([3, 17, 129], { generator: new ad.Generator(dim), dtype })
+            .mul(4)
+            .requiresGrad_();
           const w = ad.randn([3, 17, 129], { generator: new ad.Generator(9), dtype });
           const y = x.softmax(dim);
           const z = x.logSoftmax(dim);

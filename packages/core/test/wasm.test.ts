@@ -12,7 +12,16 @@ import { withSharedMemory } from '../src/kernels/wasm-shared';
 const root = resolve(__dirname, '../../..');
 
 /** C = op(A)·op(B) by one implementation. */
-function product(wasm: boolean, a: Float32Array | Float64Array, ta: boolean, b: typeof a, tb: boolean, n: number, k: number, m: number) {
+function product(
+  wasm: boolean,
+  a: Float32Array | Float64Array,
+  ta: boolean,
+  b: typeof a,
+  tb: boolean,
+  n: number,
+  k: number,
+  m: number,
+) {
   setWasmEnabled(wasm);
   try {
     const c = new (a.constructor as Float32ArrayConstructor)(n * m);
@@ -25,16 +34,23 @@ function product(wasm: boolean, a: Float32Array | Float64Array, ta: boolean, b: 
 
 describe('WebAssembly kernels', () => {
   it('the committed binary is what scripts/build-wasm.mjs builds from packages/core/assembly', () => {
-    const run = spawnSync(process.execPath, [join(root, 'scripts/build-wasm.mjs'), '--check'], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [join(root, 'scripts/build-wasm.mjs'), '--check'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   }, 60_000);
 
   it('the builds for a shared memory, derived from the plain ones, are byte for byte what the compiler builds', () => {
-    const run = spawnSync(process.execPath, [join(root, 'scripts/build-wasm.mjs'), '--shared'], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [join(root, 'scripts/build-wasm.mjs'), '--shared'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(0);
     const compiled = JSON.parse(run.stdout) as { plain: string; relaxed: string };
-    const derived = (base64: string) => Buffer.from(withSharedMemory(Buffer.from(base64, 'base64'), MAX_PAGES)).toString('base64');
+    const derived = (base64: string) =>
+      Buffer.from(withSharedMemory(Buffer.from(base64, 'base64'), MAX_PAGES)).toString('base64');
     expect(derived(KERNELS_WASM)).toBe(compiled.plain);
     expect(derived(KERNELS_WASM_RELAXED)).toBe(compiled.relaxed);
   }, 60_000);
@@ -44,27 +60,41 @@ describe('WebAssembly kernels', () => {
     expect(ad.getBackend().wasm).toBe(true);
   });
 
-  it.each(['float32', 'float64'] as const)('%s: equal the TypeScript kernels within rounding on random shapes and transposes', (dtype) => {
-    const eps = dtype === 'float32' ? 2 ** -23 : 2 ** -52;
-    const sizes = fc.constantFrom(1, 3, 8, 17, 31, 64, 129, 300);
-    fc.assert(fc.property(sizes, sizes, sizes, fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 1e6 }), (n, k, m, ta, tb, seed) => {
-      const g = new ad.Generator(seed);
-      const draw = (length: number) => {
-        const values = Float64Array.from({ length }, () => g.normal());
-        return dtype === 'float32' ? Float32Array.from(values) : values;
-      };
-      const a = draw(n * k);
-      const b = draw(k * m);
-      const fast = product(true, a, ta, b, tb, n, k, m);
-      const slow = product(false, a, ta, b, tb, n, k, m);
-      // rounding of a k-term sum: at most ~k·eps·Σ|a||b|; compare with Σ|a||b| per entry
-      const bound = product(false, a.map(Math.abs), ta, b.map(Math.abs), tb, n, k, m);
-      for (let i = 0; i < n * m; i++) {
-        if (Math.abs(fast[i] - slow[i]) > 2 * k * eps * bound[i] + 1e-30) return false;
-      }
-      return true;
-    }), { numRuns: 60 });
-  });
+  it.each(['float32', 'float64'] as const)(
+    '%s: equal the TypeScript kernels within rounding on random shapes and transposes',
+    (dtype) => {
+      const eps = dtype === 'float32' ? 2 ** -23 : 2 ** -52;
+      const sizes = fc.constantFrom(1, 3, 8, 17, 31, 64, 129, 300);
+      fc.assert(
+        fc.property(
+          sizes,
+          sizes,
+          sizes,
+          fc.boolean(),
+          fc.boolean(),
+          fc.integer({ min: 0, max: 1e6 }),
+          (n, k, m, ta, tb, seed) => {
+            const g = new ad.Generator(seed);
+            const draw = (length: number) => {
+              const values = Float64Array.from({ length }, () => g.normal());
+              return dtype === 'float32' ? Float32Array.from(values) : values;
+            };
+            const a = draw(n * k);
+            const b = draw(k * m);
+            const fast = product(true, a, ta, b, tb, n, k, m);
+            const slow = product(false, a, ta, b, tb, n, k, m);
+            // rounding of a k-term sum: at most ~k·eps·Σ|a||b|; compare with Σ|a||b| per entry
+            const bound = product(false, a.map(Math.abs), ta, b.map(Math.abs), tb, n, k, m);
+            for (let i = 0; i < n * m; i++) {
+              if (Math.abs(fast[i] - slow[i]) > 2 * k * eps * bound[i] + 1e-30) return false;
+            }
+            return true;
+          },
+        ),
+        { numRuns: 60 },
+      );
+    },
+  );
 
   it('batched and broadcast products, forward and backward, agree with the TypeScript kernels', () => {
     const run = (wasm: boolean) => {
@@ -72,7 +102,9 @@ describe('WebAssembly kernels', () => {
       const a = ad.randn([2, 1, 17, 129], { generator: new ad.Generator(1) }).requiresGrad_();
       const b = ad.randn([3, 129, 33], { generator: new ad.Generator(2) }).requiresGrad_();
       const y = a.matmul(b);
-      y.mul(ad.randn(y.shape, { generator: new ad.Generator(3) })).sum().backward();
+      y.mul(ad.randn(y.shape, { generator: new ad.Generator(3) }))
+        .sum()
+        .backward();
       ad.setBackend({ wasm: true });
       return [y, a.grad!, b.grad!];
     };
@@ -89,7 +121,8 @@ describe('WebAssembly kernels', () => {
     const one = a.matmul(b);
     ad.setBackend({ threads: 2 });
     // workers start in the background, on the first large product
-    for (let started = Date.now(); workersReady() < 1 && Date.now() - started < 10_000;) await new Promise((r) => setTimeout(r, 10));
+    for (let started = Date.now(); workersReady() < 1 && Date.now() - started < 10_000;)
+      await new Promise((r) => setTimeout(r, 10));
     expect(workersReady()).toBe(1);
     const two = a.matmul(b);
     ad.setBackend({ threads });
@@ -98,8 +131,12 @@ describe('WebAssembly kernels', () => {
 
   it('setBackend rejects bad settings and changes nothing', () => {
     const before = ad.getBackend();
-    expect(() => ad.setBackend({ threads: 0 })).toThrow(/setBackend: threads must be an integer from 1 to 64, got 0/);
-    expect(() => ad.setBackend({ wasm: 'yes' as unknown as boolean, threads: 2 })).toThrow(/setBackend: wasm must be a boolean/);
+    expect(() => ad.setBackend({ threads: 0 })).toThrow(
+      /setBackend: threads must be an integer from 1 to 64, got 0/,
+    );
+    expect(() => ad.setBackend({ wasm: 'yes' as unknown as boolean, threads: 2 })).toThrow(
+      /setBackend: wasm must be a boolean/,
+    );
     expect(ad.getBackend()).toEqual(before);
   });
 

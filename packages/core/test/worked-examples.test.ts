@@ -51,7 +51,9 @@ describe('1. fit y = 2x with one weight', () => {
     const path = deltaRule(1 / 30, 6);
     path.forEach((w, i) => expect(w).toBeCloseTo(i % 2 === 0 ? 3 : 1, 9));
     const diverging = deltaRule(0.04, 10);
-    expect(Math.abs(diverging[10] - 2)).toBeGreaterThan(Math.abs(diverging[0] - 2) * 1.4 ** 10 * 0.99);
+    expect(Math.abs(diverging[10] - 2)).toBeGreaterThan(
+      Math.abs(diverging[0] - 2) * 1.4 ** 10 * 0.99,
+    );
   });
 });
 

@@ -21,10 +21,15 @@ export interface CheckpointParts {
  */
 export function encodeCheckpoint(parts: CheckpointParts): Uint8Array {
   if (typeof parts !== 'object' || parts === null || typeof parts.model?.stateDict !== 'function') {
-    throw new ValueError('saveCheckpoint', 'expected { model, optimizer?, generator?, extra? } with a Module as model');
+    throw new ValueError(
+      'saveCheckpoint',
+      'expected { model, optimizer?, generator?, extra? } with a Module as model',
+    );
   }
-  if (parts.optimizer !== undefined && !(parts.optimizer instanceof Optimizer)) throw new ValueError('saveCheckpoint', 'optimizer must be an Optimizer');
-  if (parts.generator !== undefined && !(parts.generator instanceof Generator)) throw new ValueError('saveCheckpoint', 'generator must be a Generator');
+  if (parts.optimizer !== undefined && !(parts.optimizer instanceof Optimizer))
+    throw new ValueError('saveCheckpoint', 'optimizer must be an Optimizer');
+  if (parts.generator !== undefined && !(parts.generator instanceof Generator))
+    throw new ValueError('saveCheckpoint', 'generator must be a Generator');
   const tensors = new Map<string, Tensor>();
   for (const [k, t] of Object.entries(parts.model.stateDict())) tensors.set(`model.${k}`, t);
   const metadata: Record<string, string> = { format: FORMAT };
@@ -37,7 +42,11 @@ export function encodeCheckpoint(parts: CheckpointParts): Uint8Array {
         else tensors.set(`optimizer.${i}.${k}`, v);
       }
     }
-    metadata.optimizer = JSON.stringify({ type: parts.optimizer.constructor.name, paramGroups: sd.paramGroups, scalars });
+    metadata.optimizer = JSON.stringify({
+      type: parts.optimizer.constructor.name,
+      paramGroups: sd.paramGroups,
+      scalars,
+    });
   }
   if (parts.generator) metadata.generator = JSON.stringify(parts.generator.getState());
   if (parts.extra !== undefined) metadata.extra = toJson(parts.extra);
@@ -50,25 +59,33 @@ export function encodeCheckpoint(parts: CheckpointParts): Uint8Array {
  * anything changed, so a bad file leaves model, optimizer and generator as they were.
  * Returns the checkpoint's `extra`.
  */
-export function restoreCheckpoint(bytes: Uint8Array, parts: Omit<CheckpointParts, 'extra'>): unknown {
+export function restoreCheckpoint(
+  bytes: Uint8Array,
+  parts: Omit<CheckpointParts, 'extra'>,
+): unknown {
   const fail = (why: string): never => {
     throw new ValueError('loadCheckpoint', why);
   };
   if (!(bytes instanceof Uint8Array)) fail('expected the checkpoint as bytes (a Uint8Array)');
-  if (typeof parts !== 'object' || parts === null || !(parts.model instanceof Module)) fail('expected { model, optimizer?, generator? } with a Module as model');
+  if (typeof parts !== 'object' || parts === null || !(parts.model instanceof Module))
+    fail('expected { model, optimizer?, generator? } with a Module as model');
   const { tensors, metadata } = decodeSafetensors(bytes);
-  if (metadata.format !== FORMAT) fail(`not an @ad checkpoint (format ${JSON.stringify(metadata.format)})`);
+  if (metadata.format !== FORMAT)
+    fail(`not an @ad checkpoint (format ${JSON.stringify(metadata.format)})`);
   const model: Record<string, Tensor> = Object.create(null);
   const buffers: Record<string, ParamState> = Object.create(null);
   for (const [name, t] of tensors) {
     let m: RegExpExecArray | null;
     if ((m = /^model\.(.+)$/.exec(name))) model[m[1]] = t;
-    else if ((m = /^optimizer\.(\d+)\.(\w+)$/.exec(name))) (buffers[m[1]] ??= Object.create(null))[m[2]] = t;
+    else if ((m = /^optimizer\.(\d+)\.(\w+)$/.exec(name)))
+      (buffers[m[1]] ??= Object.create(null))[m[2]] = t;
     else fail(`unexpected tensor '${name}'`);
   }
   // everything is parsed and checked before anything is applied: a bad file changes nothing
   parts.model.checkStateDict(model);
-  const optimizerState = parts.optimizer ? optimizerStateOf(metadata, buffers, parts.optimizer, fail) : undefined;
+  const optimizerState = parts.optimizer
+    ? optimizerStateOf(metadata, buffers, parts.optimizer, fail)
+    : undefined;
   let rng: (number | null)[] | undefined;
   if (parts.generator) {
     if (!(parts.generator instanceof Generator)) fail('generator must be a Generator');
@@ -90,27 +107,43 @@ function toJson(extra: unknown): string {
   try {
     text = JSON.stringify(extra);
   } catch (e) {
-    throw new ValueError('saveCheckpoint', `extra must be JSON-serialisable: ${(e as Error).message}`);
+    throw new ValueError(
+      'saveCheckpoint',
+      `extra must be JSON-serialisable: ${(e as Error).message}`,
+    );
   }
-  if (text === undefined) throw new ValueError('saveCheckpoint', `extra must be JSON-serialisable, got ${typeof extra}`);
+  if (text === undefined)
+    throw new ValueError('saveCheckpoint', `extra must be JSON-serialisable, got ${typeof extra}`);
   return text;
 }
 
 /** The optimizer's state from the metadata and buffers, checked against `optimizer`. */
-function optimizerStateOf(metadata: Record<string, string>, buffers: Record<string, ParamState>, optimizer: AnyOptimizer,
-  fail: (why: string) => never): OptimizerState<{ lr: number }> {
+function optimizerStateOf(
+  metadata: Record<string, string>,
+  buffers: Record<string, ParamState>,
+  optimizer: AnyOptimizer,
+  fail: (why: string) => never,
+): OptimizerState<{ lr: number }> {
   if (!(optimizer instanceof Optimizer)) fail('optimizer must be an Optimizer');
   if (metadata.optimizer === undefined) fail('the checkpoint has no optimizer state');
   const o = parseJson(metadata.optimizer, 'optimizer', fail) as Record<string, unknown>;
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) fail('the optimizer metadata is not an object');
-  const { type, paramGroups, scalars = {} } = o as { type: unknown; paramGroups: unknown; scalars?: unknown };
-  if (type !== optimizer.constructor.name) fail(`the checkpoint's optimizer is ${String(type)}, not ${optimizer.constructor.name}`);
-  if (typeof scalars !== 'object' || scalars === null || Array.isArray(scalars)) fail('the optimizer scalars are not an object');
+  if (typeof o !== 'object' || o === null || Array.isArray(o))
+    fail('the optimizer metadata is not an object');
+  const {
+    type,
+    paramGroups,
+    scalars = {},
+  } = o as { type: unknown; paramGroups: unknown; scalars?: unknown };
+  if (type !== optimizer.constructor.name)
+    fail(`the checkpoint's optimizer is ${String(type)}, not ${optimizer.constructor.name}`);
+  if (typeof scalars !== 'object' || scalars === null || Array.isArray(scalars))
+    fail('the optimizer scalars are not an object');
   const counters = scalars as Record<string, unknown>;
   const state: Record<number, ParamState> = {};
   for (const i of new Set([...Object.keys(buffers), ...Object.keys(counters)])) {
     const c = counters[i] ?? {};
-    if (typeof c !== 'object' || c === null || Array.isArray(c)) fail(`the optimizer scalars of parameter ${i} are not an object`);
+    if (typeof c !== 'object' || c === null || Array.isArray(c))
+      fail(`the optimizer scalars of parameter ${i} are not an object`);
     state[Number(i)] = { ...(c as ParamState), ...(buffers[i] ?? {}) };
   }
   const sd = { state, paramGroups } as OptimizerState<{ lr: number }>;
@@ -121,10 +154,12 @@ function optimizerStateOf(metadata: Record<string, string>, buffers: Record<stri
 /** Parses JSON from the file's metadata, refusing nesting deep enough to exhaust the parser. */
 function parseJson(text: string, what: string, fail: (why: string) => never): unknown {
   const depth = jsonDepth(text);
-  if (depth > MAX_JSON_DEPTH) fail(`the ${what} metadata nests ${depth} levels deep (at most ${MAX_JSON_DEPTH})`);
+  if (depth > MAX_JSON_DEPTH)
+    fail(`the ${what} metadata nests ${depth} levels deep (at most ${MAX_JSON_DEPTH})`);
   try {
     return JSON.parse(text, (k, v) => {
-      if (k === '__proto__' || k === 'constructor' || k === 'prototype') throw new Error(`forbidden key '${k}'`);
+      if (k === '__proto__' || k === 'constructor' || k === 'prototype')
+        throw new Error(`forbidden key '${k}'`);
       return v;
     });
   } catch (e) {

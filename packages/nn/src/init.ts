@@ -1,7 +1,18 @@
-import { checkNumber, checkOneOf, checkOptions, defaultGenerator, formatShape, Generator, noGrad, Tensor, ValueError } from '@ad/core';
+import {
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  defaultGenerator,
+  formatShape,
+  Generator,
+  noGrad,
+  Tensor,
+  ValueError,
+} from '@ad/core';
 
 /** Nonlinearities that `calculateGain` knows, named as in PyTorch. */
-export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
+export type Nonlinearity =
+  'linear' | 'conv1d' | 'conv2d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 
 /** The recommended gain for a nonlinearity (PyTorch's `calculate_gain`). */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
@@ -20,7 +31,10 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
     case 'selu':
       return 3 / 4;
     default:
-      throw new ValueError('calculateGain', `unknown nonlinearity ${typeof nonlinearity === 'string' ? nonlinearity : typeof nonlinearity}`);
+      throw new ValueError(
+        'calculateGain',
+        `unknown nonlinearity ${typeof nonlinearity === 'string' ? nonlinearity : typeof nonlinearity}`,
+      );
   }
 }
 
@@ -28,7 +42,10 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 export function fans(t: Tensor): [number, number] {
   target('fans', t);
   if (t.ndim < 2) {
-    throw new ValueError('init', `fan in and fan out need at least 2 dims, got ${formatShape(t.shape)}`);
+    throw new ValueError(
+      'init',
+      `fan in and fan out need at least 2 dims, got ${formatShape(t.shape)}`,
+    );
   }
   const receptive = t.shape.slice(2).reduce((n, d) => n * d, 1);
   return [t.shape[1] * receptive, t.shape[0] * receptive];
@@ -41,11 +58,16 @@ interface Random {
 /** `t` checked to be a floating tensor that an initialiser may fill. */
 function target(op: string, t: unknown): void {
   if (!(t instanceof Tensor)) throw new ValueError(op, 'fills a Tensor');
-  if (t.dtype !== 'float32' && t.dtype !== 'float64') throw new ValueError(op, `fills floating tensors, got ${t.dtype}`);
+  if (t.dtype !== 'float32' && t.dtype !== 'float64')
+    throw new ValueError(op, `fills floating tensors, got ${t.dtype}`);
 }
 
 /** The generator of `opts` (the default one when omitted), with the options checked against `keys`. */
-function generatorOf(op: string, opts: Random | undefined, keys: readonly string[] = ['generator']): Generator {
+function generatorOf(
+  op: string,
+  opts: Random | undefined,
+  keys: readonly string[] = ['generator'],
+): Generator {
   const { generator = defaultGenerator } = checkOptions(op, opts, keys);
   if (!(generator instanceof Generator)) throw new ValueError(op, 'generator must be a Generator');
   return generator;
@@ -96,7 +118,13 @@ export function xavierUniform(t: Tensor, opts: Random & { gain?: number } = {}):
 export function xavierNormal(t: Tensor, opts: Random & { gain?: number } = {}): Tensor {
   const generator = generatorOf('xavierNormal', opts, ['generator', 'gain']);
   const [fanIn, fanOut] = fans(t);
-  return normal(t, 0, checkNumber('xavierNormal', 'gain', opts?.gain ?? 1, { min: 0 }) * Math.sqrt(2 / (fanIn + fanOut)), { generator });
+  return normal(
+    t,
+    0,
+    checkNumber('xavierNormal', 'gain', opts?.gain ?? 1, { min: 0 }) *
+      Math.sqrt(2 / (fanIn + fanOut)),
+    { generator },
+  );
 }
 
 /** Options of `kaimingUniform` and `kaimingNormal`. */

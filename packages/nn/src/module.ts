@@ -26,7 +26,8 @@ export abstract class Module {
     const out: [string, Module][] = [];
     for (const [key, v] of Object.entries(this)) {
       if (v instanceof Module) out.push([key, v]);
-      else if (Array.isArray(v)) v.forEach((m, i) => m instanceof Module && out.push([`${key}.${i}`, m]));
+      else if (Array.isArray(v))
+        v.forEach((m, i) => m instanceof Module && out.push([`${key}.${i}`, m]));
     }
     return out;
   }
@@ -39,7 +40,10 @@ export abstract class Module {
   /** This module and all below it, with dotted names ('' for this one). */
   namedModules(prefix = ''): [string, Module][] {
     if (typeof prefix !== 'string') throw new ValueError('namedModules', 'prefix must be a string');
-    return [[prefix, this], ...this.namedChildren().flatMap(([k, m]) => m.namedModules(join(prefix, k)))];
+    return [
+      [prefix, this],
+      ...this.namedChildren().flatMap(([k, m]) => m.namedModules(join(prefix, k))),
+    ];
   }
 
   /** This module and every module below it. */
@@ -50,7 +54,10 @@ export abstract class Module {
   /** Every parameter with its dotted name, e.g. `layers.0.weight`. */
   namedParameters(): [string, Parameter][] {
     return this.namedModules().flatMap(([prefix, m]) =>
-      Object.entries(m).filter(([, v]) => v instanceof Parameter).map(([k, v]): [string, Parameter] => [join(prefix, k), v as Parameter]));
+      Object.entries(m)
+        .filter(([, v]) => v instanceof Parameter)
+        .map(([k, v]): [string, Parameter] => [join(prefix, k), v as Parameter]),
+    );
   }
 
   /** Every parameter here and below, in registration order (what an optimizer takes). */
@@ -61,7 +68,10 @@ export abstract class Module {
   /** Every registered buffer (non-trained state such as running means) with its dotted name. */
   namedBuffers(): [string, Tensor][] {
     return this.namedModules().flatMap(([prefix, m]) =>
-      [...m.bufferNames].map((k) => [join(prefix, k), (m as unknown as Record<string, Tensor>)[k]] as [string, Tensor]));
+      [...m.bufferNames].map(
+        (k) => [join(prefix, k), (m as unknown as Record<string, Tensor>)[k]] as [string, Tensor],
+      ),
+    );
   }
 
   /** Sets training mode here and below. */
@@ -114,19 +124,26 @@ export abstract class Module {
   checkStateDict(state: Readonly<Record<string, Tensor>>, opts: { strict?: boolean } = {}): void {
     const { strict = true } = checkOptions('loadStateDict', opts, ['strict']);
     checkBool('loadStateDict', 'strict', strict);
-    if (typeof state !== 'object' || state === null || Array.isArray(state)) throw new ValueError('loadStateDict', 'expected a state dict: an object of tensors by name');
+    if (typeof state !== 'object' || state === null || Array.isArray(state))
+      throw new ValueError('loadStateDict', 'expected a state dict: an object of tensors by name');
     const own = this.stateDict();
     const missing = Object.keys(own).filter((k) => !Object.hasOwn(state, k));
     const unexpected = Object.keys(state).filter((k) => !Object.hasOwn(own, k));
     if (strict && (missing.length > 0 || unexpected.length > 0)) {
-      throw new ValueError('loadStateDict', `missing keys [${missing.join(', ')}], unexpected keys [${unexpected.join(', ')}]`);
+      throw new ValueError(
+        'loadStateDict',
+        `missing keys [${missing.join(', ')}], unexpected keys [${unexpected.join(', ')}]`,
+      );
     }
     for (const [k, t] of Object.entries(own)) {
       const v = Object.hasOwn(state, k) ? state[k] : undefined;
       if (v === undefined) continue;
       if (!(v instanceof Tensor)) throw new ValueError('loadStateDict', `${k} is not a Tensor`);
       if (v.shape.join() !== t.shape.join() || v.dtype !== t.dtype) {
-        throw new ValueError('loadStateDict', `${k}: expected ${t.dtype} ${fmt(t.shape)}, got ${v.dtype} ${fmt(v.shape)}`);
+        throw new ValueError(
+          'loadStateDict',
+          `${k}: expected ${t.dtype} ${fmt(t.shape)}, got ${v.dtype} ${fmt(v.shape)}`,
+        );
       }
     }
   }
@@ -168,9 +185,17 @@ function join(prefix: string, key: string): string {
  * parameters of those names (PyTorch's `torch.func.functional_call`), then puts the
  * module's own parameters back. Gradients flow to the given tensors.
  */
-export function functionalCall(module: Module, params: Readonly<Record<string, Tensor>>, ...inputs: Tensor[]): Tensor {
+export function functionalCall(
+  module: Module,
+  params: Readonly<Record<string, Tensor>>,
+  ...inputs: Tensor[]
+): Tensor {
   if (!(module instanceof Module)) throw new ValueError('functionalCall', 'expected a Module');
-  if (typeof params !== 'object' || params === null || Object.values(params).some((t) => !(t instanceof Tensor))) {
+  if (
+    typeof params !== 'object' ||
+    params === null ||
+    Object.values(params).some((t) => !(t instanceof Tensor))
+  ) {
     throw new ValueError('functionalCall', 'params must be an object of tensors by name');
   }
   const owners = new Map(module.namedModules());
@@ -178,9 +203,11 @@ export function functionalCall(module: Module, params: Readonly<Record<string, T
   try {
     for (const [name, t] of Object.entries(params)) {
       const dot = name.lastIndexOf('.');
-      const owner = owners.get(dot < 0 ? '' : name.slice(0, dot)) as unknown as Record<string, unknown> | undefined;
+      const owner = owners.get(dot < 0 ? '' : name.slice(0, dot)) as unknown as
+        Record<string, unknown> | undefined;
       const key = name.slice(dot + 1);
-      if (!owner || !(owner[key] instanceof Parameter)) throw new ValueError('functionalCall', `the module has no parameter '${name}'`);
+      if (!owner || !(owner[key] instanceof Parameter))
+        throw new ValueError('functionalCall', `the module has no parameter '${name}'`);
       swapped.push([owner, key, owner[key]]);
       owner[key] = t;
     }

@@ -3,13 +3,29 @@
  * the main entry so that `@ad/nn` itself runs unchanged in browsers.
  * @module @ad/nn/node
  */
-import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ValueError } from '@ad/core';
 import { SingleBar } from 'cli-progress';
 // imported by package name, so that the built node entry shares @ad/nn's classes instead of
 // bundling a second copy of them (instanceof Module must hold for the user's models)
-import { type Callback, type CheckpointParts, encodeCheckpoint, type EpochLog, restoreCheckpoint } from '@ad/nn';
+import {
+  type Callback,
+  type CheckpointParts,
+  encodeCheckpoint,
+  type EpochLog,
+  restoreCheckpoint,
+} from '@ad/nn';
 
 /**
  * Writes a checkpoint atomically: to a temporary file beside `path`, flushed, then renamed over
@@ -17,7 +33,8 @@ import { type Callback, type CheckpointParts, encodeCheckpoint, type EpochLog, r
  * the same path removes such leftovers of processes that no longer run.
  */
 export function saveCheckpoint(path: string, parts: CheckpointParts): void {
-  if (typeof path !== 'string' || path === '') throw new ValueError('saveCheckpoint', 'path must be a file name');
+  if (typeof path !== 'string' || path === '')
+    throw new ValueError('saveCheckpoint', 'path must be a file name');
   const bytes = encodeCheckpoint(parts);
   removeStaleTemporaries(path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
@@ -38,7 +55,8 @@ export function saveCheckpoint(path: string, parts: CheckpointParts): void {
 
 /** Writes all of `bytes`; one `writeSync` takes at most 2³¹ − 1 bytes, so large files go in chunks. */
 export function writeAll(fd: number, bytes: Uint8Array, chunk = 1 << 30): void {
-  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, Math.min(chunk, bytes.length - at));
+  for (let at = 0; at < bytes.length;)
+    at += writeSync(fd, bytes, at, Math.min(chunk, bytes.length - at));
 }
 
 /** The whole file; `readFileSync` refuses files of 2 GiB and more, so this reads in chunks. */
@@ -46,9 +64,13 @@ export function readAll(path: string, chunk = 1 << 30): Uint8Array {
   const fd = openSync(path, 'r');
   try {
     const bytes = new Uint8Array(fstatSync(fd).size);
-    for (let at = 0; at < bytes.length; ) {
+    for (let at = 0; at < bytes.length;) {
       const n = readSync(fd, bytes, at, Math.min(chunk, bytes.length - at), at);
-      if (n === 0) throw new ValueError('loadCheckpoint', `${path} ended after ${at} of ${bytes.length} bytes while reading`);
+      if (n === 0)
+        throw new ValueError(
+          'loadCheckpoint',
+          `${path} ended after ${at} of ${bytes.length} bytes while reading`,
+        );
       at += n;
     }
     return bytes;
@@ -60,7 +82,9 @@ export function readAll(path: string, chunk = 1 << 30): Uint8Array {
 /** Removes `.name.<pid>.tmp` files beside `path` whose process is gone (left by a crashed save). */
 function removeStaleTemporaries(path: string): void {
   const dir = dirname(path);
-  const pattern = new RegExp(`^\\.${basename(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.tmp$`);
+  const pattern = new RegExp(
+    `^\\.${basename(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.tmp$`,
+  );
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -85,7 +109,8 @@ function isRunning(pid: number): boolean {
 
 /** Loads a checkpoint file into model, optimizer and generator (all or nothing); returns its `extra`. */
 export function loadCheckpoint(path: string, parts: Omit<CheckpointParts, 'extra'>): unknown {
-  if (typeof path !== 'string' || path === '') throw new ValueError('loadCheckpoint', 'path must be a file name');
+  if (typeof path !== 'string' || path === '')
+    throw new ValueError('loadCheckpoint', 'path must be a file name');
   return restoreCheckpoint(readAll(path), parts);
 }
 
@@ -108,13 +133,19 @@ export function progressBar(opts: { stream?: NodeJS.WriteStream; every?: number 
     onTrainBegin({ epochs: n }) {
       epochs = n;
       if (tty) {
-        bar = new SingleBar({ format: 'training |{bar}| {percentage}% | epoch {value}/{total} | loss {loss}', stream, hideCursor: true, clearOnComplete: false });
+        bar = new SingleBar({
+          format: 'training |{bar}| {percentage}% | epoch {value}/{total} | loss {loss}',
+          stream,
+          hideCursor: true,
+          clearOnComplete: false,
+        });
         bar.start(n, 0, { loss: '…' });
       }
     },
     onEpochEnd(log) {
       if (bar) bar.update(log.epoch, { loss: log.loss.toFixed(4) });
-      else if (log.epoch % (opts.every ?? 1) === 0 || log.epoch === epochs) stream.write(`${line(log)}\n`);
+      else if (log.epoch % (opts.every ?? 1) === 0 || log.epoch === epochs)
+        stream.write(`${line(log)}\n`);
     },
     onTrainEnd() {
       bar?.stop();

@@ -8,7 +8,12 @@ const CODES: Record<string, { dtype: DType; bytes: number }> = {
   I64: { dtype: 'int32', bytes: 8 },
   BOOL: { dtype: 'bool', bytes: 1 },
 };
-const CODE_OF: Record<DType, string> = { float64: 'F64', float32: 'F32', int32: 'I32', bool: 'BOOL' };
+const CODE_OF: Record<DType, string> = {
+  float64: 'F64',
+  float32: 'F32',
+  int32: 'I32',
+  bool: 'BOOL',
+};
 
 /** safetensors' own limit on the header, which keeps a hostile length from allocating gigabytes. */
 const MAX_HEADER = 100_000_000;
@@ -27,7 +32,8 @@ export function jsonDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // a backslash escapes the next character
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
@@ -38,8 +44,12 @@ export function jsonDepth(text: string): number {
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Encodes tensors (and string metadata) in the safetensors format, readable by Python's `safetensors`. */
-export function encodeSafetensors(tensors: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>, metadata: Record<string, string> = {}): Uint8Array {
-  if (typeof tensors !== 'object' || tensors === null) throw new ValueError('saveSafetensors', 'expected tensors by name (an object or a Map)');
+export function encodeSafetensors(
+  tensors: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
+  if (typeof tensors !== 'object' || tensors === null)
+    throw new ValueError('saveSafetensors', 'expected tensors by name (an object or a Map)');
   metadata ??= {};
   if (typeof metadata !== 'object' || Object.values(metadata).some((v) => typeof v !== 'string')) {
     throw new ValueError('saveSafetensors', 'metadata must be an object of strings');
@@ -49,8 +59,10 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, Tensor> | Readonl
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
   for (const [name, t] of entries as [string, Tensor][]) {
-    if (!(t instanceof Tensor)) throw new ValueError('saveSafetensors', `'${name}' is not a Tensor`);
-    if (name === '__metadata__') throw new ValueError('saveSafetensors', "'__metadata__' is reserved for the metadata");
+    if (!(t instanceof Tensor))
+      throw new ValueError('saveSafetensors', `'${name}' is not a Tensor`);
+    if (name === '__metadata__')
+      throw new ValueError('saveSafetensors', "'__metadata__' is reserved for the metadata");
     const end = offset + t.size * bytesOf(t);
     header[name] = { dtype: CODE_OF[t.dtype], shape: t.shape, data_offsets: [offset, end] };
     offset = end;
@@ -90,14 +102,19 @@ function littleEndianBytes(t: Tensor): Uint8Array {
  * against the file, the JSON, every dtype and shape, and offsets that must tile the data
  * exactly (no gaps, overlaps or overruns). Throws `ValueError('loadSafetensors', …)`.
  */
-export function decodeSafetensors(bytes: Uint8Array): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
+export function decodeSafetensors(bytes: Uint8Array): {
+  tensors: Map<string, Tensor>;
+  metadata: Record<string, string>;
+} {
   const fail = (why: string): never => {
     throw new ValueError('loadSafetensors', why);
   };
   if (!(bytes instanceof Uint8Array)) fail('expected the file as bytes (a Uint8Array)');
-  if (bytes.length < 8) fail(`the file has ${bytes.length} bytes, fewer than the 8 of the header length`);
+  if (bytes.length < 8)
+    fail(`the file has ${bytes.length} bytes, fewer than the 8 of the header length`);
   const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (n > BigInt(Math.min(MAX_HEADER, bytes.length - 8))) fail(`the header length ${n} does not fit a file of ${bytes.length} bytes`);
+  if (n > BigInt(Math.min(MAX_HEADER, bytes.length - 8)))
+    fail(`the header length ${n} does not fit a file of ${bytes.length} bytes`);
   const headerEnd = 8 + Number(n);
   let header: unknown;
   let text = '';
@@ -107,7 +124,8 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Map<string, Ten
     fail('the header is not valid UTF-8');
   }
   const depth = jsonDepth(text);
-  if (depth > MAX_JSON_DEPTH) fail(`the header nests ${depth} levels deep (at most ${MAX_JSON_DEPTH})`);
+  if (depth > MAX_JSON_DEPTH)
+    fail(`the header nests ${depth} levels deep (at most ${MAX_JSON_DEPTH})`);
   try {
     header = JSON.parse(text, (k, v) => {
       if (FORBIDDEN_KEYS.has(k)) throw new Error(`forbidden key '${k}'`);
@@ -116,19 +134,32 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Map<string, Ten
   } catch (e) {
     return fail(`the header is not valid JSON: ${(e as Error).message}`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('the header is not a JSON object');
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    fail('the header is not a JSON object');
   const fields = header as Record<string, unknown>;
   const metadata = parseMetadata(fields.__metadata__, fail);
-  const specs = Object.entries(fields).filter(([k]) => k !== '__metadata__').map(([name, spec]) => parseSpec(name, spec, fail));
+  const specs = Object.entries(fields)
+    .filter(([k]) => k !== '__metadata__')
+    .map(([name, spec]) => parseSpec(name, spec, fail));
   const dataLength = bytes.length - headerEnd;
   let expected = 0;
   for (const s of [...specs].sort((a, b) => a.begin - b.begin || a.end - b.end)) {
-    if (s.begin !== expected) fail(`tensor '${s.name}' starts at byte ${s.begin}, expected ${expected} (offsets must tile the data without gaps or overlaps)`);
+    if (s.begin !== expected)
+      fail(
+        `tensor '${s.name}' starts at byte ${s.begin}, expected ${expected} (offsets must tile the data without gaps or overlaps)`,
+      );
     expected = s.end;
   }
-  if (expected !== dataLength) fail(`the tensors cover ${expected} bytes but the data section has ${dataLength} (truncated or padded file)`);
+  if (expected !== dataLength)
+    fail(
+      `the tensors cover ${expected} bytes but the data section has ${dataLength} (truncated or padded file)`,
+    );
   const tensors = new Map<string, Tensor>();
-  for (const s of specs) tensors.set(s.name, readTensor(bytes.subarray(headerEnd + s.begin, headerEnd + s.end), s, fail));
+  for (const s of specs)
+    tensors.set(
+      s.name,
+      readTensor(bytes.subarray(headerEnd + s.begin, headerEnd + s.end), s, fail),
+    );
   return { tensors, metadata };
 }
 
@@ -142,7 +173,12 @@ interface Spec {
 
 function parseMetadata(m: unknown, fail: (why: string) => never): Record<string, string> {
   if (m === undefined) return {};
-  if (typeof m !== 'object' || m === null || Array.isArray(m) || Object.values(m).some((v) => typeof v !== 'string')) {
+  if (
+    typeof m !== 'object' ||
+    m === null ||
+    Array.isArray(m) ||
+    Object.values(m).some((v) => typeof v !== 'string')
+  ) {
     fail('__metadata__ must be an object of strings');
   }
   return Object.assign(Object.create(null), m) as Record<string, string>;
@@ -151,17 +187,28 @@ function parseMetadata(m: unknown, fail: (why: string) => never): Record<string,
 function parseSpec(name: string, spec: unknown, fail: (why: string) => never): Spec {
   const s = spec as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
   if (typeof spec !== 'object' || spec === null) fail(`tensor '${name}' has no description`);
-  if (typeof s.dtype !== 'string' || !Object.hasOwn(CODES, s.dtype)) fail(`tensor '${name}' has an unsupported dtype ${JSON.stringify(s.dtype)} (supported: ${Object.keys(CODES).join(', ')})`);
+  if (typeof s.dtype !== 'string' || !Object.hasOwn(CODES, s.dtype))
+    fail(
+      `tensor '${name}' has an unsupported dtype ${JSON.stringify(s.dtype)} (supported: ${Object.keys(CODES).join(', ')})`,
+    );
   const shape = s.shape;
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+    fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
   const offsets = s.data_offsets;
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]) {
+  if (
+    !Array.isArray(offsets) ||
+    offsets.length !== 2 ||
+    !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+    offsets[0] > offsets[1]
+  ) {
     fail(`tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`);
   }
   const [begin, end] = offsets as number[];
   const size = (shape as number[]).reduce((a, d) => a * d, 1);
   if (end - begin !== size * CODES[s.dtype as string].bytes) {
-    fail(`tensor '${name}' of shape [${shape}] and dtype ${s.dtype} needs ${size * CODES[s.dtype as string].bytes} bytes, its offsets give ${end - begin}`);
+    fail(
+      `tensor '${name}' of shape [${shape}] and dtype ${s.dtype} needs ${size * CODES[s.dtype as string].bytes} bytes, its offsets give ${end - begin}`,
+    );
   }
   return { name, code: s.dtype as string, shape: shape as number[], begin, end };
 }
@@ -180,13 +227,22 @@ function readTensor(raw: Uint8Array, s: Spec, fail: (why: string) => never): Ten
   for (let i = 0; i < n; i++) {
     const o = i * bytes;
     switch (s.code) {
-      case 'F64': t.data[i] = view.getFloat64(o, true); break;
-      case 'F32': t.data[i] = view.getFloat32(o, true); break;
-      case 'I32': t.data[i] = view.getInt32(o, true); break;
-      case 'BOOL': t.data[i] = view.getUint8(o) ? 1 : 0; break;
+      case 'F64':
+        t.data[i] = view.getFloat64(o, true);
+        break;
+      case 'F32':
+        t.data[i] = view.getFloat32(o, true);
+        break;
+      case 'I32':
+        t.data[i] = view.getInt32(o, true);
+        break;
+      case 'BOOL':
+        t.data[i] = view.getUint8(o) ? 1 : 0;
+        break;
       case 'I64': {
         const v = view.getBigInt64(o, true);
-        if (v > 2147483647n || v < -2147483648n) fail(`tensor '${s.name}' holds ${v}, beyond int32`);
+        if (v > 2147483647n || v < -2147483648n)
+          fail(`tensor '${s.name}' holds ${v}, beyond int32`);
         t.data[i] = Number(v);
         break;
       }
@@ -196,5 +252,11 @@ function readTensor(raw: Uint8Array, s: Spec, fail: (why: string) => never): Ten
 }
 
 function allocateFor(dtype: DType, n: number) {
-  return dtype === 'float64' ? new Float64Array(n) : dtype === 'float32' ? new Float32Array(n) : dtype === 'int32' ? new Int32Array(n) : new Uint8Array(n);
+  return dtype === 'float64'
+    ? new Float64Array(n)
+    : dtype === 'float32'
+      ? new Float32Array(n)
+      : dtype === 'int32'
+        ? new Int32Array(n)
+        : new Uint8Array(n);
 }

@@ -1,4 +1,13 @@
-import { checkInt, checkNumber, checkOneOf, checkOptions, noGrad, type Tensor, Tensor as TensorClass, ValueError } from '@ad/core';
+import {
+  checkInt,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  noGrad,
+  type Tensor,
+  Tensor as TensorClass,
+  ValueError,
+} from '@ad/core';
 import { DataLoader, TensorDataset } from './data';
 import { Optimizer } from './optim/optimizer';
 import type { LRScheduler, ReduceLROnPlateau } from './optim/scheduler';
@@ -21,13 +30,21 @@ export function accuracy(output: Tensor, target: Tensor, threshold = 0.5): numbe
   metricArgs('accuracy', output, target);
   checkNumber('accuracy', 'threshold', threshold, { finite: false });
   return noGrad(() => {
-    const predicted = output.ndim === 2 && output.shape[1] > 1 ? output.argmax(1) : output.reshape([-1]).gt(threshold);
-    return predicted.eq(target.reshape([-1])).cast('float64').mean().item();
+    const predicted =
+      output.ndim === 2 && output.shape[1] > 1
+        ? output.argmax(1)
+        : output.reshape([-1]).gt(threshold);
+    return predicted
+      .eq(target.reshape([-1]))
+      .cast('float64')
+      .mean()
+      .item();
   });
 }
 
 function metricArgs(op: string, output: unknown, target: unknown): void {
-  if (!(output instanceof TensorClass) || !(target instanceof TensorClass)) throw new ValueError(op, 'takes two tensors (output, target)');
+  if (!(output instanceof TensorClass) || !(target instanceof TensorClass))
+    throw new ValueError(op, 'takes two tensors (output, target)');
 }
 
 /** Mean squared error as a number. */
@@ -77,18 +94,41 @@ export interface FitOptions {
 
 /** Trains `model` for `epochs` passes and returns one log per epoch. */
 export function fit(model: Model, opts: FitOptions): EpochLog[] {
-  checkOptions('fit', opts, ['train', 'validation', 'loss', 'optimizer', 'epochs', 'batchSize', 'shuffle', 'generator', 'scheduler', 'metrics', 'callbacks']);
-  if (typeof model?.forward !== 'function') throw new ValueError('fit', 'model must have a forward method');
-  if (typeof opts.loss !== 'function') throw new ValueError('fit', 'loss must be a function of (output, target)');
-  if (!(opts.optimizer instanceof Optimizer)) throw new ValueError('fit', 'optimizer must be an Optimizer');
-  if (!(opts.train instanceof DataLoader || opts.train instanceof TensorDataset)) throw new ValueError('fit', 'train must be a TensorDataset or a DataLoader');
+  checkOptions('fit', opts, [
+    'train',
+    'validation',
+    'loss',
+    'optimizer',
+    'epochs',
+    'batchSize',
+    'shuffle',
+    'generator',
+    'scheduler',
+    'metrics',
+    'callbacks',
+  ]);
+  if (typeof model?.forward !== 'function')
+    throw new ValueError('fit', 'model must have a forward method');
+  if (typeof opts.loss !== 'function')
+    throw new ValueError('fit', 'loss must be a function of (output, target)');
+  if (!(opts.optimizer instanceof Optimizer))
+    throw new ValueError('fit', 'optimizer must be an Optimizer');
+  if (!(opts.train instanceof DataLoader || opts.train instanceof TensorDataset))
+    throw new ValueError('fit', 'train must be a TensorDataset or a DataLoader');
   checkInt('fit', 'epochs', opts.epochs, 0);
-  const loader = opts.train instanceof DataLoader
-    ? opts.train
-    : new DataLoader(opts.train, { batchSize: opts.batchSize ?? 32, shuffle: opts.shuffle ?? true, generator: opts.generator });
+  const loader =
+    opts.train instanceof DataLoader
+      ? opts.train
+      : new DataLoader(opts.train, {
+          batchSize: opts.batchSize ?? 32,
+          shuffle: opts.shuffle ?? true,
+          generator: opts.generator,
+        });
   const callbacks = opts.callbacks ?? [];
   const history: EpochLog[] = [];
-  callbacks.forEach((c) => c.onTrainBegin?.({ epochs: opts.epochs, batchesPerEpoch: loader.length }));
+  callbacks.forEach((c) =>
+    c.onTrainBegin?.({ epochs: opts.epochs, batchesPerEpoch: loader.length }),
+  );
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     model.train?.(true);
     let total = 0;
@@ -104,10 +144,15 @@ export function fit(model: Model, opts: FitOptions): EpochLog[] {
       count += x.shape[0];
       callbacks.forEach((c) => c.onBatchEnd?.({ epoch, batch: batch++, loss: value }));
     }
-    const log: EpochLog = { epoch, loss: total / Math.max(count, 1), lr: opts.optimizer.paramGroups[0].lr };
+    const log: EpochLog = {
+      epoch,
+      loss: total / Math.max(count, 1),
+      lr: opts.optimizer.paramGroups[0].lr,
+    };
     if (opts.validation) {
       const v = evaluate(model, opts.validation, { loss: opts.loss, metrics: opts.metrics });
-      for (const [k, value] of Object.entries(v)) log[k === 'loss' ? 'valLoss' : `val${capitalize(k)}`] = value;
+      for (const [k, value] of Object.entries(v))
+        log[k === 'loss' ? 'valLoss' : `val${capitalize(k)}`] = value;
     }
     stepScheduler(opts.scheduler, log.valLoss ?? log.loss);
     history.push(log);
@@ -129,13 +174,28 @@ function capitalize(s: string): string {
 }
 
 /** Loss and metrics of `model` on a dataset, in eval mode and without recording. */
-export function evaluate(model: Model, data: TensorDataset,
-  opts: { loss?: (output: Tensor, target: Tensor) => Tensor; metrics?: Record<string, MetricFn>; batchSize?: number } = {}): Record<string, number> {
-  if (typeof model?.forward !== 'function') throw new ValueError('evaluate', 'model must have a forward method');
-  if (!(data instanceof TensorDataset)) throw new ValueError('evaluate', 'data must be a TensorDataset');
+export function evaluate(
+  model: Model,
+  data: TensorDataset,
+  opts: {
+    loss?: (output: Tensor, target: Tensor) => Tensor;
+    metrics?: Record<string, MetricFn>;
+    batchSize?: number;
+  } = {},
+): Record<string, number> {
+  if (typeof model?.forward !== 'function')
+    throw new ValueError('evaluate', 'model must have a forward method');
+  if (!(data instanceof TensorDataset))
+    throw new ValueError('evaluate', 'data must be a TensorDataset');
   opts = checkOptions('evaluate', opts, ['loss', 'metrics', 'batchSize']);
-  if (opts.loss !== undefined && typeof opts.loss !== 'function') throw new ValueError('evaluate', 'loss must be a function');
-  if (opts.metrics !== undefined && (typeof opts.metrics !== 'object' || opts.metrics === null || Object.values(opts.metrics).some((f) => typeof f !== 'function'))) {
+  if (opts.loss !== undefined && typeof opts.loss !== 'function')
+    throw new ValueError('evaluate', 'loss must be a function');
+  if (
+    opts.metrics !== undefined &&
+    (typeof opts.metrics !== 'object' ||
+      opts.metrics === null ||
+      Object.values(opts.metrics).some((f) => typeof f !== 'function'))
+  ) {
     throw new ValueError('evaluate', 'metrics must be an object of functions');
   }
   model.eval?.();
@@ -146,7 +206,8 @@ export function evaluate(model: Model, data: TensorDataset,
       const out = model.forward(x);
       const n = x.shape[0];
       if (opts.loss) sums.loss = (sums.loss ?? 0) + opts.loss(out, y).item() * n;
-      for (const [k, f] of Object.entries(opts.metrics ?? {})) sums[k] = (sums[k] ?? 0) + f(out, y) * n;
+      for (const [k, f] of Object.entries(opts.metrics ?? {}))
+        sums[k] = (sums[k] ?? 0) + f(out, y) * n;
       count += n;
     }
   });
@@ -155,9 +216,17 @@ export function evaluate(model: Model, data: TensorDataset,
 }
 
 /** Stops training when `monitor` has not improved by `minDelta` for `patience` epochs. */
-export function earlyStopping(opts: { monitor?: string; patience?: number; minDelta?: number; mode?: 'min' | 'max' } = {}): Callback & { stoppedEpoch: number | null } {
-  const { monitor = 'valLoss', patience = 5, minDelta = 0, mode = 'min' } = checkOptions('earlyStopping', opts, ['monitor', 'patience', 'minDelta', 'mode']);
-  if (typeof monitor !== 'string') throw new ValueError('earlyStopping', 'monitor must be the name of a logged value');
+export function earlyStopping(
+  opts: { monitor?: string; patience?: number; minDelta?: number; mode?: 'min' | 'max' } = {},
+): Callback & { stoppedEpoch: number | null } {
+  const {
+    monitor = 'valLoss',
+    patience = 5,
+    minDelta = 0,
+    mode = 'min',
+  } = checkOptions('earlyStopping', opts, ['monitor', 'patience', 'minDelta', 'mode']);
+  if (typeof monitor !== 'string')
+    throw new ValueError('earlyStopping', 'monitor must be the name of a logged value');
   checkInt('earlyStopping', 'patience', patience, 0);
   checkNumber('earlyStopping', 'minDelta', minDelta, { min: 0 });
   checkOneOf('earlyStopping', 'mode', mode, ['min', 'max']);
@@ -167,7 +236,11 @@ export function earlyStopping(opts: { monitor?: string; patience?: number; minDe
     stoppedEpoch: null as number | null,
     onEpochEnd(log: EpochLog): 'stop' | void {
       const v = log[monitor] ?? (monitor === 'valLoss' ? log.loss : undefined);
-      if (v === undefined) throw new ValueError('earlyStopping', `no '${monitor}' in the epoch log (has ${Object.keys(log).join(', ')})`);
+      if (v === undefined)
+        throw new ValueError(
+          'earlyStopping',
+          `no '${monitor}' in the epoch log (has ${Object.keys(log).join(', ')})`,
+        );
       const better = mode === 'min' ? v < best - minDelta : v > best + minDelta;
       if (better) {
         best = v;

@@ -15,7 +15,11 @@ function parts(seed: number): Parts {
   const model = new nn.MLP([2, 3, 1], { generator: new Generator(seed) });
   const optimizer = new nn.Adam(model.parameters(), { lr: 0.05 });
   optimizer.zeroGrad();
-  model.forward(ad.randn([4, 2], { generator: new Generator(seed) })).square().mean().backward();
+  model
+    .forward(ad.randn([4, 2], { generator: new Generator(seed) }))
+    .square()
+    .mean()
+    .backward();
   optimizer.step();
   return { model, optimizer, generator: new Generator(seed + 100) };
 }
@@ -23,14 +27,25 @@ function parts(seed: number): Parts {
 const saved = parts(1);
 const bytes = nn.encodeCheckpoint({ ...saved, extra: { epoch: 3, history: [0.5, 0.25] } });
 const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<string, unknown>;
+const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<
+  string,
+  unknown
+>;
 const data = bytes.subarray(8 + headerLength);
 
 function snapshot(p: Parts): string {
   const tensors = (t: Tensor) => t.toFlatArray();
   const sd = p.optimizer.stateDict();
-  const state = Object.entries(sd.state).map(([i, s]) => [i, Object.entries(s).map(([k, v]) => [k, typeof v === 'number' ? v : tensors(v)])]);
-  return JSON.stringify([p.model.parameters().map(tensors), sd.paramGroups, state, p.generator.getState()]);
+  const state = Object.entries(sd.state).map(([i, s]) => [
+    i,
+    Object.entries(s).map(([k, v]) => [k, typeof v === 'number' ? v : tensors(v)]),
+  ]);
+  return JSON.stringify([
+    p.model.parameters().map(tensors),
+    sd.paramGroups,
+    state,
+    p.generator.getState(),
+  ]);
 }
 
 /** Loads `file` into fresh parts: it must throw an AdError and leave them as they were, or load. */
@@ -57,10 +72,17 @@ function withHeader(h: unknown, body: Uint8Array = data): Uint8Array {
 }
 
 const meta = header.__metadata__ as Record<string, string>;
-const withMeta = (patch: Record<string, string>) => withHeader({ ...header, __metadata__: { ...meta, ...patch } });
-const optimizerMeta = JSON.parse(meta.optimizer) as { type: string; paramGroups: Record<string, unknown>[]; scalars: Record<string, Record<string, number>> };
+const withMeta = (patch: Record<string, string>) =>
+  withHeader({ ...header, __metadata__: { ...meta, ...patch } });
+const optimizerMeta = JSON.parse(meta.optimizer) as {
+  type: string;
+  paramGroups: Record<string, unknown>[];
+  scalars: Record<string, Record<string, number>>;
+};
 const withOptimizer = (patch: (o: typeof optimizerMeta) => unknown) =>
-  withMeta({ optimizer: JSON.stringify(patch(JSON.parse(meta.optimizer) as typeof optimizerMeta)) });
+  withMeta({
+    optimizer: JSON.stringify(patch(JSON.parse(meta.optimizer) as typeof optimizerMeta)),
+  });
 const firstTensor = Object.keys(header).find((k) => k !== '__metadata__') as string;
 const withSpec = (patch: Record<string, unknown>) =>
   withHeader({ ...header, [firstTensor]: { ...(header[firstTensor] as object), ...patch } });
@@ -98,20 +120,46 @@ describe('checkpoint fuzzing', () => {
     ['a huge shape', () => withSpec({ shape: [2 ** 40, 2 ** 40] })],
     ['a shape that is not an array', () => withSpec({ shape: 'big' })],
     ['a header nested 100,000 deep', () => withHeader('['.repeat(100_000) + ']'.repeat(100_000))],
-    ['metadata nested 100,000 deep', () => withMeta({ extra: '['.repeat(100_000) + ']'.repeat(100_000) })],
+    [
+      'metadata nested 100,000 deep',
+      () => withMeta({ extra: '['.repeat(100_000) + ']'.repeat(100_000) }),
+    ],
     ['malformed extra after valid parts', () => withMeta({ extra: '{"epoch": 3' })],
     ['a missing format', () => withMeta({ format: 'other/1' })],
     ['optimizer metadata that is not JSON', () => withMeta({ optimizer: 'nope' })],
     ['optimizer metadata that is an array', () => withMeta({ optimizer: '[]' })],
     ['another optimizer type', () => withOptimizer((o) => ({ ...o, type: 'SGD' }))],
-    ['lr NaN (as null)', () => withOptimizer((o) => ({ ...o, paramGroups: [{ ...o.paramGroups[0], lr: null }] }))],
-    ["lr 'abc'", () => withOptimizer((o) => ({ ...o, paramGroups: [{ ...o.paramGroups[0], lr: 'abc' }] }))],
-    ['betas [1, 0.999]', () => withOptimizer((o) => ({ ...o, paramGroups: [{ ...o.paramGroups[0], betas: [1, 0.999] }] }))],
-    ['an unknown option', () => withOptimizer((o) => ({ ...o, paramGroups: [{ ...o.paramGroups[0], nesterov: true }] }))],
-    ['a group of the wrong size', () => withOptimizer((o) => ({ ...o, paramGroups: [{ ...o.paramGroups[0], params: [0] }] }))],
+    [
+      'lr NaN (as null)',
+      () => withOptimizer((o) => ({ ...o, paramGroups: [{ ...o.paramGroups[0], lr: null }] })),
+    ],
+    [
+      "lr 'abc'",
+      () => withOptimizer((o) => ({ ...o, paramGroups: [{ ...o.paramGroups[0], lr: 'abc' }] })),
+    ],
+    [
+      'betas [1, 0.999]',
+      () =>
+        withOptimizer((o) => ({ ...o, paramGroups: [{ ...o.paramGroups[0], betas: [1, 0.999] }] })),
+    ],
+    [
+      'an unknown option',
+      () =>
+        withOptimizer((o) => ({ ...o, paramGroups: [{ ...o.paramGroups[0], nesterov: true }] })),
+    ],
+    [
+      'a group of the wrong size',
+      () => withOptimizer((o) => ({ ...o, paramGroups: [{ ...o.paramGroups[0], params: [0] }] })),
+    ],
     ['step -1', () => withOptimizer((o) => ({ ...o, scalars: { ...o.scalars, 0: { step: -1 } } }))],
-    ['step 1.5', () => withOptimizer((o) => ({ ...o, scalars: { ...o.scalars, 0: { step: 1.5 } } }))],
-    ['scalars for a parameter that does not exist', () => withOptimizer((o) => ({ ...o, scalars: { ...o.scalars, 99: { step: 1 } } }))],
+    [
+      'step 1.5',
+      () => withOptimizer((o) => ({ ...o, scalars: { ...o.scalars, 0: { step: 1.5 } } })),
+    ],
+    [
+      'scalars for a parameter that does not exist',
+      () => withOptimizer((o) => ({ ...o, scalars: { ...o.scalars, 99: { step: 1 } } })),
+    ],
     ['scalars that are not numbers', () => withOptimizer((o) => ({ ...o, scalars: { 0: 'x' } }))],
     ['a generator at the all-zero state', () => withMeta({ generator: '[0,0,0,0,null]' })],
     ['a generator state of the wrong length', () => withMeta({ generator: '[1,2,3]' })],

@@ -9,10 +9,17 @@ import * as nn from '../src';
 
 /** Abstract bases: constructed only through their subclasses. */
 const abstract = new Set(['Module', 'Optimizer']);
-const entries = [...Object.entries(nn), ...Object.entries(nn.init).map(([k, v]) => [`init.${k}`, v] as const)]
-  .filter(([name, v]) => typeof v === 'function' && !abstract.has(name)) as [string, (...a: unknown[]) => unknown][];
+const entries = [
+  ...Object.entries(nn),
+  ...Object.entries(nn.init).map(([k, v]) => [`init.${k}`, v] as const),
+].filter(([name, v]) => typeof v === 'function' && !abstract.has(name)) as [
+  string,
+  (...a: unknown[]) => unknown,
+][];
 const callable = (name: string, fn: (...a: unknown[]) => unknown) =>
-  /^[A-Z]/.test(name) && !name.startsWith('init.') ? (...a: unknown[]) => new (fn as unknown as new (...b: unknown[]) => unknown)(...a) : fn;
+  /^[A-Z]/.test(name) && !name.startsWith('init.')
+    ? (...a: unknown[]) => new (fn as unknown as new (...b: unknown[]) => unknown)(...a)
+    : fn;
 
 /** Objects of each kind, made fresh for every call, whose methods get hostile arguments. */
 const makers: Record<string, () => object> = {
@@ -25,8 +32,10 @@ const makers: Record<string, () => object> = {
   sgd: () => new nn.SGD([ad.ones([2, 3], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 }),
   adam: () => new nn.Adam([ad.ones([2, 3], { requiresGrad: true })], { lr: 0.1 }),
   stepLR: () => new nn.StepLR(new nn.SGD([ad.ones([2], { requiresGrad: true })], { lr: 0.1 }), 2),
-  plateau: () => new nn.ReduceLROnPlateau(new nn.SGD([ad.ones([2], { requiresGrad: true })], { lr: 0.1 })),
-  loader: () => new nn.DataLoader(new nn.TensorDataset(ad.ones([4, 3]), ad.zeros([4])), { batchSize: 2 }),
+  plateau: () =>
+    new nn.ReduceLROnPlateau(new nn.SGD([ad.ones([2], { requiresGrad: true })], { lr: 0.1 })),
+  loader: () =>
+    new nn.DataLoader(new nn.TensorDataset(ad.ones([4, 3]), ad.zeros([4])), { batchSize: 2 }),
   dataset: () => new nn.TensorDataset(ad.ones([4, 3]), ad.zeros([4])),
   loss: () => new nn.CrossEntropyLoss(),
   generator: () => new Generator(3),
@@ -34,15 +43,25 @@ const makers: Record<string, () => object> = {
 
 function methodsOf(o: object): string[] {
   const names = new Set<string>();
-  for (let p = Object.getPrototypeOf(o); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-    for (const n of Object.getOwnPropertyNames(p)) if (n !== 'constructor' && typeof Object.getOwnPropertyDescriptor(p, n)?.value === 'function') names.add(n);
+  for (
+    let p = Object.getPrototypeOf(o);
+    p && p !== Object.prototype;
+    p = Object.getPrototypeOf(p)
+  ) {
+    for (const n of Object.getOwnPropertyNames(p))
+      if (n !== 'constructor' && typeof Object.getOwnPropertyDescriptor(p, n)?.value === 'function')
+        names.add(n);
   }
   return [...names];
 }
 
 /** Methods that TypeScript keeps private or protected: not for callers. */
 const internal = new Set(['buffer', 'update', 'checkStateValue', 'updateRunningStats', 'improved']);
-const methods = Object.entries(makers).flatMap(([kind, make]) => methodsOf(make()).filter((m) => !internal.has(m)).map((m) => [kind, m] as const));
+const methods = Object.entries(makers).flatMap(([kind, make]) =>
+  methodsOf(make())
+    .filter((m) => !internal.has(m))
+    .map((m) => [kind, m] as const),
+);
 const call = fc.record({ args: fc.array(argSpec, { maxLength: 4 }), gradMode: fc.boolean() });
 
 describe('hostile calls to @ad/nn', () => {
@@ -57,14 +76,29 @@ describe('hostile calls to @ad/nn', () => {
 
   it('so does every method of modules, optimizers, schedulers, loaders and losses', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...methods), call, fc.boolean(), ([kind, method], { args, gradMode }, inputFirst) => {
-        const o = makers[kind]() as Record<string, (...a: unknown[]) => unknown>;
-        const made = args.map(makeArg);
-        // half the calls pass a plausible input first, so that later arguments get checked too
-        if (inputFirst) made.unshift(makeArg({ tensor: { dtype: 'float32', shape: [2, 3], requiresGrad: true } }));
-        // the methods change their objects (that is what step and loadStateDict are for), not their tensor arguments
-        callHostile(`${kind}.${method}`, (...a) => o[method](...a), made, method === 'registerBuffer', gradMode, method === 'forward');
-      }),
+      fc.property(
+        fc.constantFrom(...methods),
+        call,
+        fc.boolean(),
+        ([kind, method], { args, gradMode }, inputFirst) => {
+          const o = makers[kind]() as Record<string, (...a: unknown[]) => unknown>;
+          const made = args.map(makeArg);
+          // half the calls pass a plausible input first, so that later arguments get checked too
+          if (inputFirst)
+            made.unshift(
+              makeArg({ tensor: { dtype: 'float32', shape: [2, 3], requiresGrad: true } }),
+            );
+          // the methods change their objects (that is what step and loadStateDict are for), not their tensor arguments
+          callHostile(
+            `${kind}.${method}`,
+            (...a) => o[method](...a),
+            made,
+            method === 'registerBuffer',
+            gradMode,
+            method === 'forward',
+          );
+        },
+      ),
       { numRuns: 4000, seed: 29 },
     );
   });

@@ -8,9 +8,16 @@ const g = new Generator(4);
 /** Gradchecks a layer with respect to its input and every parameter, in float64. */
 function checkLayer(layer: nn.Module, input: Tensor): void {
   const named = layer.namedParameters();
-  const f = (x: Tensor, ...ps: Tensor[]) => nn.functionalCall(layer, Object.fromEntries(named.map(([k], i) => [k, ps[i]])), x);
-  expect(ad.gradcheck(f, [input.requiresGrad_(), ...named.map(([, p]) => p.detach().requiresGrad_())])).toBe(true);
-  expect(ad.gradgradcheck(f, [input, ...named.map(([, p]) => p.detach().requiresGrad_())], { atol: 1e-4 })).toBe(true);
+  const f = (x: Tensor, ...ps: Tensor[]) =>
+    nn.functionalCall(layer, Object.fromEntries(named.map(([k], i) => [k, ps[i]])), x);
+  expect(
+    ad.gradcheck(f, [input.requiresGrad_(), ...named.map(([, p]) => p.detach().requiresGrad_())]),
+  ).toBe(true);
+  expect(
+    ad.gradgradcheck(f, [input, ...named.map(([, p]) => p.detach().requiresGrad_())], {
+      atol: 1e-4,
+    }),
+  ).toBe(true);
 }
 
 describe('layer gradients (input and parameters) match central differences', () => {
@@ -18,21 +25,51 @@ describe('layer gradients (input and parameters) match central differences', () 
   it.each<[string, () => nn.Module, () => Tensor]>([
     ['Linear', () => new nn.Linear(3, 2, { ...f64, generator: g }), x],
     ['MLP', () => new nn.MLP([3, 4, 2], { activation: 'tanh', ...f64, generator: g }), x],
-    ['LayerNorm', () => {
-      const m = new nn.LayerNorm(3, f64);
-      nn.init.normal(m.weight!, 1, 0.5, { generator: g });
-      return m;
-    }, x],
+    [
+      'LayerNorm',
+      () => {
+        const m = new nn.LayerNorm(3, f64);
+        nn.init.normal(m.weight!, 1, 0.5, { generator: g });
+        return m;
+      },
+      x,
+    ],
     ['BatchNorm1d (train)', () => new nn.BatchNorm1d(3, f64), x],
-    ['BatchNorm1d on [N, C, L]', () => new nn.BatchNorm1d(3, f64), () => ad.randn([2, 3, 4], { ...f64, generator: g })],
-    ['Sequential of activations', () => new nn.Sequential(new nn.Linear(3, 3, { ...f64, generator: g }), new nn.GELU(), new nn.Softplus(), new nn.LogSoftmax()), x],
+    [
+      'BatchNorm1d on [N, C, L]',
+      () => new nn.BatchNorm1d(3, f64),
+      () => ad.randn([2, 3, 4], { ...f64, generator: g }),
+    ],
+    [
+      'Sequential of activations',
+      () =>
+        new nn.Sequential(
+          new nn.Linear(3, 3, { ...f64, generator: g }),
+          new nn.GELU(),
+          new nn.Softplus(),
+          new nn.LogSoftmax(),
+        ),
+      x,
+    ],
   ])('%s', (_, make, input) => checkLayer(make(), input()));
 
   it('Embedding: gradients accumulate over repeated indices', () => {
     const e = new nn.Embedding(5, 2, { ...f64, generator: g });
-    const idx = ad.tensor([[1, 3], [1, 1]], { dtype: 'int32' });
+    const idx = ad.tensor(
+      [
+        [1, 3],
+        [1, 1],
+      ],
+      { dtype: 'int32' },
+    );
     e.forward(idx).sum().backward();
-    expect(e.weight.grad!.toArray()).toEqual([[0, 0], [3, 3], [0, 0], [1, 1], [0, 0]]);
+    expect(e.weight.grad!.toArray()).toEqual([
+      [0, 0],
+      [3, 3],
+      [0, 0],
+      [1, 1],
+      [0, 0],
+    ]);
     expect(e.forward(idx).shape).toEqual([2, 2, 2]);
   });
 });
@@ -44,29 +81,59 @@ describe('Module', () => {
     out = new nn.Linear(3, 1, { ...f64, bias: false });
     bn = new nn.BatchNorm1d(3, f64);
     forward(x: Tensor): Tensor {
-      return this.out.forward(this.blocks[1].forward(this.bn.forward(this.blocks[0].forward(this.fc1.forward(x)))));
+      return this.out.forward(
+        this.blocks[1].forward(this.bn.forward(this.blocks[0].forward(this.fc1.forward(x)))),
+      );
     }
   }
 
   it('finds parameters, children and buffers with dotted names', () => {
     const net = new Net();
     expect(net.namedParameters().map(([k]) => k)).toEqual([
-      'fc1.weight', 'fc1.bias', 'blocks.0.weight', 'blocks.0.bias', 'blocks.1.weight', 'blocks.1.bias', 'out.weight', 'bn.weight', 'bn.bias',
+      'fc1.weight',
+      'fc1.bias',
+      'blocks.0.weight',
+      'blocks.0.bias',
+      'blocks.1.weight',
+      'blocks.1.bias',
+      'out.weight',
+      'bn.weight',
+      'bn.bias',
     ]);
-    expect(net.namedChildren().map(([k]) => k)).toEqual(['fc1', 'blocks.0', 'blocks.1', 'out', 'bn']);
-    expect(net.namedBuffers().map(([k]) => k)).toEqual(['bn.runningMean', 'bn.runningVar', 'bn.numBatchesTracked']);
+    expect(net.namedChildren().map(([k]) => k)).toEqual([
+      'fc1',
+      'blocks.0',
+      'blocks.1',
+      'out',
+      'bn',
+    ]);
+    expect(net.namedBuffers().map(([k]) => k)).toEqual([
+      'bn.runningMean',
+      'bn.runningVar',
+      'bn.numBatchesTracked',
+    ]);
     expect(net.modules()).toHaveLength(6);
-    expect(new nn.MLP([2, 3, 1]).namedParameters().map(([k]) => k)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
+    expect(new nn.MLP([2, 3, 1]).namedParameters().map(([k]) => k)).toEqual([
+      '0.weight',
+      '0.bias',
+      '2.weight',
+      '2.bias',
+    ]);
   });
 
   it('train/eval reach every module; apply visits children first; zeroGrad clears', () => {
     const net = new Net().eval();
     expect(net.modules().every((m) => !m.training)).toBe(true);
     const seen: string[] = [];
-    new nn.Sequential(new nn.ReLU(), new nn.Tanh()).apply((m) => void seen.push(m.constructor.name));
+    new nn.Sequential(new nn.ReLU(), new nn.Tanh()).apply(
+      (m) => void seen.push(m.constructor.name),
+    );
     expect(seen).toEqual(['ReLU', 'Tanh', 'Sequential']);
     net.train();
-    net.forward(ad.randn([4, 2], f64)).sum().backward();
+    net
+      .forward(ad.randn([4, 2], f64))
+      .sum()
+      .backward();
     expect(net.parameters().every((p) => p.grad !== null)).toBe(true);
     net.zeroGrad();
     expect(net.parameters().every((p) => p.grad === null)).toBe(true);
@@ -80,11 +147,17 @@ describe('Module', () => {
     const before = b.fc1.weight.toFlatArray();
     const sd = { ...new Net().stateDict() };
     sd['out.weight'] = ad.zeros([2, 3], f64);
-    expect(() => b.loadStateDict(sd)).toThrow(/loadStateDict: out.weight: expected float64 \[1,3\], got float64 \[2,3\]/);
+    expect(() => b.loadStateDict(sd)).toThrow(
+      /loadStateDict: out.weight: expected float64 \[1,3\], got float64 \[2,3\]/,
+    );
     expect(b.fc1.weight.toFlatArray()).toEqual(before);
     const { 'fc1.bias': _dropped, ...missing } = a.stateDict();
-    expect(() => b.loadStateDict({ ...missing, extra: ad.zeros([1]) })).toThrow(/missing keys \[fc1.bias\], unexpected keys \[extra\]/);
-    expect(() => b.loadStateDict({ ...a.stateDict(), 'fc1.bias': ad.zeros([3]) })).toThrow(/expected float64 \[3\], got float32 \[3\]/);
+    expect(() => b.loadStateDict({ ...missing, extra: ad.zeros([1]) })).toThrow(
+      /missing keys \[fc1.bias\], unexpected keys \[extra\]/,
+    );
+    expect(() => b.loadStateDict({ ...a.stateDict(), 'fc1.bias': ad.zeros([3]) })).toThrow(
+      /expected float64 \[3\], got float32 \[3\]/,
+    );
     b.loadStateDict(missing, { strict: false });
   });
 
@@ -119,7 +192,14 @@ describe('layer behaviour', () => {
 
   it('BatchNorm1d updates running mean and unbiased variance in training and uses them in eval', () => {
     const bn = new nn.BatchNorm1d(2, { ...f64, momentum: 0.5 });
-    const x = ad.tensor([[1, 10], [3, 20], [5, 60]], f64);
+    const x = ad.tensor(
+      [
+        [1, 10],
+        [3, 20],
+        [5, 60],
+      ],
+      f64,
+    );
     const y = bn.forward(x);
     expect(y.mean(0)).toBeAllClose([0, 0], { atol: 1e-12 });
     expect(bn.runningMean).toBeAllClose([0.5 * 3, 0.5 * 30]);
@@ -130,7 +210,9 @@ describe('layer behaviour', () => {
   });
 
   it('LayerNorm normalises the last dims to mean 0 and (biased) variance 1', () => {
-    const y = new nn.LayerNorm([2, 2], { ...f64, eps: 0 }).forward(ad.randn([3, 2, 2], { ...f64, generator: g }));
+    const y = new nn.LayerNorm([2, 2], { ...f64, eps: 0 }).forward(
+      ad.randn([3, 2, 2], { ...f64, generator: g }),
+    );
     expect(y.mean([1, 2])).toBeAllClose([0, 0, 0], { atol: 1e-12 });
     expect(y.var([1, 2], { correction: 0 })).toBeAllClose([1, 1, 1], { rtol: 1e-12 });
   });
@@ -144,11 +226,21 @@ describe('layer behaviour', () => {
     expect(Math.max(...w.toFlatArray().map(Math.abs))).toBeLessThanOrEqual(a);
     nn.init.kaimingNormal(w, { nonlinearity: 'relu', generator: g });
     expect(w.std().item()).toBeCloseTo(Math.sqrt(2 / 200), 2);
-    expect(() => nn.init.xavierNormal(ad.zeros([3]))).toThrow(/init: fan in and fan out need at least 2 dims, got \[3\]/);
+    expect(() => nn.init.xavierNormal(ad.zeros([3]))).toThrow(
+      /init: fan in and fan out need at least 2 dims, got \[3\]/,
+    );
   });
 
   it('the same seed builds the same model, bit for bit', () => {
     const make = () => new nn.MLP([2, 8, 1], { generator: new Generator(123) });
-    expect(make().parameters().map((p) => p.toFlatArray())).toEqual(make().parameters().map((p) => p.toFlatArray()));
+    expect(
+      make()
+        .parameters()
+        .map((p) => p.toFlatArray()),
+    ).toEqual(
+      make()
+        .parameters()
+        .map((p) => p.toFlatArray()),
+    );
   });
 });

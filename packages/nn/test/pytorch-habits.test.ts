@@ -12,7 +12,11 @@ describe('PyTorch habits', () => {
     expect(x.shape).toEqual([2, 3]);
     expect(x.reshape(3, 2).shape).toEqual([3, 2]);
     expect(x.view(-1).shape).toEqual([6]);
-    expect(x.permute(1, 0).toArray()).toEqual([[0, 3], [1, 4], [2, 5]]);
+    expect(x.permute(1, 0).toArray()).toEqual([
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ]);
     expect(x.unsqueeze(0).expand(4, 2, 3).shape).toEqual([4, 2, 3]);
     expect(x.repeat(2, 1).shape).toEqual([4, 3]);
     expect(ad.zeros(2, 3).shape).toEqual([2, 3]);
@@ -21,25 +25,38 @@ describe('PyTorch habits', () => {
   });
 
   it('T transposes, and reverses the dims of n-d tensors as PyTorch does', () => {
-    expect(x.T.toArray()).toEqual([[0, 3], [1, 4], [2, 5]]);
+    expect(x.T.toArray()).toEqual([
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ]);
     expect(ad.zeros(2, 3, 4).T.shape).toEqual([4, 3, 2]);
     expect(ad.zeros(3).T.shape).toEqual([3]);
   });
 
   it('keepdim as the positional boolean of sum, mean, max, min and logsumexp', () => {
-    for (const f of ['sum', 'mean', 'max', 'min', 'logsumexp', 'amax', 'amin', 'prod'] as const) expect(x[f](1, true).shape).toEqual([2, 1]);
+    for (const f of ['sum', 'mean', 'max', 'min', 'logsumexp', 'amax', 'amin', 'prod'] as const)
+      expect(x[f](1, true).shape).toEqual([2, 1]);
     expect(() => x.std(1, true as never)).toThrow(/write std\(dim, \{ keepdim: true \}\)/);
   });
 
   it('class targets as plain arrays', () => {
-    const logits = ad.tensor([[2, 0, 0], [0, 0, 3]]);
-    expect(nn.crossEntropy(logits, [0, 2]).item()).toBeCloseTo(nn.crossEntropy(logits, ad.tensor([0, 2], { dtype: 'int32' })).item(), 7);
+    const logits = ad.tensor([
+      [2, 0, 0],
+      [0, 0, 3],
+    ]);
+    expect(nn.crossEntropy(logits, [0, 2]).item()).toBeCloseTo(
+      nn.crossEntropy(logits, ad.tensor([0, 2], { dtype: 'int32' })).item(),
+      7,
+    );
     expect(nn.nllLoss(logits.logSoftmax(1), [0, 2]).item()).toBeGreaterThan(0);
   });
 
   it('console.log(model) prints the module tree', () => {
     const model = new nn.MLP([2, 4, 1], { generator: new Generator(1) });
     expect(inspect(model)).toBe(String(model));
-    expect(inspect(model)).toMatch(/^MLP\(\n {2}\(0\): Linear\(inFeatures=2, outFeatures=4, bias=true\)\n {2}\(1\): ReLU\(\)/);
+    expect(inspect(model)).toMatch(
+      /^MLP\(\n {2}\(0\): Linear\(inFeatures=2, outFeatures=4, bias=true\)\n {2}\(1\): ReLU\(\)/,
+    );
   });
 });

@@ -40,9 +40,13 @@ describe('4. the 2-2-2 sigmoid network', () => {
     const net = new TwoTwoTwo();
     error(net.forward(input)).backward();
     expect(net.hidden.weight.grad).toBeAllClose(
-      [0.0004385677344743465, 0.000877135468948693, 0.0004977127352608599, 0.0009954254705217198], { rtol: 0, atol: 1e-9 });
+      [0.0004385677344743465, 0.000877135468948693, 0.0004977127352608599, 0.0009954254705217198],
+      { rtol: 0, atol: 1e-9 },
+    );
     expect(net.output.weight.grad).toBeAllClose(
-      [0.08216704056423077, 0.08266762784753325, -0.02260254047747507, -0.022740242215978222], { rtol: 0, atol: 1e-9 });
+      [0.08216704056423077, 0.08266762784753325, -0.02260254047747507, -0.022740242215978222],
+      { rtol: 0, atol: 1e-9 },
+    );
   });
 
   it('one update with lr = 0.5, then E after 10,000 updates', () => {
@@ -54,8 +58,14 @@ describe('4. the 2-2-2 sigmoid network', () => {
       sgd.step();
     };
     step();
-    expect(net.hidden.weight).toBeAllClose([0.1497807161327628, 0.19956143226552567, 0.24975114363236958, 0.29950228726473915], { rtol: 0, atol: 1e-9 });
-    expect(net.output.weight).toBeAllClose([0.35891647971788465, 0.4086661860762334, 0.5113012702387375, 0.5613701211079891], { rtol: 0, atol: 1e-9 });
+    expect(net.hidden.weight).toBeAllClose(
+      [0.1497807161327628, 0.19956143226552567, 0.24975114363236958, 0.29950228726473915],
+      { rtol: 0, atol: 1e-9 },
+    );
+    expect(net.output.weight).toBeAllClose(
+      [0.35891647971788465, 0.4086661860762334, 0.5113012702387375, 0.5613701211079891],
+      { rtol: 0, atol: 1e-9 },
+    );
     for (let i = 1; i < 10_000; i++) step();
     expect(error(net.forward(input)).item()).toBeAllClose(3.510187782978859e-5, { rtol: 1e-6 });
   });
@@ -67,7 +77,11 @@ describe('5. the symmetry problem', () => {
   const y = x.select(1, 0).mul(x.select(1, 1)).unsqueeze(1);
 
   function train(init: (m: nn.Module) => void): Tensor {
-    const model = new nn.Sequential(new nn.Linear(2, 3, { dtype: 'float64' }), new nn.Sigmoid(), new nn.Linear(3, 1, { dtype: 'float64' }));
+    const model = new nn.Sequential(
+      new nn.Linear(2, 3, { dtype: 'float64' }),
+      new nn.Sigmoid(),
+      new nn.Linear(3, 1, { dtype: 'float64' }),
+    );
     init(model);
     const sgd = new nn.SGD(model.parameters(), { lr: 0.5 });
     for (let i = 0; i < 100; i++) {
@@ -87,7 +101,9 @@ describe('5. the symmetry problem', () => {
   });
 
   it('from a seeded random init the units differ', () => {
-    const w = train((m) => m.parameters().forEach((p) => nn.init.normal(p, 0, 1, { generator: new Generator(1) })));
+    const w = train((m) =>
+      m.parameters().forEach((p) => nn.init.normal(p, 0, 1, { generator: new Generator(1) })),
+    );
     const rows = w.toArray() as number[][];
     expect(rows[1]).not.toEqual(rows[0]);
   });
@@ -102,19 +118,29 @@ describe('6. learning modes: online, mini-batch and full-batch', () => {
     ['online (batch 1)', 1, 5],
     ['mini-batch (batch 2)', 2, 3],
     ['full-batch (batch 5)', 5, 1],
-  ])('%s takes %i-sample steps, %i per epoch, and fits W = 2 with SGD and Adam', (_, batchSize, stepsPerEpoch) => {
-    for (const make of [(p: Tensor[]) => new nn.SGD(p, { lr: 0.01 }), (p: Tensor[]) => new nn.Adam(p, { lr: 0.05 })]) {
-      const model = new nn.Linear(1, 1, { bias: false, dtype: 'float64' });
-      nn.init.constant(model.weight, 3);
-      let steps = 0;
-      const history = nn.fit(model, {
-        train: data, batchSize, shuffle: false, epochs: 200, optimizer: make(model.parameters()),
-        loss: (o, t) => nn.mseLoss(o, t, { reduction: 'sum' }),
-        callbacks: [{ onBatchEnd: () => void steps++ }],
-      });
-      expect(steps).toBe(200 * stepsPerEpoch);
-      expect(model.weight.item()).toBeCloseTo(2, 3);
-      expect(history[history.length - 1].loss).toBeLessThan(1e-4);
-    }
-  });
+  ])(
+    '%s takes %i-sample steps, %i per epoch, and fits W = 2 with SGD and Adam',
+    (_, batchSize, stepsPerEpoch) => {
+      for (const make of [
+        (p: Tensor[]) => new nn.SGD(p, { lr: 0.01 }),
+        (p: Tensor[]) => new nn.Adam(p, { lr: 0.05 }),
+      ]) {
+        const model = new nn.Linear(1, 1, { bias: false, dtype: 'float64' });
+        nn.init.constant(model.weight, 3);
+        let steps = 0;
+        const history = nn.fit(model, {
+          train: data,
+          batchSize,
+          shuffle: false,
+          epochs: 200,
+          optimizer: make(model.parameters()),
+          loss: (o, t) => nn.mseLoss(o, t, { reduction: 'sum' }),
+          callbacks: [{ onBatchEnd: () => void steps++ }],
+        });
+        expect(steps).toBe(200 * stepsPerEpoch);
+        expect(model.weight.item()).toBeCloseTo(2, 3);
+        expect(history[history.length - 1].loss).toBeLessThan(1e-4);
+      }
+    },
+  );
 });

@@ -10,35 +10,96 @@ import { wasmMap, wasmZip } from './wasm-elementwise';
 
 /** Element-wise functions of one argument. */
 export type MapOp =
-  | 'neg' | 'abs' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'square' | 'reciprocal'
-  | 'sin' | 'cos' | 'tan' | 'tanh' | 'sigmoid' | 'erf' | 'relu' | 'sign' | 'floor' | 'ceil' | 'round';
+  | 'neg'
+  | 'abs'
+  | 'exp'
+  | 'expm1'
+  | 'log'
+  | 'log1p'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'square'
+  | 'reciprocal'
+  | 'sin'
+  | 'cos'
+  | 'tan'
+  | 'tanh'
+  | 'sigmoid'
+  | 'erf'
+  | 'relu'
+  | 'sign'
+  | 'floor'
+  | 'ceil'
+  | 'round';
 
 /** `out[i] = op(x[i])`. */
 export function map(op: MapOp, x: TypedArray, out: TypedArray): void {
   if (wasmMap(op, x, out)) return;
   const n = x.length;
   switch (op) {
-    case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]; return;
-    case 'abs': for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]); return;
-    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]); return;
-    case 'expm1': for (let i = 0; i < n; i++) out[i] = Math.expm1(x[i]); return;
-    case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(x[i]); return;
-    case 'log1p': for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i]); return;
-    case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]); return;
-    case 'rsqrt': for (let i = 0; i < n; i++) out[i] = 1 / Math.sqrt(x[i]); return;
-    case 'square': for (let i = 0; i < n; i++) out[i] = x[i] * x[i]; return;
-    case 'reciprocal': for (let i = 0; i < n; i++) out[i] = 1 / x[i]; return;
-    case 'sin': for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]); return;
-    case 'cos': for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]); return;
-    case 'tan': for (let i = 0; i < n; i++) out[i] = Math.tan(x[i]); return;
-    case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]); return;
-    case 'sigmoid': for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]); return;
-    case 'erf': for (let i = 0; i < n; i++) out[i] = erf(x[i]); return;
-    case 'relu': for (let i = 0; i < n; i++) out[i] = x[i] > 0 || x[i] !== x[i] ? x[i] : 0; return;
-    case 'sign': for (let i = 0; i < n; i++) out[i] = Math.sign(x[i]); return;
-    case 'floor': for (let i = 0; i < n; i++) out[i] = Math.floor(x[i]); return;
-    case 'ceil': for (let i = 0; i < n; i++) out[i] = Math.ceil(x[i]); return;
-    case 'round': for (let i = 0; i < n; i++) out[i] = roundHalfEven(x[i]); return;
+    case 'neg':
+      for (let i = 0; i < n; i++) out[i] = -x[i];
+      return;
+    case 'abs':
+      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]);
+      return;
+    case 'exp':
+      for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]);
+      return;
+    case 'expm1':
+      for (let i = 0; i < n; i++) out[i] = Math.expm1(x[i]);
+      return;
+    case 'log':
+      for (let i = 0; i < n; i++) out[i] = Math.log(x[i]);
+      return;
+    case 'log1p':
+      for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i]);
+      return;
+    case 'sqrt':
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]);
+      return;
+    case 'rsqrt':
+      for (let i = 0; i < n; i++) out[i] = 1 / Math.sqrt(x[i]);
+      return;
+    case 'square':
+      for (let i = 0; i < n; i++) out[i] = x[i] * x[i];
+      return;
+    case 'reciprocal':
+      for (let i = 0; i < n; i++) out[i] = 1 / x[i];
+      return;
+    case 'sin':
+      for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]);
+      return;
+    case 'cos':
+      for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]);
+      return;
+    case 'tan':
+      for (let i = 0; i < n; i++) out[i] = Math.tan(x[i]);
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]);
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]);
+      return;
+    case 'erf':
+      for (let i = 0; i < n; i++) out[i] = erf(x[i]);
+      return;
+    case 'relu':
+      for (let i = 0; i < n; i++) out[i] = x[i] > 0 || x[i] !== x[i] ? x[i] : 0;
+      return;
+    case 'sign':
+      for (let i = 0; i < n; i++) out[i] = Math.sign(x[i]);
+      return;
+    case 'floor':
+      for (let i = 0; i < n; i++) out[i] = Math.floor(x[i]);
+      return;
+    case 'ceil':
+      for (let i = 0; i < n; i++) out[i] = Math.ceil(x[i]);
+      return;
+    case 'round':
+      for (let i = 0; i < n; i++) out[i] = roundHalfEven(x[i]);
+      return;
   }
 }
 
@@ -61,39 +122,107 @@ export function clampKernel(x: TypedArray, out: TypedArray, lo: number, hi: numb
  * (dy, saved value) that save the 3–4 temporaries an MLP's backward would otherwise allocate.
  */
 export type ZipOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
-  | 'tanhBackward' | 'sigmoidBackward' | 'reluBackward';
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge'
+  | 'tanhBackward'
+  | 'sigmoidBackward'
+  | 'reluBackward';
 
 /**
  * `out[i] = op(a[p], b[q])` where `p` and `q` count up and wrap at `ma` and `mb`. With
  * lengths n, 1 or a trailing block this covers same-shape, scalar and bias-like operands
  * in one flat loop each.
  */
-function cycle(op: ZipOp, a: TypedArray, ma: number, b: TypedArray, mb: number, out: TypedArray): void {
+function cycle(
+  op: ZipOp,
+  a: TypedArray,
+  ma: number,
+  b: TypedArray,
+  mb: number,
+  out: TypedArray,
+): void {
   const n = out.length;
   let p = 0;
   let q = 0;
   // each case: for i, out[i] = f(a[p], b[q]) with p, q wrapping
   switch (op) {
-    case 'add': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] + b[q]; return;
-    case 'sub': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] - b[q]; return;
-    case 'mul': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] * b[q]; return;
-    case 'div': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] / b[q]; return;
-    case 'pow': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = Math.pow(a[p], b[q]); return;
-    case 'maximum': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = maxNaN(a[p], b[q]); return;
-    case 'minimum': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = minNaN(a[p], b[q]); return;
-    case 'eq': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] === b[q] ? 1 : 0; return;
-    case 'ne': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] !== b[q] ? 1 : 0; return;
-    case 'lt': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] < b[q] ? 1 : 0; return;
-    case 'le': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] <= b[q] ? 1 : 0; return;
-    case 'gt': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] > b[q] ? 1 : 0; return;
-    case 'ge': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] >= b[q] ? 1 : 0; return;
+    case 'add':
+      for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
+        out[i] = a[p] + b[q];
+      return;
+    case 'sub':
+      for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
+        out[i] = a[p] - b[q];
+      return;
+    case 'mul':
+      for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
+        out[i] = a[p] * b[q];
+      return;
+    case 'div':
+      for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
+        out[i] = a[p] / b[q];
+      return;
+    case 'pow':
+      for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
+        out[i] = Math.pow(a[p], b[q]);
+      return;
+    case 'maximum':
+      for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
+        out[i] = maxNaN(a[p], b[q]);
+      return;
+    case 'minimum':
+      for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
+        out[i] = minNaN(a[p], b[q]);
+      return;
+    case 'eq':
+      for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
+        out[i] = a[p] === b[q] ? 1 : 0;
+      return;
+    case 'ne':
+      for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
+        out[i] = a[p] !== b[q] ? 1 : 0;
+      return;
+    case 'lt':
+      for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
+        out[i] = a[p] < b[q] ? 1 : 0;
+      return;
+    case 'le':
+      for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
+        out[i] = a[p] <= b[q] ? 1 : 0;
+      return;
+    case 'gt':
+      for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
+        out[i] = a[p] > b[q] ? 1 : 0;
+      return;
+    case 'ge':
+      for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
+        out[i] = a[p] >= b[q] ? 1 : 0;
+      return;
     // dy·(1 − y²), dy·y·(1 − y) and dy·[x > 0]; 1 − y² as (1 − y)(1 + y), which does not
     // cancel as y nears ±1
-    case 'tanhBackward': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] * ((1 - b[q]) * (1 + b[q])); return;
-    case 'sigmoidBackward': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = a[p] * b[q] * (1 - b[q]); return;
-    case 'reluBackward': for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1) out[i] = b[q] > 0 ? a[p] : 0; return;
+    case 'tanhBackward':
+      for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
+        out[i] = a[p] * ((1 - b[q]) * (1 + b[q]));
+      return;
+    case 'sigmoidBackward':
+      for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
+        out[i] = a[p] * b[q] * (1 - b[q]);
+      return;
+    case 'reluBackward':
+      for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
+        out[i] = b[q] > 0 ? a[p] : 0;
+      return;
   }
 }
 
@@ -159,8 +288,19 @@ export function isSuffix(shape: readonly number[], outShape: readonly number[]):
 }
 
 function expand(x: TypedArray, shape: readonly number[], outShape: readonly number[]): TypedArray {
-  const y = allocate('float64', outShape.reduce((n, d) => n * d, 1));
-  copyStrided(x, 0, broadcastStrides(shape, outShape), y, 0, broadcastStrides(outShape, outShape), outShape);
+  const y = allocate(
+    'float64',
+    outShape.reduce((n, d) => n * d, 1),
+  );
+  copyStrided(
+    x,
+    0,
+    broadcastStrides(shape, outShape),
+    y,
+    0,
+    broadcastStrides(outShape, outShape),
+    outShape,
+  );
   return y;
 }
 

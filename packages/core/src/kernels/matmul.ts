@@ -24,7 +24,15 @@ let acc = new Float64Array(0);
  * transposed operands cost nothing extra; a 4×4 register-blocked kernel then streams both
  * panels and accumulates in float64.
  */
-export function gemm(a: Operand, b: Operand, c: TypedArray, cOffset: number, n: number, k: number, m: number): void {
+export function gemm(
+  a: Operand,
+  b: Operand,
+  c: TypedArray,
+  cOffset: number,
+  n: number,
+  k: number,
+  m: number,
+): void {
   if (n * k * m <= SMALL) {
     gemmSmall(a, b, c, cOffset, n, k, m);
     return;
@@ -42,7 +50,8 @@ export function gemm(a: Operand, b: Operand, c: TypedArray, cOffset: number, n: 
     packRows(a, n, k, k0, kb, packedA);
     packColumns(b, k, m, k0, kb, packedB);
     for (let i = 0; i < n4; i += 4) {
-      for (let j = 0; j < m4; j += 4) kernel4x4(packedA, i * kb, packedB, j * kb, kb, acc, i * m4 + j, m4);
+      for (let j = 0; j < m4; j += 4)
+        kernel4x4(packedA, i * kb, packedB, j * kb, kb, acc, i * m4 + j, m4);
     }
   }
   for (let i = 0; i < n; i++) {
@@ -53,7 +62,14 @@ export function gemm(a: Operand, b: Operand, c: TypedArray, cOffset: number, n: 
 }
 
 /** Panels of 4 rows of op(A)[:, k0:k0+kb], laid out p-major: out[i·kb + p·4 + r]. */
-function packRows(a: Operand, n: number, k: number, k0: number, kb: number, out: Float64Array): void {
+function packRows(
+  a: Operand,
+  n: number,
+  k: number,
+  k0: number,
+  kb: number,
+  out: Float64Array,
+): void {
   const d = a.data;
   for (let i0 = 0; i0 < n; i0 += 4) {
     const base = i0 * kb;
@@ -72,7 +88,14 @@ function packRows(a: Operand, n: number, k: number, k0: number, kb: number, out:
 }
 
 /** Panels of 4 columns of op(B)[k0:k0+kb, :], laid out p-major: out[j·kb + p·4 + c]. */
-function packColumns(b: Operand, k: number, m: number, k0: number, kb: number, out: Float64Array): void {
+function packColumns(
+  b: Operand,
+  k: number,
+  m: number,
+  k0: number,
+  kb: number,
+  out: Float64Array,
+): void {
   const d = b.data;
   for (let j0 = 0; j0 < m; j0 += 4) {
     const base = j0 * kb;
@@ -91,31 +114,90 @@ function packColumns(b: Operand, k: number, m: number, k0: number, kb: number, o
 }
 
 /** acc[4×4 block] += panel(A)·panel(B): 16 accumulators in locals, 8 loads per 16 multiply-adds. */
-function kernel4x4(pa: Float64Array, ia: number, pb: Float64Array, ib: number, kb: number, acc: Float64Array, ic: number, ldc: number): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+function kernel4x4(
+  pa: Float64Array,
+  ia: number,
+  pb: Float64Array,
+  ib: number,
+  kb: number,
+  acc: Float64Array,
+  ic: number,
+  ldc: number,
+): void {
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   const end = ia + kb * 4;
   for (let p = ia, q = ib; p < end; p += 4, q += 4) {
-    const a0 = pa[p], a1 = pa[p + 1], a2 = pa[p + 2], a3 = pa[p + 3];
-    const b0 = pb[q], b1 = pb[q + 1], b2 = pb[q + 2], b3 = pb[q + 3];
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    const a0 = pa[p],
+      a1 = pa[p + 1],
+      a2 = pa[p + 2],
+      a3 = pa[p + 3];
+    const b0 = pb[q],
+      b1 = pb[q + 1],
+      b2 = pb[q + 2],
+      b3 = pb[q + 3];
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
   }
-  acc[ic] += c00; acc[ic + 1] += c01; acc[ic + 2] += c02; acc[ic + 3] += c03;
+  acc[ic] += c00;
+  acc[ic + 1] += c01;
+  acc[ic + 2] += c02;
+  acc[ic + 3] += c03;
   ic += ldc;
-  acc[ic] += c10; acc[ic + 1] += c11; acc[ic + 2] += c12; acc[ic + 3] += c13;
+  acc[ic] += c10;
+  acc[ic + 1] += c11;
+  acc[ic + 2] += c12;
+  acc[ic + 3] += c13;
   ic += ldc;
-  acc[ic] += c20; acc[ic + 1] += c21; acc[ic + 2] += c22; acc[ic + 3] += c23;
+  acc[ic] += c20;
+  acc[ic + 1] += c21;
+  acc[ic + 2] += c22;
+  acc[ic + 3] += c23;
   ic += ldc;
-  acc[ic] += c30; acc[ic + 1] += c31; acc[ic + 2] += c32; acc[ic + 3] += c33;
+  acc[ic] += c30;
+  acc[ic + 1] += c31;
+  acc[ic + 2] += c32;
+  acc[ic + 3] += c33;
 }
 
 /** Small products: a direct loop over strided operands, accumulating each entry in float64. */
-function gemmSmall(a: Operand, b: Operand, c: TypedArray, cOffset: number, n: number, k: number, m: number): void {
+function gemmSmall(
+  a: Operand,
+  b: Operand,
+  c: TypedArray,
+  cOffset: number,
+  n: number,
+  k: number,
+  m: number,
+): void {
   const ad = a.data;
   const bd = b.data;
   const [ai, ap] = a.trans ? [1, n] : [k, 1];

@@ -17,7 +17,13 @@ const combines: Record<FoldOp, (acc: number, v: number) => number> = {
  * One block of reduced dims between kept ones goes to the SIMD kernels; reducing trailing
  * dims takes a contiguous inner loop.
  */
-export function reduceInto(x: TypedArray, shape: readonly number[], outStrides: readonly number[], out: TypedArray, op: FoldOp): void {
+export function reduceInto(
+  x: TypedArray,
+  shape: readonly number[],
+  outStrides: readonly number[],
+  out: TypedArray,
+  op: FoldOp,
+): void {
   const nd = shape.length;
   const n = x.length;
   if (n === 0) return;
@@ -32,7 +38,8 @@ export function reduceInto(x: TypedArray, shape: readonly number[], outStrides: 
   while (lead < nd && outStrides[lead] === 0) lead++;
   if (lead > 0 && lead < nd && outStrides[nd - 1] === 1 && isContiguous(shape, outStrides, lead)) {
     const inner = n / shape.slice(0, lead).reduce((a, d) => a * d, 1);
-    for (let o = 0; o < n; o += inner) for (let j = 0; j < inner; j++) out[j] = combine(out[j], x[o + j]);
+    for (let o = 0; o < n; o += inner)
+      for (let j = 0; j < inner; j++) out[j] = combine(out[j], x[o + j]);
     return;
   }
   let tail = 1; // elements in the trailing reduced block
@@ -64,7 +71,10 @@ export function reduceInto(x: TypedArray, shape: readonly number[], outStrides: 
  * [outer, len, inner] when the reduced dims (out stride 0) are one run between kept dims
  * with the row-major strides of the output, else null. Size-1 dims count as either.
  */
-function axisBlock(shape: readonly number[], outStrides: readonly number[]): [number, number, number] | null {
+function axisBlock(
+  shape: readonly number[],
+  outStrides: readonly number[],
+): [number, number, number] | null {
   const sizes = [1, 1, 1];
   let part = 0; // walking from the last dim: 0 kept dims after the run (inner), 1 the run, 2 kept dims before it
   let stride = 1;
@@ -92,7 +102,11 @@ function isContiguous(shape: readonly number[], strides: readonly number[], from
 }
 
 /** For each row-major index of `shape`, the offset `idx·strides`. */
-function positions(shape: readonly number[], strides: readonly number[], count: number): Int32Array {
+function positions(
+  shape: readonly number[],
+  strides: readonly number[],
+  count: number,
+): Int32Array {
   const out = new Int32Array(count);
   const nd = shape.length;
   const idx = new Array<number>(nd).fill(0);

@@ -35,7 +35,12 @@ export function erf(x: number): number {
 }
 
 /** (1/β)·ln(1 + e^(βx)) as max(z, 0) + log1p(e^(−|z|)) with z = βx, which neither overflows nor underflows; x above the threshold. */
-export function softplusKernel(x: TypedArray, out: TypedArray, beta: number, threshold: number): void {
+export function softplusKernel(
+  x: TypedArray,
+  out: TypedArray,
+  beta: number,
+  threshold: number,
+): void {
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
     const z = beta * v;

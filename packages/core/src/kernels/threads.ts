@@ -41,7 +41,8 @@ export type GemmJob = [number, number, number, number, number, number, number, n
 
 /** A Node built-in module, or undefined outside Node (without importing it, so browsers load this file). */
 export function nodeBuiltin<T>(id: string): T | undefined {
-  const nodeProcess = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const nodeProcess = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
+    .process;
   return nodeProcess?.getBuiltinModule?.(id) as T | undefined;
 }
 
@@ -50,14 +51,28 @@ interface NodeWorkerThreads {
 }
 
 /** Starts one worker running SERVE with `data`; false where no kind of worker exists. */
-function spawn(data: { module: WebAssembly.Module; memory: WebAssembly.Memory; slot: number; queue: number }): boolean {
+function spawn(data: {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  slot: number;
+  queue: number;
+}): boolean {
   const threads = nodeBuiltin<NodeWorkerThreads>('node:worker_threads');
   if (threads) {
-    new threads.Worker(`${SERVE}\nserve(require('node:worker_threads').workerData);`, { eval: true, workerData: data }).unref();
+    new threads.Worker(`${SERVE}\nserve(require('node:worker_threads').workerData);`, {
+      eval: true,
+      workerData: data,
+    }).unref();
     return true;
   }
-  if (typeof Worker === 'function' && typeof Blob === 'function' && typeof URL.createObjectURL === 'function') {
-    const url = URL.createObjectURL(new Blob([`${SERVE}\nonmessage = (e) => serve(e.data);`], { type: 'text/javascript' }));
+  if (
+    typeof Worker === 'function' &&
+    typeof Blob === 'function' &&
+    typeof URL.createObjectURL === 'function'
+  ) {
+    const url = URL.createObjectURL(
+      new Blob([`${SERVE}\nonmessage = (e) => serve(e.data);`], { type: 'text/javascript' }),
+    );
     new Worker(url).postMessage(data);
     return true;
   }
@@ -84,7 +99,11 @@ export class Pool {
    * `control`: byte offset of a free area of `memory` for the workers' slots (1 KiB), then the
    * queue's header and jobs (36 bytes a job).
    */
-  constructor(private readonly module: WebAssembly.Module, private readonly memory: WebAssembly.Memory, private readonly control: number) {
+  constructor(
+    private readonly module: WebAssembly.Module,
+    private readonly memory: WebAssembly.Memory,
+    private readonly control: number,
+  ) {
     this.queue = control + MAX_WORKERS * SLOT * 4;
   }
 
@@ -106,7 +125,13 @@ export class Pool {
    * Runs `jobs` here and on the first `workers` ready workers, each thread taking the next
    * job until none is left; thread t (0 is this one) works in scratch `work(t)`.
    */
-  run(f64: boolean, jobs: readonly GemmJob[], workers: number, work: (t: number) => number, gemm: (job: GemmJob, work: number) => void): void {
+  run(
+    f64: boolean,
+    jobs: readonly GemmJob[],
+    workers: number,
+    work: (t: number) => number,
+    gemm: (job: GemmJob, work: number) => void,
+  ): void {
     const q = new Int32Array(this.memory.buffer, this.queue, HEADER + jobs.length * JOB);
     jobs.forEach((job, i) => q.set(job, HEADER + i * JOB));
     q[2] = f64 ? 1 : 0;
@@ -124,7 +149,8 @@ export class Pool {
       const started = Date.now();
       while (Atomics.load(s, 0) !== IDLE) {
         if (this.blocking) Atomics.wait(s, 0, BUSY, 100);
-        if (Date.now() - started > 60_000) throw new Error('matmul: a worker thread did not finish within a minute');
+        if (Date.now() - started > 60_000)
+          throw new Error('matmul: a worker thread did not finish within a minute');
       }
     }
   }

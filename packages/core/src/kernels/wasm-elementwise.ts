@@ -14,7 +14,17 @@ export type FoldOp = 'sum' | 'prod' | 'max' | 'min';
 const MAP_CODES = codes<MapOp>(['neg', 'abs', 'square', 'sqrt', 'relu', 'exp', 'tanh', 'sigmoid']);
 /** The first five are exact; float64 keeps JavaScript's Math for exp, tanh and sigmoid. */
 const MAP_F64 = 5;
-const ZIP_CODES = codes<ZipOp>(['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'tanhBackward', 'sigmoidBackward', 'reluBackward']);
+const ZIP_CODES = codes<ZipOp>([
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'maximum',
+  'minimum',
+  'tanhBackward',
+  'sigmoidBackward',
+  'reluBackward',
+]);
 const FOLD_CODES = codes<FoldOp>(['sum', 'max', 'min']);
 
 function codes<Op extends string>(ops: readonly Op[]): Partial<Record<Op, number>> {
@@ -72,17 +82,30 @@ export function wasmMap(op: MapOp, x: TypedArray, out: TypedArray): boolean {
  * operand as all of it, one row for every row (a bias), one value per row (a keepdim
  * reduction) or one value; false otherwise (the TypeScript kernel takes any broadcast).
  */
-export function wasmZip(op: ZipOp, a: TypedArray, aShape: readonly number[], b: TypedArray, bShape: readonly number[],
-  out: TypedArray, outShape: readonly number[]): boolean {
+export function wasmZip(
+  op: ZipOp,
+  a: TypedArray,
+  aShape: readonly number[],
+  b: TypedArray,
+  bShape: readonly number[],
+  out: TypedArray,
+  outShape: readonly number[],
+): boolean {
   const n = out.length;
   const code = ZIP_CODES[op] ?? -1;
   if (n < MIN_ELEMENTS || code < 0) return false;
   const size = floatSize(a, b, out);
   if (size === 0) return false;
   // the common cases by length alone: same size (FULL) or a single value (SCALAR)
-  const plan = (a.length === n || a.length === 1) && (b.length === n || b.length === 1)
-    ? { rows: 1, cols: n, modeA: a.length === n ? FULL : SCALAR, modeB: b.length === n ? FULL : SCALAR }
-    : layout(aShape, bShape, outShape);
+  const plan =
+    (a.length === n || a.length === 1) && (b.length === n || b.length === 1)
+      ? {
+          rows: 1,
+          cols: n,
+          modeA: a.length === n ? FULL : SCALAR,
+          modeB: b.length === n ? FULL : SCALAR,
+        }
+      : layout(aShape, bShape, outShape);
   if (plan === null) return false;
   let { rows, cols, modeA, modeB } = plan;
   if (modeA !== ROW && modeA !== COLUMN && modeB !== ROW && modeB !== COLUMN) {
@@ -119,12 +142,24 @@ function flat(mode: number): number {
 }
 
 /** The elements of an operand that rows [r0, r0 + nr) × cols [c0, c0 + nc) of the output read. */
-function part(x: TypedArray, mode: number, r0: number, nr: number, c0: number, nc: number, cols: number): TypedArray {
+function part(
+  x: TypedArray,
+  mode: number,
+  r0: number,
+  nr: number,
+  c0: number,
+  nc: number,
+  cols: number,
+): TypedArray {
   switch (mode) {
-    case FULL: return slice(x, r0 * cols + c0, (r0 + nr - 1) * cols + c0 + nc);
-    case ROW: return slice(x, c0, c0 + nc);
-    case COLUMN: return slice(x, r0, r0 + nr);
-    default: return slice(x, 0, 1);
+    case FULL:
+      return slice(x, r0 * cols + c0, (r0 + nr - 1) * cols + c0 + nc);
+    case ROW:
+      return slice(x, c0, c0 + nc);
+    case COLUMN:
+      return slice(x, r0, r0 + nr);
+    default:
+      return slice(x, 0, 1);
   }
 }
 
@@ -168,7 +203,14 @@ function modeOf(shape: readonly number[], outShape: readonly number[], split: nu
  * `out[o, i] = fold_j x[o, j, i]` for x of shape [outer, len, inner] with len ≥ 1; false when
  * no kernel takes it.
  */
-export function wasmFold(op: FoldOp, x: TypedArray, outer: number, len: number, inner: number, out: TypedArray): boolean {
+export function wasmFold(
+  op: FoldOp,
+  x: TypedArray,
+  outer: number,
+  len: number,
+  inner: number,
+  out: TypedArray,
+): boolean {
   const code = FOLD_CODES[op] ?? -1;
   const slab = len * inner;
   if (x.length < MIN_ELEMENTS || code < 0 || len < 1 || slab > MAX_SLAB) return false;

@@ -11,8 +11,20 @@ export function withSharedMemory(bytes: Uint8Array, maxPages: number): Uint8Arra
     if (id === IMPORT_SECTION) {
       const [lo, hi] = memoryLimits(bytes, start);
       const [min] = leb(bytes, lo + 1);
-      const payload = [...bytes.subarray(start, lo), SHARED_WITH_MAX, ...encode(min), ...encode(maxPages), ...bytes.subarray(hi, start + size)];
-      return Uint8Array.from([...bytes.subarray(0, pos), IMPORT_SECTION, ...encode(payload.length), ...payload, ...bytes.subarray(start + size)]);
+      const payload = [
+        ...bytes.subarray(start, lo),
+        SHARED_WITH_MAX,
+        ...encode(min),
+        ...encode(maxPages),
+        ...bytes.subarray(hi, start + size),
+      ];
+      return Uint8Array.from([
+        ...bytes.subarray(0, pos),
+        IMPORT_SECTION,
+        ...encode(payload.length),
+        ...payload,
+        ...bytes.subarray(start + size),
+      ]);
     }
     pos = start + size;
   }
@@ -31,9 +43,12 @@ function memoryLimits(bytes: Uint8Array, pos: number): [number, number] {
       p = after + length; // module name, then field name
     }
     const kind = bytes[p++];
-    if (kind === 0) p = leb(bytes, p)[1]; // function: type index
-    else if (kind === 1) p = skipLimits(bytes, p + 1); // table: element type, limits
-    else if (kind === 2) return [p, skipLimits(bytes, p)]; // memory
+    if (kind === 0)
+      p = leb(bytes, p)[1]; // function: type index
+    else if (kind === 1)
+      p = skipLimits(bytes, p + 1); // table: element type, limits
+    else if (kind === 2)
+      return [p, skipLimits(bytes, p)]; // memory
     else p += 2; // global: value type, mutability
   }
   throw new Error('wasm kernels: no imported memory');

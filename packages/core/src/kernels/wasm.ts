@@ -16,8 +16,26 @@ export interface Kernels {
   workBytesF64(n: number, k: number, m: number): number;
   mapF32(op: number, x: number, out: number, n: number): void;
   mapF64(op: number, x: number, out: number, n: number): void;
-  zipF32(op: number, a: number, modeA: number, b: number, modeB: number, out: number, rows: number, cols: number): void;
-  zipF64(op: number, a: number, modeA: number, b: number, modeB: number, out: number, rows: number, cols: number): void;
+  zipF32(
+    op: number,
+    a: number,
+    modeA: number,
+    b: number,
+    modeB: number,
+    out: number,
+    rows: number,
+    cols: number,
+  ): void;
+  zipF64(
+    op: number,
+    a: number,
+    modeA: number,
+    b: number,
+    modeB: number,
+    out: number,
+    rows: number,
+    cols: number,
+  ): void;
   foldF32(op: number, x: number, outer: number, len: number, inner: number, out: number): void;
   foldF64(op: number, x: number, outer: number, len: number, inner: number, out: number): void;
 }
@@ -45,7 +63,11 @@ let threads = defaultThreads();
 
 function defaultThreads(): number {
   const os = nodeBuiltin<{ availableParallelism(): number }>('node:os');
-  const cores = os?.availableParallelism() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  const cores =
+    os?.availableParallelism() ??
+    (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+      ?.hardwareConcurrency ??
+    1;
   return Math.max(1, Math.min(cores, 8));
 }
 
@@ -66,7 +88,10 @@ export function relaxedSupported(): boolean {
   if (relaxed !== undefined) return relaxed;
   try {
     const bytes = decode(KERNELS_WASM_RELAXED);
-    if (!WebAssembly.validate(bytes)) nodeBuiltin<{ setFlagsFromString(flag: string): void }>('node:v8')?.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    if (!WebAssembly.validate(bytes))
+      nodeBuiltin<{ setFlagsFromString(flag: string): void }>('node:v8')?.setFlagsFromString(
+        '--experimental-wasm-relaxed-simd',
+      );
     relaxed = WebAssembly.validate(bytes);
   } catch {
     relaxed = false;
@@ -83,15 +108,28 @@ function instantiate(sharedMemory: boolean): Engine | null {
     const plainBytes = decode(relaxedSupported() ? KERNELS_WASM_RELAXED : KERNELS_WASM);
     const bytes = sharedMemory ? withSharedMemory(plainBytes, MAX_PAGES) : plainBytes;
     if (typeof WebAssembly !== 'object' || !WebAssembly.validate(bytes)) return null;
-    const mem = new WebAssembly.Memory(sharedMemory ? { initial: 2, maximum: MAX_PAGES, shared: true } : { initial: 2 });
+    const mem = new WebAssembly.Memory(
+      sharedMemory ? { initial: 2, maximum: MAX_PAGES, shared: true } : { initial: 2 },
+    );
     // compiled synchronously (~20 KB), which Chromium also allows on a page's main thread
     const module = new WebAssembly.Module(bytes);
     const abort = () => {
       throw new Error('wasm kernel aborted');
     };
-    const kernels = new WebAssembly.Instance(module, { env: { memory: mem, abort } }).exports as unknown as Kernels;
-    const arena = { kernels, base: RESERVED, f32: new Float32Array(mem.buffer), f64: new Float64Array(mem.buffer) };
-    return { kernels, memory: mem, pool: sharedMemory ? new Pool(module, mem, CONTROL) : null, arena };
+    const kernels = new WebAssembly.Instance(module, { env: { memory: mem, abort } })
+      .exports as unknown as Kernels;
+    const arena = {
+      kernels,
+      base: RESERVED,
+      f32: new Float32Array(mem.buffer),
+      f64: new Float64Array(mem.buffer),
+    };
+    return {
+      kernels,
+      memory: mem,
+      pool: sharedMemory ? new Pool(module, mem, CONTROL) : null,
+      arena,
+    };
   } catch {
     return null;
   }
@@ -101,7 +139,8 @@ function instantiate(sharedMemory: boolean): Engine | null {
 function engine(): Engine | null {
   if (threads > 1 && shared === undefined) {
     // browsers give SharedArrayBuffer only to cross-origin isolated pages
-    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+    const isolated =
+      (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
     shared = typeof SharedArrayBuffer === 'function' && isolated ? instantiate(true) : null;
   }
   if (threads > 1 && shared) return shared;
@@ -191,7 +230,15 @@ function views(e: Engine): Arena {
  * the kernel there — split by rows over worker threads when it is large — and copies C out.
  * Returns false, doing nothing, when they cannot run it.
  */
-export function wasmGemm(a: Operand, b: Operand, c: TypedArray, cOffset: number, n: number, k: number, m: number): boolean {
+export function wasmGemm(
+  a: Operand,
+  b: Operand,
+  c: TypedArray,
+  cOffset: number,
+  n: number,
+  k: number,
+  m: number,
+): boolean {
   if (!enabled) return false;
   const f64 = c instanceof Float64Array;
   if (!f64 && !(c instanceof Float32Array)) return false;
@@ -211,7 +258,9 @@ export function wasmGemm(a: Operand, b: Operand, c: TypedArray, cOffset: number,
   const packed = pb + align(k * m * size);
   const pc = packed + align(f64 ? kernels.packedBytesF64(k, m) : kernels.packedBytesF32(k, m));
   const pw = pc + align(n * m * size);
-  const workBytes = align(f64 ? kernels.workBytesF64(rows, k, m) : kernels.workBytesF32(rows, k, m));
+  const workBytes = align(
+    f64 ? kernels.workBytesF64(rows, k, m) : kernels.workBytesF32(rows, k, m),
+  );
   if (!grow(e, pw + (workers + 1) * workBytes)) return false;
   const view = f64 ? views(e).f64 : views(e).f32;
   view.set(a.data.subarray(a.offset, a.offset + n * k), pa / size);
@@ -221,12 +270,26 @@ export function wasmGemm(a: Operand, b: Operand, c: TypedArray, cOffset: number,
   const gemm = f64 ? kernels.gemmF64 : kernels.gemmF32;
   const lda = a.trans ? n : k;
   const jobs = Array.from({ length: Math.ceil(n / rows) }, (_, j): GemmJob => [
-    pa + (a.trans ? j * rows : j * rows * lda) * size, lda, packed, pc + j * rows * m * size, m,
-    Math.min(rows, n - j * rows), k, m, a.trans ? 1 : 0,
+    pa + (a.trans ? j * rows : j * rows * lda) * size,
+    lda,
+    packed,
+    pc + j * rows * m * size,
+    m,
+    Math.min(rows, n - j * rows),
+    k,
+    m,
+    a.trans ? 1 : 0,
   ]);
   // every row is summed in the same order whichever thread takes it: results are bitwise those of one thread
   if (workers === 0) gemm(...jobs[0], pw);
-  else pool!.run(f64, jobs, workers, (t) => pw + t * workBytes, (job, work) => gemm(...job, work));
+  else
+    pool!.run(
+      f64,
+      jobs,
+      workers,
+      (t) => pw + t * workBytes,
+      (job, work) => gemm(...job, work),
+    );
   c.set(view.subarray(pc / size, pc / size + n * m), cOffset);
   return true;
 }

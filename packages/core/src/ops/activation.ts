@@ -17,7 +17,10 @@ export const relu = unary('relu', (dy, x) => reluBackward(dy, x), true);
  * dy where x > 0, else 0: relu's gradient in one loop (it dominates the W3 benchmark's backward).
  * @function
  */
-export const reluBackward = binary('reluBackward', 'arith', (g, _dy, x, _out, needs) => [needs[0] ? reluBackward(g, x) : null, null]);
+export const reluBackward = binary('reluBackward', 'arith', (g, _dy, x, _out, needs) => [
+  needs[0] ? reluBackward(g, x) : null,
+  null,
+]);
 
 /** x for x > 0, slope·x otherwise. */
 export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
@@ -60,7 +63,9 @@ export function softplus(x: TensorLike, beta = 1, threshold = 20): Tensor {
   checkNumber('softplus', 'threshold', threshold, { finite: false });
   const y = new Tensor(allocate(floatOf(a.dtype), a.size, 'softplus'), a.shape);
   softplusKernel(a.data, y.data, beta, threshold);
-  return record('softplus', [a], y, (dy) => [dy.mul(where(a.mul(beta).gt(threshold), 1, a.mul(beta).sigmoid()))]);
+  return record('softplus', [a], y, (dy) => [
+    dy.mul(where(a.mul(beta).gt(threshold), 1, a.mul(beta).sigmoid())),
+  ]);
 }
 
 /** x·σ(x) (also called swish). */
@@ -86,5 +91,7 @@ export function softmax(x: TensorLike, dim = -1): Tensor {
 export function logSoftmax(x: TensorLike, dim = -1): Tensor {
   const a = toTensor('logSoftmax', x);
   const d = normalizeDim('logSoftmax', dim, Math.max(a.ndim, 1));
-  return named('logSoftmax', () => (a.ndim === 0 ? a.sub(a) : a.sub(a.logsumexp(d, { keepdim: true }))));
+  return named('logSoftmax', () =>
+    a.ndim === 0 ? a.sub(a) : a.sub(a.logsumexp(d, { keepdim: true })),
+  );
 }

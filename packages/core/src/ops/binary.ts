@@ -7,7 +7,13 @@ import { Tensor } from '../tensor';
 import { record, toTensor, type TensorLike } from './op';
 
 /** Gradients of a binary op; a side given as a plain number arrives as that number. */
-type BinaryGrad = (dy: Tensor, a: TensorLike, b: TensorLike, y: Tensor, needs: readonly boolean[]) => Grads;
+type BinaryGrad = (
+  dy: Tensor,
+  a: TensorLike,
+  b: TensorLike,
+  y: Tensor,
+  needs: readonly boolean[],
+) => Grads;
 type Kind = 'arith' | 'float' | 'compare';
 
 /**
@@ -17,14 +23,18 @@ type Kind = 'arith' | 'float' | 'compare';
  */
 export function binary(op: ZipOp, kind: Kind, grad: BinaryGrad | null) {
   return (x: TensorLike, y: TensorLike): Tensor => {
-    if (typeof y === 'number' && x instanceof Tensor) return withNumber(op, kind, grad, x, y, false);
+    if (typeof y === 'number' && x instanceof Tensor)
+      return withNumber(op, kind, grad, x, y, false);
     if (typeof x === 'number' && y instanceof Tensor) return withNumber(op, kind, grad, y, x, true);
     const a = toTensor(op, x, y instanceof Tensor ? y : undefined);
     const b = toTensor(op, y, a);
     const shape = shapesEqual(a.shape, b.shape) ? a.shape : broadcastShapes(op, a.shape, b.shape);
     const dtype = resultDtype(kind, a.dtype, b.dtype);
     if (dtype === 'bool' && kind === 'arith' && op === 'sub') {
-      throw new DTypeError('sub', 'subtracting two bool tensors is not supported (as in PyTorch); for masks use ne (xor) or where');
+      throw new DTypeError(
+        'sub',
+        'subtracting two bool tensors is not supported (as in PyTorch); for masks use ne (xor) or where',
+      );
     }
     const out = new Tensor(allocate(dtype, sizeOfShape(shape), op), shape);
     zip(op, a.data, a.shape, b.data, b.shape, out.data, shape);
@@ -39,13 +49,28 @@ export function binary(op: ZipOp, kind: Kind, grad: BinaryGrad | null) {
  * made, no broadcasting is needed, and only the tensor side is taped. The number takes the
  * tensor's dtype when it fits, as PyTorch treats Python scalars.
  */
-function withNumber(op: ZipOp, kind: Kind, grad: BinaryGrad | null, t: Tensor, s: number, numberFirst: boolean): Tensor {
+function withNumber(
+  op: ZipOp,
+  kind: Kind,
+  grad: BinaryGrad | null,
+  t: Tensor,
+  s: number,
+  numberFirst: boolean,
+): Tensor {
   const sDtype = isFloat(t.dtype) ? t.dtype : Number.isInteger(s) ? 'int32' : floatOf('int32');
   const out = new Tensor(allocate(resultDtype(kind, t.dtype, sDtype), t.size), t.shape);
   if (numberFirst) numberZip(op, s, t.data, out.data);
   else zipNumber(op, t.data, s, out.data);
-  return record(op, [t], out, grad && ((dy, needs) =>
-    numberFirst ? [grad(dy, s, t, out, [false, needs[0]])[1]] : [grad(dy, t, s, out, [needs[0], false])[0]]));
+  return record(
+    op,
+    [t],
+    out,
+    grad &&
+      ((dy, needs) =>
+        numberFirst
+          ? [grad(dy, s, t, out, [false, needs[0]])[1]]
+          : [grad(dy, t, s, out, [needs[0], false])[0]]),
+  );
 }
 
 /** Stores every non-zero element as 1. */
@@ -72,7 +97,10 @@ export const add = binary('add', 'arith', (dy) => [dy, dy]);
  * a − b, broadcast.
  * @function
  */
-export const sub = binary('sub', 'arith', (dy, _a, _b, _y, needs) => [dy, needs[1] ? dy.neg() : null]);
+export const sub = binary('sub', 'arith', (dy, _a, _b, _y, needs) => [
+  dy,
+  needs[1] ? dy.neg() : null,
+]);
 /**
  * a · b, broadcast.
  * @function

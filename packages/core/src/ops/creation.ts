@@ -1,5 +1,16 @@
 import { checkBool, checkNumber, checkOptions, show } from '../args';
-import { allocate, castArray, checkDtype, checkInt32, type DType, dtypeOfArray, getDefaultDtype, isFloat, toElement, type TypedArray } from '../dtype';
+import {
+  allocate,
+  castArray,
+  checkDtype,
+  checkInt32,
+  type DType,
+  dtypeOfArray,
+  getDefaultDtype,
+  isFloat,
+  toElement,
+  type TypedArray,
+} from '../dtype';
 import { DTypeError, fmt, ShapeError, ValueError } from '../errors';
 import { defaultGenerator, Generator as GeneratorClass, type Generator } from '../random';
 import { checkShape, sizeOf } from '../shape';
@@ -30,7 +41,10 @@ export type NestedArray = number | boolean | readonly NestedArray[];
  * ad.tensor([[1, 2], [3, 4]], { dtype: 'float64', requiresGrad: true })
  * ```
  */
-export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
+export function tensor(
+  data: NestedArray | TypedArray | Tensor,
+  opts: CreateOptions & { shape?: readonly number[] } = {},
+): Tensor {
   opts = checkOptions('tensor', opts, ['dtype', 'requiresGrad', 'shape']);
   let flat: ArrayLike<number>;
   let shape: number[];
@@ -38,30 +52,53 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOpti
   if (data instanceof Tensor) {
     [flat, shape, inferred] = [data.data, [...data.shape], data.dtype];
   } else if (ArrayBuffer.isView(data)) {
-    if (!(data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array || data instanceof Uint8Array)) {
-      throw new DTypeError('tensor', `takes Float32Array, Float64Array, Int32Array or Uint8Array data, got ${(data as object).constructor.name}`);
+    if (!(
+      data instanceof Float32Array ||
+      data instanceof Float64Array ||
+      data instanceof Int32Array ||
+      data instanceof Uint8Array
+    )) {
+      throw new DTypeError(
+        'tensor',
+        `takes Float32Array, Float64Array, Int32Array or Uint8Array data, got ${(data as object).constructor.name}`,
+      );
     }
     [flat, shape, inferred] = [data, [data.length], dtypeOfArray(data)];
   } else {
     shape = shapeOfNested(data);
-    const values = Array.isArray(data) ? (data.flat(Infinity) as (number | boolean)[]) : [data as number | boolean];
+    const values = Array.isArray(data)
+      ? (data.flat(Infinity) as (number | boolean)[])
+      : [data as number | boolean];
     checkValues(values);
     flat = values.map(Number);
-    inferred = values.length > 0 && values.every((v) => typeof v === 'boolean') ? 'bool' : getDefaultDtype();
+    inferred =
+      values.length > 0 && values.every((v) => typeof v === 'boolean') ? 'bool' : getDefaultDtype();
   }
   if (opts.shape !== undefined) {
     checkShape('tensor', opts.shape);
     if (sizeOf(opts.shape) !== flat.length) {
-      throw new ShapeError('tensor', `shape ${fmt(opts.shape)} needs ${sizeOf(opts.shape)} values, got ${flat.length}`);
+      throw new ShapeError(
+        'tensor',
+        `shape ${fmt(opts.shape)} needs ${sizeOf(opts.shape)} values, got ${flat.length}`,
+      );
     }
     shape = [...opts.shape];
   }
-  return leaf(castArray(flat, opts.dtype === undefined ? inferred : checkDtype('tensor', opts.dtype), 'tensor'), shape, opts);
+  return leaf(
+    castArray(
+      flat,
+      opts.dtype === undefined ? inferred : checkDtype('tensor', opts.dtype),
+      'tensor',
+    ),
+    shape,
+    opts,
+  );
 }
 
 function shapeOfNested(data: NestedArray): number[] {
   const shape: number[] = [];
-  for (let v: NestedArray = data; Array.isArray(v); v = (v as readonly NestedArray[])[0]) shape.push(v.length);
+  for (let v: NestedArray = data; Array.isArray(v); v = (v as readonly NestedArray[])[0])
+    shape.push(v.length);
   checkRagged(data, shape, 0, []);
   return shape;
 }
@@ -69,17 +106,25 @@ function shapeOfNested(data: NestedArray): number[] {
 function checkRagged(v: NestedArray, shape: readonly number[], depth: number, at: number[]): void {
   const isArray = Array.isArray(v);
   if (depth === shape.length) {
-    if (isArray) throw new ValueError('tensor', `ragged nested array: [${at}] is an array where a number was expected`);
+    if (isArray)
+      throw new ValueError(
+        'tensor',
+        `ragged nested array: [${at}] is an array where a number was expected`,
+      );
     return;
   }
   if (!isArray || (v as readonly NestedArray[]).length !== shape[depth]) {
     const got = isArray ? `length ${(v as readonly NestedArray[]).length}` : 'a number';
-    throw new ValueError('tensor', `ragged nested array: [${at}] has ${got}, expected length ${shape[depth]}`);
+    throw new ValueError(
+      'tensor',
+      `ragged nested array: [${at}] has ${got}, expected length ${shape[depth]}`,
+    );
   }
   const items = v as readonly NestedArray[];
   // a sparse array's holes are skipped by flat() and forEach(): the data would come out short
   for (let i = 0; i < items.length; i++) {
-    if (!(i in items)) throw new ValueError('tensor', `the array has a hole at [${[...at, i]}] (a sparse array)`);
+    if (!(i in items))
+      throw new ValueError('tensor', `the array has a hole at [${[...at, i]}] (a sparse array)`);
     checkRagged(items[i], shape, depth + 1, [...at, i]);
   }
 }
@@ -94,12 +139,18 @@ function checkValues(values: readonly unknown[]): void {
 
 function leaf(data: TypedArray, shape: readonly number[], opts: CreateOptions): Tensor {
   const t = new Tensor(data, [...shape]);
-  if (opts?.requiresGrad !== undefined && checkBool('tensor', 'requiresGrad', opts.requiresGrad)) t.requiresGrad = true;
+  if (opts?.requiresGrad !== undefined && checkBool('tensor', 'requiresGrad', opts.requiresGrad))
+    t.requiresGrad = true;
   return t;
 }
 
 /** The dtype a creation function makes: the one asked for (checked), else the default float. */
-function dtypeFrom(op: string, opts: CreateOptions, known: readonly string[] = CREATE_KEYS, fallback?: DType): DType {
+function dtypeFrom(
+  op: string,
+  opts: CreateOptions,
+  known: readonly string[] = CREATE_KEYS,
+  fallback?: DType,
+): DType {
   const o = checkOptions(op, opts, known);
   if (o.requiresGrad !== undefined) checkBool(op, 'requiresGrad', o.requiresGrad);
   return o.dtype === undefined ? (fallback ?? getDefaultDtype()) : checkDtype(op, o.dtype);
@@ -121,18 +172,23 @@ function filled(op: string, shape: readonly number[], value: number, opts: Creat
  * A shape as one array, or as separate sizes as PyTorch takes them (`zeros(2, 3)`), then the
  * options: `zeros([2, 3], { dtype })` and `zeros(2, 3, { dtype })` are the same.
  */
-export type ShapeArgs<O> = [shape: readonly number[], opts?: O] | number[] | [...sizes: number[], opts: O];
+export type ShapeArgs<O> =
+  [shape: readonly number[], opts?: O] | number[] | [...sizes: number[], opts: O];
 
 function shapeAndOptions<O>(op: string, args: ShapeArgs<O>): [readonly number[], O | undefined] {
   if (Array.isArray(args[0])) {
-    if (args.length > 2) throw new ValueError(op, `takes a shape and options, got ${args.length} arguments`);
+    if (args.length > 2)
+      throw new ValueError(op, `takes a shape and options, got ${args.length} arguments`);
     return [args[0], args[1] as O | undefined];
   }
   const last = args[args.length - 1];
   const hasOptions = args.length > 0 && typeof last === 'object' && last !== null;
   const sizes = hasOptions ? args.slice(0, -1) : args;
   if (sizes.some((d) => typeof d !== 'number')) {
-    throw new ValueError(op, `takes a shape ([2, 3]) or sizes (2, 3), then options; got ${args.map(show).join(', ')}`);
+    throw new ValueError(
+      op,
+      `takes a shape ([2, 3]) or sizes (2, 3), then options; got ${args.map(show).join(', ')}`,
+    );
   }
   return [sizes as number[], (hasOptions ? last : undefined) as O | undefined];
 }
@@ -237,7 +293,12 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
  * ad.linspace(0, 1, 5)  // [0, 0.25, 0.5, 0.75, 1]
  * ```
  */
-export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+export function linspace(
+  start: number,
+  end: number,
+  steps: number,
+  opts: CreateOptions = {},
+): Tensor {
   checkNumber('linspace', 'start', start);
   checkNumber('linspace', 'end', end);
   checkShape('linspace', [steps]);
@@ -246,7 +307,11 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // fill from both ends so that the last value is exactly `end`, as PyTorch does
   for (let i = 0; i < steps; i++) {
-    data[i] = toElement('linspace', i < steps / 2 ? start + i * step : end - (steps - 1 - i) * step, dtype);
+    data[i] = toElement(
+      'linspace',
+      i < steps / 2 ? start + i * step : end - (steps - 1 - i) * step,
+      dtype,
+    );
   }
   return leaf(data, [steps], opts);
 }
@@ -264,7 +329,12 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   return t;
 }
 
-function randomFill(op: string, shape: readonly number[], opts: RandomOptions, draw: (g: Generator) => number): Tensor {
+function randomFill(
+  op: string,
+  shape: readonly number[],
+  opts: RandomOptions,
+  draw: (g: Generator) => number,
+): Tensor {
   checkShape(op, shape);
   const dtype = dtypeFrom(op, opts, RANDOM_KEYS);
   if (!isFloat(dtype)) throw new DTypeError(op, `needs a floating dtype, got ${dtype}`);
@@ -276,7 +346,8 @@ function randomFill(op: string, shape: readonly number[], opts: RandomOptions, d
 
 function generatorOf(op: string, opts: RandomOptions): Generator {
   if (opts?.generator === undefined) return defaultGenerator;
-  if (!(opts.generator instanceof GeneratorClass)) throw new ValueError(op, `generator must be a Generator, got ${show(opts.generator)}`);
+  if (!(opts.generator instanceof GeneratorClass))
+    throw new ValueError(op, `generator must be a Generator, got ${show(opts.generator)}`);
   return opts.generator;
 }
 
@@ -311,10 +382,18 @@ export function randn(...args: ShapeArgs<RandomOptions>): Tensor {
  * ad.randint(0, 10, [4])  // int32 in [0, 10)
  * ```
  */
-export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
+export function randint(
+  low: number,
+  high: number,
+  shape: readonly number[],
+  opts: RandomOptions = {},
+): Tensor {
   checkShape('randint', shape);
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
-    throw new ValueError('randint', `needs integers low < high, got ${show(low)} and ${show(high)}`);
+    throw new ValueError(
+      'randint',
+      `needs integers low < high, got ${show(low)} and ${show(high)}`,
+    );
   }
   const dtype = dtypeFrom('randint', opts, RANDOM_KEYS, 'int32');
   if (dtype === 'int32') checkInt32('randint', [low, high - 1]);
@@ -334,7 +413,8 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   checkShape('randperm', [n]);
   const dtype = dtypeFrom('randperm', opts, RANDOM_KEYS, 'int32');
-  if (dtype === 'bool' && n > 2) throw new DTypeError('randperm', `a permutation of ${n} values does not fit bool`);
+  if (dtype === 'bool' && n > 2)
+    throw new DTypeError('randperm', `a permutation of ${n} values does not fit bool`);
   const g = generatorOf('randperm', opts);
   const data = allocate(dtype, n, 'randperm');
   for (let i = 0; i < n; i++) data[i] = i;

@@ -1,4 +1,14 @@
-export { elu, gelu, leakyRelu, logSigmoid, logSoftmax, relu, silu, softmax, softplus } from './activation';
+export {
+  elu,
+  gelu,
+  leakyRelu,
+  logSigmoid,
+  logSoftmax,
+  relu,
+  silu,
+  softmax,
+  softplus,
+} from './activation';
 export { add, div, eq, ge, gt, le, lt, maximum, minimum, mul, ne, pow, sub, where } from './binary';
 export * from './creation';
 export * from './indexing';
@@ -7,5 +17,27 @@ export * from './matmul';
 export * from './movement';
 export * from './pad';
 export * from './reduce';
-export { abs, ceil, clamp, cos, erf, exp, expm1, floor, log, log1p, neg, reciprocal, round, rsqrt, sigmoid, sign, sin, sqrt, square, tan, tanh } from './unary';
+export {
+  abs,
+  ceil,
+  clamp,
+  cos,
+  erf,
+  exp,
+  expm1,
+  floor,
+  log,
+  log1p,
+  neg,
+  reciprocal,
+  round,
+  rsqrt,
+  sigmoid,
+  sign,
+  sin,
+  sqrt,
+  square,
+  tan,
+  tanh,
+} from './unary';
 export type { TensorLike } from './op';

@@ -16,7 +16,10 @@ export type IndexLike = Tensor | number | readonly number[] | readonly (readonly
  */
 function toIndex(op: string, index: IndexLike, size: number): Tensor {
   if (index instanceof Tensor && index.dtype === 'bool') {
-    throw new DTypeError(op, 'index must hold integers, got a bool tensor (use where or a mask op for masks)');
+    throw new DTypeError(
+      op,
+      'index must hold integers, got a bool tensor (use where or a mask op for masks)',
+    );
   }
   const t = index instanceof Tensor ? index : tensorOfIndices(op, index);
   const d = t.data;
@@ -31,17 +34,23 @@ function toIndex(op: string, index: IndexLike, size: number): Tensor {
 
 function tensorOfIndices(op: string, index: unknown): Tensor {
   if (typeof index === 'number') return new Tensor(Float64Array.of(index), []);
-  if (!Array.isArray(index)) throw new ValueError(op, `index must be a tensor or (nested) arrays of integers, got ${show(index)}`);
+  if (!Array.isArray(index))
+    throw new ValueError(
+      op,
+      `index must be a tensor or (nested) arrays of integers, got ${show(index)}`,
+    );
   const shape: number[] = [];
   for (let v: unknown = index; Array.isArray(v); v = v[0]) shape.push(v.length);
   const flat: number[] = [];
   const walk = (v: unknown, depth: number): void => {
     if (depth === shape.length) {
-      if (typeof v !== 'number') throw new IndexError(op, `index values must be integers, got ${show(v)}`);
+      if (typeof v !== 'number')
+        throw new IndexError(op, `index values must be integers, got ${show(v)}`);
       flat.push(v);
       return;
     }
-    if (!Array.isArray(v) || v.length !== shape[depth]) throw new ShapeError(op, 'index arrays are ragged');
+    if (!Array.isArray(v) || v.length !== shape[depth])
+      throw new ShapeError(op, 'index arrays are ragged');
     for (let i = 0; i < v.length; i++) {
       if (!(i in v)) throw new IndexError(op, `index array has a hole at position ${i}`);
       walk(v[i], depth + 1);
@@ -66,7 +75,10 @@ export function indexSelect(x: TensorLike, dim: number, index: IndexLike): Tenso
   const [outer, inner] = around(a.shape, d);
   const n = a.shape[d];
   const k = idx.size;
-  const y = empty(a.shape.map((s, i) => (i === d ? k : s)), a.dtype);
+  const y = empty(
+    a.shape.map((s, i) => (i === d ? k : s)),
+    a.dtype,
+  );
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
       const src = (o * n + idx.data[j]) * inner;
@@ -77,7 +89,13 @@ export function indexSelect(x: TensorLike, dim: number, index: IndexLike): Tenso
 }
 
 /** x with `alpha`·`source`'s slices added at `index` along `dim` (repeats accumulate). */
-export function indexAdd(x: TensorLike, dim: number, index: IndexLike, source: TensorLike, opts: { alpha?: number } = {}): Tensor {
+export function indexAdd(
+  x: TensorLike,
+  dim: number,
+  index: IndexLike,
+  source: TensorLike,
+  opts: { alpha?: number } = {},
+): Tensor {
   const a = toTensor('indexAdd', x);
   const { alpha = 1 } = checkOptions('indexAdd', opts, ['alpha']);
   checkNumber('indexAdd', 'alpha', alpha, { finite: false });
@@ -86,7 +104,10 @@ export function indexAdd(x: TensorLike, dim: number, index: IndexLike, source: T
   const idx = toIndex('indexAdd', index, a.shape[d]);
   const expected = a.shape.map((n, i) => (i === d ? idx.size : n));
   if (src0.ndim !== a.ndim || src0.shape.some((n, i) => n !== expected[i])) {
-    throw new ShapeError('indexAdd', `source ${fmt(src0.shape)} should be ${fmt(expected)} for x ${fmt(a.shape)} and ${idx.size} indices`);
+    throw new ShapeError(
+      'indexAdd',
+      `source ${fmt(src0.shape)} should be ${fmt(expected)} for x ${fmt(a.shape)} and ${idx.size} indices`,
+    );
   }
   // alpha scales the source as a taped mul of its own, so its gradient comes free
   const s = alpha === 1 ? src0 : mul(src0, alpha);
@@ -103,7 +124,10 @@ export function indexAdd(x: TensorLike, dim: number, index: IndexLike, source: T
     }
   }
   if (y.dtype === 'bool') asBool(y.data);
-  return record('indexAdd', [a, s], y, (dy, needs) => [dy, needs[1] ? dy.indexSelect(d, idx) : null]);
+  return record('indexAdd', [a, s], y, (dy, needs) => [
+    dy,
+    needs[1] ? dy.indexSelect(d, idx) : null,
+  ]);
 }
 
 /** `out[…i…] = x[…index[…i…]…]` along `dim` (PyTorch's `gather`); out has index's shape. */
@@ -127,7 +151,10 @@ export function scatterAdd(x: TensorLike, dim: number, index: IndexLike, src: Te
   const idx = toIndex('scatterAdd', index, a.shape[d]);
   checkScatterShape('scatterAdd', a, idx, d);
   if (s.ndim !== idx.ndim || s.shape.some((n, i) => n !== idx.shape[i])) {
-    throw new ShapeError('scatterAdd', `src ${fmt(s.shape)} must have the index's shape ${fmt(idx.shape)}`);
+    throw new ShapeError(
+      'scatterAdd',
+      `src ${fmt(s.shape)} must have the index's shape ${fmt(idx.shape)}`,
+    );
   }
   const y = empty(a.shape, promoteTypes(a.dtype, s.dtype));
   y.data.set(a.data);
@@ -140,12 +167,20 @@ export function scatterAdd(x: TensorLike, dim: number, index: IndexLike, src: Te
 
 function checkScatterShape(op: string, x: Tensor, idx: Tensor, d: number): void {
   if (idx.ndim !== x.ndim || idx.shape.some((n, i) => i !== d && n > x.shape[i])) {
-    throw new ShapeError(op, `index ${fmt(idx.shape)} must have x's ${x.ndim} dims and fit inside ${fmt(x.shape)} outside dim ${d}`);
+    throw new ShapeError(
+      op,
+      `index ${fmt(idx.shape)} must have x's ${x.ndim} dims and fit inside ${fmt(x.shape)} outside dim ${d}`,
+    );
   }
 }
 
 /** For each position of `idx`, the flat offset in a tensor of `shape` it points at. */
-function scatterWalk(shape: readonly number[], idx: Tensor, d: number, visit: (offset: number, pos: number) => void): void {
+function scatterWalk(
+  shape: readonly number[],
+  idx: Tensor,
+  d: number,
+  visit: (offset: number, pos: number) => void,
+): void {
   const nd = shape.length;
   const strides = new Array<number>(nd);
   for (let i = nd - 1, s = 1; i >= 0; i--) {
@@ -170,7 +205,10 @@ export function select(x: TensorLike, dim: number, index: number): Tensor {
   const d = normalizeDim('select', dim, a.ndim);
   const n = a.shape[d];
   if (!Number.isInteger(index) || index < -n || index >= n) {
-    throw new IndexError('select', `index ${show(index)} is out of range for dim ${dim} of size ${n}`);
+    throw new IndexError(
+      'select',
+      `index ${show(index)} is out of range for dim ${dim} of size ${n}`,
+    );
   }
   return named('select', () => a.narrow(d, index < 0 ? index + n : index, 1).squeeze(d));
 }
@@ -181,7 +219,8 @@ export function slice(x: TensorLike, dim: number, start = 0, end = Infinity, ste
   const d = normalizeDim('slice', dim, a.ndim);
   checkNumber('slice', 'start', start, { integer: Number.isFinite(start), finite: false });
   checkNumber('slice', 'end', end, { integer: Number.isFinite(end), finite: false });
-  if (!Number.isInteger(step) || step <= 0) throw new IndexError('slice', `step must be a positive integer, got ${show(step)}`);
+  if (!Number.isInteger(step) || step <= 0)
+    throw new IndexError('slice', `step must be a positive integer, got ${show(step)}`);
   const n = a.shape[d];
   const clampTo = (v: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
   const s = clampTo(start);

@@ -15,12 +15,20 @@ import { named, toTensor, type TensorLike } from './op';
  * takes over the new entry, so gradients still flow through the old value. Either way x's
  * version goes up, and a pullback that saved x throws instead of using the new value.
  */
-function inplace(op: string, x: Tensor, others: readonly Tensor[], compute: (old: Tensor) => Tensor): Tensor {
+function inplace(
+  op: string,
+  x: Tensor,
+  others: readonly Tensor[],
+  compute: (old: Tensor) => Tensor,
+): Tensor {
   target(op, x);
   const recording = isGradEnabled() && (x.requiresGrad || others.some((t) => t.requiresGrad));
   if (recording && x.isLeaf && x.requiresGrad) {
-    throw new AutogradError(op, `a leaf of shape ${fmt(x.shape)} that requires grad cannot change in place while ` +
-      'recording (its gradient would refer to a value that no longer exists); do it inside noGrad(() => …)');
+    throw new AutogradError(
+      op,
+      `a leaf of shape ${fmt(x.shape)} that requires grad cannot change in place while ` +
+        'recording (its gradient would refer to a value that no longer exists); do it inside noGrad(() => …)',
+    );
   }
   if (!recording) {
     const r = noGrad(() => compute(x));
@@ -44,7 +52,10 @@ function inplace(op: string, x: Tensor, others: readonly Tensor[], compute: (old
 
 function check(op: string, x: Tensor, r: Tensor): void {
   if (!shapesEqual(r.shape, x.shape)) {
-    throw new ShapeError(op, `the result's shape ${fmt(r.shape)} does not fit the tensor's shape ${fmt(x.shape)}`);
+    throw new ShapeError(
+      op,
+      `the result's shape ${fmt(r.shape)} does not fit the tensor's shape ${fmt(x.shape)}`,
+    );
   }
   if (isFloat(r.dtype) && !isFloat(x.dtype)) {
     throw new DTypeError(op, `a ${r.dtype} result cannot be stored in a ${x.dtype} tensor`);
@@ -64,10 +75,16 @@ function inplaceBinary(name: string, op: (a: Tensor, b: Tensor) => Tensor, float
     target(name, x);
     const o = toTensor(name, other, x);
     if (!shapesEqual(broadcastShapes(name, x.shape, o.shape), x.shape)) {
-      throw new ShapeError(name, `the result's shape ${fmt(broadcastShapes(name, x.shape, o.shape))} does not fit the tensor's shape ${fmt(x.shape)}`);
+      throw new ShapeError(
+        name,
+        `the result's shape ${fmt(broadcastShapes(name, x.shape, o.shape))} does not fit the tensor's shape ${fmt(x.shape)}`,
+      );
     }
-    const dtype = floatResult ? floatOf(promoteTypes(x.dtype, o.dtype)) : promoteTypes(x.dtype, o.dtype);
-    if (isFloat(dtype) && !isFloat(x.dtype)) throw new DTypeError(name, `a ${dtype} result cannot be stored in a ${x.dtype} tensor`);
+    const dtype = floatResult
+      ? floatOf(promoteTypes(x.dtype, o.dtype))
+      : promoteTypes(x.dtype, o.dtype);
+    if (isFloat(dtype) && !isFloat(x.dtype))
+      throw new DTypeError(name, `a ${dtype} result cannot be stored in a ${x.dtype} tensor`);
     return inplace(name, x, [o], (v) => op(v, o));
   };
 }
@@ -96,7 +113,8 @@ export const div_ = inplaceBinary('div_', div, true);
 /** x limited to [min, max], in place. */
 export function clamp_(x: Tensor, min?: number | null, max?: number | null): Tensor {
   target('clamp_', x);
-  if (x.dtype === 'bool') throw new DTypeError('clamp_', 'clamp is not supported for bool tensors (as in PyTorch)');
+  if (x.dtype === 'bool')
+    throw new DTypeError('clamp_', 'clamp is not supported for bool tensors (as in PyTorch)');
   if (min !== undefined && min !== null) checkNumber('clamp_', 'min', min, { finite: false });
   if (max !== undefined && max !== null) checkNumber('clamp_', 'max', max, { finite: false });
   return inplace('clamp_', x, [], (v) => v.clamp(min, max));
@@ -106,7 +124,9 @@ export function clamp_(x: Tensor, min?: number | null, max?: number | null): Ten
 export function fill_(x: Tensor, value: number): Tensor {
   target('fill_', x);
   toElement('fill_', checkNumber('fill_', 'value', value, { finite: false }), x.dtype);
-  return inplace('fill_', x, [], (v) => named('fill_', () => full(v.shape, value, { dtype: v.dtype })));
+  return inplace('fill_', x, [], (v) =>
+    named('fill_', () => full(v.shape, value, { dtype: v.dtype })),
+  );
 }
 
 /** Every element set to 0, in place. */
@@ -118,8 +138,10 @@ export function zero_(x: Tensor): Tensor {
 export function copy_(x: Tensor, src: TensorLike): Tensor {
   target('copy_', x);
   const s = toTensor('copy_', src, x);
-  if (!shapesEqual(broadcastShapes('copy_', x.shape, s.shape), x.shape)) throw new ShapeError('copy_', `cannot copy ${fmt(s.shape)} into ${fmt(x.shape)}`);
-  if (isFloat(s.dtype) && !isFloat(x.dtype)) throw new DTypeError('copy_', `a ${s.dtype} source cannot be stored in a ${x.dtype} tensor`);
+  if (!shapesEqual(broadcastShapes('copy_', x.shape, s.shape), x.shape))
+    throw new ShapeError('copy_', `cannot copy ${fmt(s.shape)} into ${fmt(x.shape)}`);
+  if (isFloat(s.dtype) && !isFloat(x.dtype))
+    throw new DTypeError('copy_', `a ${s.dtype} source cannot be stored in a ${x.dtype} tensor`);
   return inplace('copy_', x, [s], (v) => named('copy_', () => s.expand(v.shape)));
 }
 
@@ -130,7 +152,12 @@ export function copy_(x: Tensor, src: TensorLike): Tensor {
  * ad.noGrad(() => ad.uniform_(w, -0.1, 0.1))
  * ```
  */
-export function uniform_(x: Tensor, low = 0, high = 1, generator: Generator = defaultGenerator): Tensor {
+export function uniform_(
+  x: Tensor,
+  low = 0,
+  high = 1,
+  generator: Generator = defaultGenerator,
+): Tensor {
   checkNumber('uniform_', 'low', low);
   checkNumber('uniform_', 'high', high);
   return fillRandom('uniform_', x, generator, (g) => low + (high - low) * g.random());
@@ -143,18 +170,32 @@ export function uniform_(x: Tensor, low = 0, high = 1, generator: Generator = de
  * ad.noGrad(() => ad.normal_(w, 0, 0.02))
  * ```
  */
-export function normal_(x: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor {
+export function normal_(
+  x: Tensor,
+  mean = 0,
+  std = 1,
+  generator: Generator = defaultGenerator,
+): Tensor {
   checkNumber('normal_', 'mean', mean);
   checkNumber('normal_', 'std', std, { min: 0 });
   return fillRandom('normal_', x, generator, (g) => mean + std * g.normal());
 }
 
-function fillRandom(op: string, x: Tensor, generator: Generator, draw: (g: Generator) => number): Tensor {
+function fillRandom(
+  op: string,
+  x: Tensor,
+  generator: Generator,
+  draw: (g: Generator) => number,
+): Tensor {
   target(op, x);
-  if (!(generator instanceof GeneratorClass)) throw new ValueError(op, `generator must be a Generator, got ${show(generator)}`);
+  if (!(generator instanceof GeneratorClass))
+    throw new ValueError(op, `generator must be a Generator, got ${show(generator)}`);
   if (!isFloat(x.dtype)) throw new DTypeError(op, `needs a floating tensor, got ${x.dtype}`);
   if (isGradEnabled() && x.requiresGrad) {
-    throw new AutogradError(op, `a tensor of shape ${fmt(x.shape)} that requires grad cannot be refilled while recording; use noGrad`);
+    throw new AutogradError(
+      op,
+      `a tensor of shape ${fmt(x.shape)} that requires grad cannot be refilled while recording; use noGrad`,
+    );
   }
   for (let i = 0; i < x.size; i++) x.data[i] = draw(generator);
   x.version++;

@@ -16,15 +16,27 @@ export function matmul(x: TensorLike, y: TensorLike): Tensor {
   const b = toTensor('matmul', y, a);
   noBool('matmul', a, b);
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new ShapeError('matmul', `both arguments need at least 1 dim, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
+    throw new ShapeError(
+      'matmul',
+      `both arguments need at least 1 dim, got ${fmt(a.shape)} and ${fmt(b.shape)}`,
+    );
   }
   const k = a.shape[a.ndim - 1];
   const k2 = b.shape[Math.max(b.ndim - 2, 0)];
-  if (k !== k2) throw new ShapeError('matmul', `inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)} (${k} vs ${k2})`);
+  if (k !== k2)
+    throw new ShapeError(
+      'matmul',
+      `inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)} (${k} vs ${k2})`,
+    );
   if (a.ndim > 1 && b.ndim > 1) return product(a, b, false, false);
   return named('matmul', () => {
     // a 1-D operand becomes a row (left) or a column (right), and that dim is dropped again
-    let out = product(a.ndim === 1 ? a.unsqueeze(0) : a, b.ndim === 1 ? b.unsqueeze(1) : b, false, false);
+    let out = product(
+      a.ndim === 1 ? a.unsqueeze(0) : a,
+      b.ndim === 1 ? b.unsqueeze(1) : b,
+      false,
+      false,
+    );
     if (a.ndim === 1) out = out.squeeze(-2);
     if (b.ndim === 1) out = out.squeeze(-1);
     return out;
@@ -37,11 +49,20 @@ export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | nu
   const w = toTensor('linear', weight, a);
   noBool('linear', a, w);
   if (w.ndim !== 2 || a.ndim === 0 || a.shape[a.ndim - 1] !== w.shape[1]) {
-    throw new ShapeError('linear', `input ${fmt(a.shape)} does not fit weight ${fmt(w.shape)} ([out, in])`);
+    throw new ShapeError(
+      'linear',
+      `input ${fmt(a.shape)} does not fit weight ${fmt(w.shape)} ([out, in])`,
+    );
   }
   const b = bias === undefined || bias === null ? null : toTensor('linear', bias, a);
-  if (b !== null && !(b.ndim === 0 || (b.ndim === 1 && (b.shape[0] === w.shape[0] || b.shape[0] === 1)))) {
-    throw new ShapeError('linear', `bias ${fmt(b.shape)} does not fit ${w.shape[0]} outputs (expected [${w.shape[0]}])`);
+  if (
+    b !== null &&
+    !(b.ndim === 0 || (b.ndim === 1 && (b.shape[0] === w.shape[0] || b.shape[0] === 1)))
+  ) {
+    throw new ShapeError(
+      'linear',
+      `bias ${fmt(b.shape)} does not fit ${w.shape[0]} outputs (expected [${w.shape[0]}])`,
+    );
   }
   if (b !== null) noBool('linear', a, b);
   return named('linear', () => {
@@ -55,7 +76,10 @@ export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | nu
 
 function noBool(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype === 'bool' || b.dtype === 'bool') {
-    throw new DTypeError(op, `matrix products of bool tensors are not supported (as in PyTorch), got ${a.dtype} and ${b.dtype}`);
+    throw new DTypeError(
+      op,
+      `matrix products of bool tensors are not supported (as in PyTorch), got ${a.dtype} and ${b.dtype}`,
+    );
   }
 }
 
@@ -69,14 +93,26 @@ function product(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
   const [br, bc] = b.shape.slice(-2);
   const [n, k] = ta ? [ac, ar] : [ar, ac];
   const [k2, m] = tb ? [bc, br] : [br, bc];
-  if (k !== k2) throw new ShapeError('matmul', `inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)} (${k} vs ${k2})`);
+  if (k !== k2)
+    throw new ShapeError(
+      'matmul',
+      `inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)} (${k} vs ${k2})`,
+    );
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const count = sizeOf(batch);
   const aOffsets = batchOffsets(a.shape.slice(0, -2), batch, ar * ac, count);
   const bOffsets = batchOffsets(b.shape.slice(0, -2), batch, br * bc, count);
   const out = new Tensor(allocate(promoteTypes(a.dtype, b.dtype), count * n * m), [...batch, n, m]);
   for (let t = 0; t < count; t++) {
-    gemm({ data: a.data, offset: aOffsets[t], trans: ta }, { data: b.data, offset: bOffsets[t], trans: tb }, out.data, t * n * m, n, k, m);
+    gemm(
+      { data: a.data, offset: aOffsets[t], trans: ta },
+      { data: b.data, offset: bOffsets[t], trans: tb },
+      out.data,
+      t * n * m,
+      n,
+      k,
+      m,
+    );
   }
   return record('matmul', [a, b], out, (dy, needs) => [
     needs[0] ? (ta ? product(b, dy, tb, true) : product(dy, b, false, !tb)) : null,
@@ -85,7 +121,12 @@ function product(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
 }
 
 /** The offset of each batch's matrix, for a batch shape broadcast to `batch`. */
-function batchOffsets(own: readonly number[], batch: readonly number[], matrixSize: number, count: number): Int32Array {
+function batchOffsets(
+  own: readonly number[],
+  batch: readonly number[],
+  matrixSize: number,
+  count: number,
+): Int32Array {
   const strides = broadcastStrides(own, batch);
   const out = new Int32Array(count);
   const idx = new Array<number>(batch.length).fill(0);
@@ -108,7 +149,10 @@ export function dot(x: TensorLike, y: TensorLike): Tensor {
   const a = toTensor('dot', x);
   const b = toTensor('dot', y, a);
   if (a.ndim !== 1 || b.ndim !== 1 || a.size !== b.size) {
-    throw new ShapeError('dot', `expects two 1-D tensors of one size, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
+    throw new ShapeError(
+      'dot',
+      `expects two 1-D tensors of one size, got ${fmt(a.shape)} and ${fmt(b.shape)}`,
+    );
   }
   return matmul(a, b);
 }
@@ -118,7 +162,10 @@ export function outer(x: TensorLike, y: TensorLike): Tensor {
   const a = toTensor('outer', x);
   const b = toTensor('outer', y, a);
   if (a.ndim !== 1 || b.ndim !== 1) {
-    throw new ShapeError('outer', `expects two 1-D tensors, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
+    throw new ShapeError(
+      'outer',
+      `expects two 1-D tensors, got ${fmt(a.shape)} and ${fmt(b.shape)}`,
+    );
   }
   return named('outer', () => a.unsqueeze(1).mul(b.unsqueeze(0)));
 }

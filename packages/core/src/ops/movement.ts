@@ -20,11 +20,17 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
   checkIntArray(op, 'shape', shape, -1);
   const holes = shape.filter((d) => d === -1).length;
   if (holes > 1) throw new ShapeError(op, `only one size may be -1, got ${fmt(shape)}`);
-  checkShape(op, shape.filter((d) => d !== -1));
+  checkShape(
+    op,
+    shape.filter((d) => d !== -1),
+  );
   const known = sizeOf(shape.filter((d) => d !== -1));
   const out = shape.map((d) => (d === -1 ? (known === 0 ? 0 : x.size / known) : d));
   if (sizeOf(out) !== x.size || !out.every(Number.isInteger)) {
-    throw new ShapeError(op, `cannot reshape ${fmt(x.shape)} (${x.size} elements) to ${fmt(shape)}`);
+    throw new ShapeError(
+      op,
+      `cannot reshape ${fmt(x.shape)} (${x.size} elements) to ${fmt(shape)}`,
+    );
   }
   return out;
 }
@@ -36,7 +42,11 @@ export function flatten(x: TensorLike, startDim = 0, endDim = -1): Tensor {
   const s = normalizeDim('flatten', startDim, a.ndim);
   const e = normalizeDim('flatten', endDim, a.ndim);
   if (s > e) throw new IndexError('flatten', `startDim ${startDim} comes after endDim ${endDim}`);
-  return a.reshape([...a.shape.slice(0, s), sizeOf(a.shape.slice(s, e + 1)), ...a.shape.slice(e + 1)]);
+  return a.reshape([
+    ...a.shape.slice(0, s),
+    sizeOf(a.shape.slice(s, e + 1)),
+    ...a.shape.slice(e + 1),
+  ]);
 }
 
 /** Removes size-1 dims: all of them, or just `dim` when it is 1. */
@@ -57,14 +67,27 @@ export function unsqueeze(x: TensorLike, dim: number): Tensor {
 /** Reorders the dims: output dim i is input dim `dims[i]`. */
 export function permute(x: TensorLike, dims: readonly number[]): Tensor {
   const a = toTensor('permute', x);
-  const order = checkIntArray('permute', 'dims', dims).map((d) => normalizeDim('permute', d, a.ndim));
+  const order = checkIntArray('permute', 'dims', dims).map((d) =>
+    normalizeDim('permute', d, a.ndim),
+  );
   if (order.length !== a.ndim || new Set(order).size !== order.length) {
-    throw new IndexError('permute', `dims ${fmt(dims)} are not a permutation of the ${a.ndim} dims of ${fmt(a.shape)}`);
+    throw new IndexError(
+      'permute',
+      `dims ${fmt(dims)} are not a permutation of the ${a.ndim} dims of ${fmt(a.shape)}`,
+    );
   }
   const strides = stridesOf(a.shape);
   const shape = order.map((d) => a.shape[d]);
   const y = empty(shape, a.dtype);
-  copyStrided(a.data, 0, order.map((d) => strides[d]), y.data, 0, stridesOf(shape), shape);
+  copyStrided(
+    a.data,
+    0,
+    order.map((d) => strides[d]),
+    y.data,
+    0,
+    stridesOf(shape),
+    shape,
+  );
   const inverse = order.map((_, i) => order.indexOf(i));
   return record('permute', [a], y, (dy) => [dy.permute(inverse)]);
 }
@@ -116,8 +139,17 @@ export function narrow(x: TensorLike, dim: number, start: number, length: number
   checkInt('narrow', 'length', length);
   const size = a.shape[d];
   const s = start < 0 ? start + size : start;
-  if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > size) {
-    throw new IndexError('narrow', `start ${start} and length ${length} do not fit dim ${dim} of ${fmt(a.shape)}`);
+  if (
+    !Number.isInteger(s) ||
+    !Number.isInteger(length) ||
+    s < 0 ||
+    length < 0 ||
+    s + length > size
+  ) {
+    throw new IndexError(
+      'narrow',
+      `start ${start} and length ${length} do not fit dim ${dim} of ${fmt(a.shape)}`,
+    );
   }
   if (s === 0 && length === size) return a;
   const shape = a.shape.map((n, i) => (i === d ? length : n));
@@ -133,14 +165,18 @@ export function narrow(x: TensorLike, dim: number, start: number, length: number
 
 /** Joins tensors along `dim`; all other sizes must agree. */
 export function cat(tensors: readonly TensorLike[], dim = 0): Tensor {
-  if (!Array.isArray(tensors)) throw new ValueError('cat', `expected an array of tensors, got ${show(tensors)}`);
+  if (!Array.isArray(tensors))
+    throw new ValueError('cat', `expected an array of tensors, got ${show(tensors)}`);
   if (tensors.length === 0) throw new ValueError('cat', 'expected at least one tensor');
   const xs = Array.from(tensors, (t) => toTensor('cat', t)); // Array.from visits holes too
   const first = xs[0];
   const d = normalizeDim('cat', dim, first.ndim);
   for (const t of xs) {
     if (t.ndim !== first.ndim || t.shape.some((n, i) => i !== d && n !== first.shape[i])) {
-      throw new ShapeError('cat', `shapes ${xs.map((u) => fmt(u.shape)).join(', ')} differ outside dim ${dim}`);
+      throw new ShapeError(
+        'cat',
+        `shapes ${xs.map((u) => fmt(u.shape)).join(', ')} differ outside dim ${dim}`,
+      );
     }
   }
   const dtype = xs.reduce((t: DType, u) => promoteTypes(t, u.dtype), first.dtype);
@@ -155,19 +191,28 @@ export function cat(tensors: readonly TensorLike[], dim = 0): Tensor {
     offset += t.shape[d];
   }
   const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((s, k) => s + k, 0));
-  return record('cat', xs, y, (dy, needs) => xs.map((_, i) => (needs[i] ? dy.narrow(d, starts[i], sizes[i]) : null)));
+  return record('cat', xs, y, (dy, needs) =>
+    xs.map((_, i) => (needs[i] ? dy.narrow(d, starts[i], sizes[i]) : null)),
+  );
 }
 
 /** Stacks same-shape tensors along a new dim. */
 export function stack(tensors: readonly TensorLike[], dim = 0): Tensor {
-  if (!Array.isArray(tensors)) throw new ValueError('stack', `expected an array of tensors, got ${show(tensors)}`);
+  if (!Array.isArray(tensors))
+    throw new ValueError('stack', `expected an array of tensors, got ${show(tensors)}`);
   if (tensors.length === 0) throw new ValueError('stack', 'expected at least one tensor');
   const xs = Array.from(tensors, (t) => toTensor('stack', t));
   if (xs.some((t) => !shapesEqual(t.shape, xs[0].shape))) {
-    throw new ShapeError('stack', `all tensors need one shape, got ${xs.map((t) => fmt(t.shape)).join(', ')}`);
+    throw new ShapeError(
+      'stack',
+      `all tensors need one shape, got ${xs.map((t) => fmt(t.shape)).join(', ')}`,
+    );
   }
   const d = normalizeDim('stack', dim, xs[0].ndim, 1);
-  return cat(xs.map((t) => t.unsqueeze(d)), d);
+  return cat(
+    xs.map((t) => t.unsqueeze(d)),
+    d,
+  );
 }
 
 /** Splits along `dim` into pieces of `size` (the last may be smaller) or of the given sizes. */
@@ -178,11 +223,16 @@ export function split(x: TensorLike, size: number | readonly number[], dim = 0):
   let sizes: number[];
   if (typeof size === 'number') {
     checkInt('split', 'size', size, 1);
-    sizes = Array.from({ length: Math.max(1, Math.ceil(n / size)) }, (_, i) => Math.min(size, n - i * size));
+    sizes = Array.from({ length: Math.max(1, Math.ceil(n / size)) }, (_, i) =>
+      Math.min(size, n - i * size),
+    );
   } else {
     sizes = checkIntArray('split', 'sizes', size, 0);
     if (sizes.reduce((s, k) => s + k, 0) !== n) {
-      throw new ShapeError('split', `sizes ${fmt(sizes)} do not add up to ${n}, the size of dim ${dim} of ${fmt(a.shape)}`);
+      throw new ShapeError(
+        'split',
+        `sizes ${fmt(sizes)} do not add up to ${n}, the size of dim ${dim} of ${fmt(a.shape)}`,
+      );
     }
   }
   let start = 0;
@@ -205,13 +255,20 @@ export function chunk(x: TensorLike, chunks: number, dim = 0): Tensor[] {
 export function repeat(x: TensorLike, reps: readonly number[]): Tensor {
   const a = toTensor('repeat', x);
   checkIntArray('repeat', 'repeats', reps, 0);
-  if (reps.length < a.ndim) throw new ShapeError('repeat', `needs at least ${a.ndim} repeats for ${fmt(a.shape)}, got ${fmt(reps)}`);
+  if (reps.length < a.ndim)
+    throw new ShapeError(
+      'repeat',
+      `needs at least ${a.ndim} repeats for ${fmt(a.shape)}, got ${fmt(reps)}`,
+    );
   checkShape('repeat', reps);
   return named('repeat', () => {
     const shape = [...new Array(reps.length - a.ndim).fill(1), ...a.shape];
     const interleaved = shape.flatMap((n) => [1, n]);
     const expanded = shape.flatMap((n, i) => [reps[i], n]);
-    return a.reshape(interleaved).expand(expanded).reshape(shape.map((n, i) => n * reps[i]));
+    return a
+      .reshape(interleaved)
+      .expand(expanded)
+      .reshape(shape.map((n, i) => n * reps[i]));
   });
 }
 
@@ -238,6 +295,10 @@ export function cast(x: TensorLike, dtype: DType): Tensor {
   const a = toTensor('cast', x);
   if (a.dtype === dtype) return a;
   const y = new Tensor(castArray(a.data, dtype), a.shape);
-  return record('cast', [a], y, isFloat(dtype) && isFloat(a.dtype) ? (dy) => [dy.cast(a.dtype)] : null);
+  return record(
+    'cast',
+    [a],
+    y,
+    isFloat(dtype) && isFloat(a.dtype) ? (dy) => [dy.cast(a.dtype)] : null,
+  );
 }
-

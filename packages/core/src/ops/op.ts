@@ -14,7 +14,12 @@ export type TensorLike = Tensor | number;
  * backward checks that no saved tensor was changed in place. `pullback: null` marks an
  * op without a gradient (comparisons, argmax).
  */
-export function record(op: string, inputs: readonly Tensor[], output: Tensor, pullback: Pullback | null): Tensor {
+export function record(
+  op: string,
+  inputs: readonly Tensor[],
+  output: Tensor,
+  pullback: Pullback | null,
+): Tensor {
   if (inBackward()) for (let i = 0; i < inputs.length; i++) checkSaved(inputs[i]);
   if (anomalyEnabled() && !inBackward()) checkFinite(op, output, 'forward');
   if (pullback === null || !isGradEnabled() || !isFloat(output.dtype)) return output;
@@ -43,9 +48,12 @@ export function toTensor(op: string, x: TensorLike, like?: Tensor): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'number' || typeof x === 'boolean') {
     const v = Number(x);
-    const dtype = like !== undefined && isFloat(like.dtype) ? like.dtype
-      : like !== undefined && Number.isInteger(v) ? 'int32'
-      : floatOf('int32');
+    const dtype =
+      like !== undefined && isFloat(like.dtype)
+        ? like.dtype
+        : like !== undefined && Number.isInteger(v)
+          ? 'int32'
+          : floatOf('int32');
     const t = empty([], dtype);
     t.data[0] = v;
     return t;

@@ -22,13 +22,23 @@ export interface PadOptions {
  */
 export function pad(x: TensorLike, pads: readonly number[], opts: number | PadOptions = 0): Tensor {
   const a = toTensor('pad', x);
-  const o = typeof opts === 'number' ? { value: opts } : checkOptions('pad', opts, ['mode', 'value']);
-  const mode = checkOneOf('pad', 'mode', o.mode ?? 'constant', ['constant', 'reflect', 'replicate', 'circular']);
-  if (mode !== 'constant' && o.value !== undefined) throw new ValueError('pad', `mode '${mode}' takes no value`);
+  const o =
+    typeof opts === 'number' ? { value: opts } : checkOptions('pad', opts, ['mode', 'value']);
+  const mode = checkOneOf('pad', 'mode', o.mode ?? 'constant', [
+    'constant',
+    'reflect',
+    'replicate',
+    'circular',
+  ]);
+  if (mode !== 'constant' && o.value !== undefined)
+    throw new ValueError('pad', `mode '${mode}' takes no value`);
   const value = checkNumber('pad', 'value', o.value ?? 0, { finite: false });
   const ps = checkIntArray('pad', 'pads', pads, 0);
   if (ps.length % 2 !== 0 || ps.length / 2 > a.ndim) {
-    throw new ValueError('pad', `pads ${fmt(ps)} must be pairs of integers ≥ 0 for at most ${a.ndim} dims`);
+    throw new ValueError(
+      'pad',
+      `pads ${fmt(ps)} must be pairs of integers ≥ 0 for at most ${a.ndim} dims`,
+    );
   }
   return mode === 'constant' ? padConstant(a, ps, value) : padByIndex(a, ps, mode);
 }
@@ -42,17 +52,26 @@ function padConstant(a: Tensor, pads: readonly number[], value: number): Tensor 
   const strides = stridesOf(shape);
   const offset = before.reduce((o, b, i) => o + b * strides[i], 0);
   copyStrided(a.data, 0, stridesOf(a.shape), y.data, offset, strides, a.shape);
-  return record('pad', [a], y, (dy) =>
-    [a.shape.reduce((g: Tensor, n, i) => g.narrow(i, before[i], n), dy)]);
+  return record('pad', [a], y, (dy) => [
+    a.shape.reduce((g: Tensor, n, i) => g.narrow(i, before[i], n), dy),
+  ]);
 }
 
-function padByIndex(a: Tensor, pads: readonly number[], mode: Exclude<PadMode, 'constant'>): Tensor {
+function padByIndex(
+  a: Tensor,
+  pads: readonly number[],
+  mode: Exclude<PadMode, 'constant'>,
+): Tensor {
   for (let k = 0; k < pads.length / 2; k++) {
     const n = a.shape[a.ndim - 1 - k];
     const most = Math.max(pads[2 * k], pads[2 * k + 1]);
-    const limit = mode === 'reflect' ? n - 1 : mode === 'circular' ? n : most > 0 && n > 0 ? Infinity : 0;
+    const limit =
+      mode === 'reflect' ? n - 1 : mode === 'circular' ? n : most > 0 && n > 0 ? Infinity : 0;
     if (most > limit) {
-      throw new ValueError('pad', `${mode} padding of ${most} does not fit dim ${a.ndim - 1 - k} of size ${n} in ${fmt(a.shape)}`);
+      throw new ValueError(
+        'pad',
+        `${mode} padding of ${most} does not fit dim ${a.ndim - 1 - k} of size ${n} in ${fmt(a.shape)}`,
+      );
     }
   }
   return named('pad', () => {
@@ -61,7 +80,11 @@ function padByIndex(a: Tensor, pads: readonly number[], mode: Exclude<PadMode, '
       const [before, after] = [pads[2 * k], pads[2 * k + 1]];
       const d = a.ndim - 1 - k;
       const n = a.shape[d];
-      if (before + after > 0) y = y.indexSelect(d, Array.from({ length: before + n + after }, (_, i) => sourceOf(i - before, n, mode)));
+      if (before + after > 0)
+        y = y.indexSelect(
+          d,
+          Array.from({ length: before + n + after }, (_, i) => sourceOf(i - before, n, mode)),
+        );
     }
     return y;
   });

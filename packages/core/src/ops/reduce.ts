@@ -25,10 +25,19 @@ function keepdimOf(op: string, opts: ReduceOptions | boolean | undefined): boole
 }
 
 /** Folds `x` over `dims` with `op`, starting each output element at `init`. */
-function fold(op: FoldOp, x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType, init: number): Tensor {
+function fold(
+  op: FoldOp,
+  x: Tensor,
+  dims: readonly number[],
+  keepdim: boolean,
+  dtype: DType,
+  init: number,
+): Tensor {
   const keepShape = reducedShape(x.shape, dims, true);
   const strides = stridesOf(keepShape).map((s, i) => (dims.includes(i) ? 0 : s));
-  const out = allocate(dtype, sizeOf(keepShape)).fill(isFloat(dtype) ? init : identityOf(init, dtype));
+  const out = allocate(dtype, sizeOf(keepShape)).fill(
+    isFloat(dtype) ? init : identityOf(init, dtype),
+  );
   reduceInto(x.data, x.shape, strides, out, op);
   return new Tensor(out, reducedShape(x.shape, dims, keepdim));
 }
@@ -100,7 +109,8 @@ function productOfOthers(x: Tensor, dims: readonly number[]): Tensor {
 function exclusiveCumprod(rows: Tensor): Tensor {
   const n = rows.shape[1];
   let inclusive = rows;
-  for (let s = 1; s < n; s *= 2) inclusive = inclusive.mul(inclusive.narrow(1, 0, n - s).pad([s, 0], 1));
+  for (let s = 1; s < n; s *= 2)
+    inclusive = inclusive.mul(inclusive.narrow(1, 0, n - s).pad([s, 0], 1));
   return inclusive.narrow(1, 0, n - 1).pad([1, 0], 1);
 }
 
@@ -109,12 +119,16 @@ function exclusiveCumprod(rows: Tensor): Tensor {
  * gradient goes to the first maximal element; over all dims (or a list) ties share it evenly.
  */
 export function max(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  return typeof dim === 'number' ? alongDim('max', x, dim, opts) : extreme('max', 'max', x, dim, opts);
+  return typeof dim === 'number'
+    ? alongDim('max', x, dim, opts)
+    : extreme('max', 'max', x, dim, opts);
 }
 
 /** The smallest x; the gradient goes to the first minimal element along one `dim`, else ties share it. */
 export function min(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  return typeof dim === 'number' ? alongDim('min', x, dim, opts) : extreme('min', 'min', x, dim, opts);
+  return typeof dim === 'number'
+    ? alongDim('min', x, dim, opts)
+    : extreme('min', 'min', x, dim, opts);
 }
 
 /** The largest x over `dim` (all when omitted); tied maxima share the gradient evenly (PyTorch's amax). */
@@ -127,7 +141,13 @@ export function amin(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean):
   return extreme('amin', 'min', x, dim, opts);
 }
 
-function extreme(op: string, kind: 'max' | 'min', x: TensorLike, dim: Dims, opts: ReduceOptions | boolean | undefined): Tensor {
+function extreme(
+  op: string,
+  kind: 'max' | 'min',
+  x: TensorLike,
+  dim: Dims,
+  opts: ReduceOptions | boolean | undefined,
+): Tensor {
   const a = toTensor(op, x);
   const dims = normalizeDims(op, dim, a.ndim);
   const keepdim = keepdimOf(op, opts);
@@ -136,12 +156,21 @@ function extreme(op: string, kind: 'max' | 'min', x: TensorLike, dim: Dims, opts
   return record(op, [a], y, (dy) => {
     // the gradient is split evenly among tied extremes (PyTorch's amax/amin rule)
     const hit = a.eq(unreduce(y, a, dims));
-    return [unreduce(dy, a, dims).mul(hit).div(hit.sum(dims, { keepdim: true }))];
+    return [
+      unreduce(dy, a, dims)
+        .mul(hit)
+        .div(hit.sum(dims, { keepdim: true })),
+    ];
   });
 }
 
 /** max/min along one dim: the gradient goes to the index argmax/argmin picks (the first). */
-function alongDim(op: 'max' | 'min', x: TensorLike, dim: number, opts: ReduceOptions | boolean | undefined): Tensor {
+function alongDim(
+  op: 'max' | 'min',
+  x: TensorLike,
+  dim: number,
+  opts: ReduceOptions | boolean | undefined,
+): Tensor {
   const a = toTensor(op, x);
   const d = normalizeDim(op, dim, a.ndim);
   const keepdim = keepdimOf(op, opts);
@@ -158,7 +187,10 @@ function alongDim(op: 'max' | 'min', x: TensorLike, dim: number, opts: ReduceOpt
 function checkNonEmpty(op: string, x: Tensor, dims: readonly number[]): void {
   const empty = x.ndim === 0 ? x.size === 0 : dims.some((d) => x.shape[d] === 0);
   if (empty) {
-    throw new ValueError(op, `cannot reduce over an empty dim of a tensor of shape [${x.shape}] (there is no identity to return)`);
+    throw new ValueError(
+      op,
+      `cannot reduce over an empty dim of a tensor of shape [${x.shape}] (there is no identity to return)`,
+    );
   }
 }
 
@@ -189,12 +221,20 @@ export function variance(x: TensorLike, dim?: Dims, opts?: VarianceOptions): Ten
   return varianceOf('var', x, dim, opts);
 }
 
-function varianceOf(op: string, x: TensorLike, dim: Dims, opts: VarianceOptions | undefined): Tensor {
+function varianceOf(
+  op: string,
+  x: TensorLike,
+  dim: Dims,
+  opts: VarianceOptions | undefined,
+): Tensor {
   const a = toTensor(op, x);
   const dims = normalizeDims(op, dim, a.ndim);
   if (typeof opts === 'boolean') {
     // PyTorch's positional boolean here means `unbiased`, not keepdim: too easy to misread
-    throw new ValueError(op, `write ${op}(dim, { keepdim: ${opts} }) or ${op}(dim, { correction: ${opts ? 1 : 0} })`);
+    throw new ValueError(
+      op,
+      `write ${op}(dim, { keepdim: ${opts} }) or ${op}(dim, { correction: ${opts ? 1 : 0} })`,
+    );
   }
   const { keepdim = false, correction = 1 } = checkOptions(op, opts, ['keepdim', 'correction']);
   checkBool(op, 'keepdim', keepdim);
@@ -221,11 +261,26 @@ export function norm(x: TensorLike, p = 2, dim?: Dims, opts?: ReduceOptions | bo
   if (Number.isNaN(p)) throw new ValueError('norm', 'p must be a number, got NaN');
   const dims = normalizeDims('norm', dim, a.ndim);
   const keepdim = keepdimOf('norm', opts);
-  if (p === Infinity || p === -Infinity) return named('norm', () => (p > 0 ? amax : amin)(a.abs(), dims, keepdim));
+  if (p === Infinity || p === -Infinity)
+    return named('norm', () => (p > 0 ? amax : amin)(a.abs(), dims, keepdim));
   if (p === 1) return named('norm', () => a.abs().sum(dims, keepdim));
   // the count of non-zeros: constant, but on the tape (its gradient is 0) like PyTorch's
-  if (p === 0) return named('norm', () => a.mul(0).sum(dims, keepdim).add(noGrad(() => a.ne(0).sum(dims, keepdim))));
-  const y = noGrad(() => (p === 2 ? a.square().sum(dims, keepdim).sqrt() : a.abs().pow(p).sum(dims, keepdim).pow(1 / p)));
+  if (p === 0)
+    return named('norm', () =>
+      a
+        .mul(0)
+        .sum(dims, keepdim)
+        .add(noGrad(() => a.ne(0).sum(dims, keepdim))),
+    );
+  const y = noGrad(() =>
+    p === 2
+      ? a.square().sum(dims, keepdim).sqrt()
+      : a
+          .abs()
+          .pow(p)
+          .sum(dims, keepdim)
+          .pow(1 / p),
+  );
   return record('norm', [a], y, (dy) => {
     const n = unreduce(y, a, dims);
     const zero = n.eq(0);
@@ -236,7 +291,13 @@ export function norm(x: TensorLike, p = 2, dim?: Dims, opts?: ReduceOptions | bo
     const skip = p < 2 ? zero.add(a.eq(0)) : zero;
     const b = p < 2 ? where(a.eq(0), 1, a) : a;
     const scaled = b.sign().mul(b.abs().pow(p - 1));
-    return [where(skip, 0, p < 1 ? g.mul(scaled).mul(safe.pow(1 - p)) : g.mul(scaled).div(safe.pow(p - 1)))];
+    return [
+      where(
+        skip,
+        0,
+        p < 1 ? g.mul(scaled).mul(safe.pow(1 - p)) : g.mul(scaled).div(safe.pow(p - 1)),
+      ),
+    ];
   });
 }
 
@@ -262,8 +323,13 @@ export function argmin(x: TensorLike, dim?: number, opts?: ReduceOptions | boole
   return argExtremeOp('argmin', x, dim, opts, (v, best) => v < best);
 }
 
-function argExtremeOp(op: string, x: TensorLike, dim: number | undefined, opts: ReduceOptions | boolean | undefined,
-  better: (v: number, best: number) => boolean): Tensor {
+function argExtremeOp(
+  op: string,
+  x: TensorLike,
+  dim: number | undefined,
+  opts: ReduceOptions | boolean | undefined,
+  better: (v: number, best: number) => boolean,
+): Tensor {
   const a = toTensor(op, x);
   const keepdim = keepdimOf(op, opts);
   const flat = dim === undefined || dim === null;
@@ -278,4 +344,3 @@ function argExtremeOp(op: string, x: TensorLike, dim: number | undefined, opts: 
   const shape = flat ? (keepdim ? a.shape.map(() => 1) : []) : reducedShape(a.shape, [d], keepdim);
   return record(op, [a], new Tensor(out, shape), null);
 }
-

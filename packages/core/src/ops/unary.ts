@@ -17,7 +17,10 @@ export function unary(op: MapOp, grad: UnaryGrad | null, keepsDtype = false) {
   return (x: TensorLike): Tensor => {
     const a = toTensor(op, x);
     if (op === 'neg' && a.dtype === 'bool') {
-      throw new DTypeError('neg', 'negating a bool tensor is not supported (as in PyTorch); for masks use eq(0) or where');
+      throw new DTypeError(
+        'neg',
+        'negating a bool tensor is not supported (as in PyTorch); for masks use eq(0) or where',
+      );
     }
     const y = new Tensor(allocate(keepsDtype ? a.dtype : floatOf(a.dtype), a.size, op), a.shape);
     map(op, a.data, y.data);
@@ -104,7 +107,9 @@ export const sigmoid = unary('sigmoid', (dy, _x, y) => sigmoidBackward(dy, y));
  * The error function erf x = 2/√π ∫₀ˣ e^(−t²) dt.
  * @function
  */
-export const erf = unary('erf', (dy, x) => dy.mul(x.square().neg().exp()).mul(2 / Math.sqrt(Math.PI)));
+export const erf = unary('erf', (dy, x) =>
+  dy.mul(x.square().neg().exp()).mul(2 / Math.sqrt(Math.PI)),
+);
 /**
  * sign x ∈ {−1, 0, 1} (not differentiable).
  * @example
@@ -166,9 +171,16 @@ export const sigmoidBackward = binary('sigmoidBackward', 'float', (g, dy, y, _ou
 /** x limited to [min, max] (either bound may be omitted); the gradient passes where x is inside. */
 export function clamp(x: TensorLike, min?: number | null, max?: number | null): Tensor {
   const a = toTensor('clamp', x);
-  let lo = min === undefined || min === null ? -Infinity : checkNumber('clamp', 'min', min, { finite: false });
-  let hi = max === undefined || max === null ? Infinity : checkNumber('clamp', 'max', max, { finite: false });
-  if (a.dtype === 'bool') throw new DTypeError('clamp', 'clamp is not supported for bool tensors (as in PyTorch)');
+  let lo =
+    min === undefined || min === null
+      ? -Infinity
+      : checkNumber('clamp', 'min', min, { finite: false });
+  let hi =
+    max === undefined || max === null
+      ? Infinity
+      : checkNumber('clamp', 'max', max, { finite: false });
+  if (a.dtype === 'bool')
+    throw new DTypeError('clamp', 'clamp is not supported for bool tensors (as in PyTorch)');
   if (a.dtype === 'int32') {
     // an int32 cannot hold a bound beyond its range; clamping to the range first keeps it from wrapping
     lo = Math.max(lo, -2147483648);

@@ -6,7 +6,10 @@ import * as ad from '@ad/core';
 
 async function check() {
   const a = ad.randn([160, 300], { generator: new ad.Generator(1) }).requiresGrad_();
-  const b = ad.randn([300, 130], { generator: new ad.Generator(2) }).mul(0.05).requiresGrad_();
+  const b = ad
+    .randn([300, 130], { generator: new ad.Generator(2) })
+    .mul(0.05)
+    .requiresGrad_();
   const bias = ad.randn([130], { generator: new ad.Generator(3) });
   const run = () => {
     a.grad = null;
@@ -17,13 +20,23 @@ async function check() {
     return { y: y.toFlatArray(), da: a.grad!.toFlatArray(), db: b.grad!.toFlatArray() };
   };
   run(); // the first large product starts the workers
-  for (let i = 0; i < 200 && ad.getBackend().workers < ad.getBackend().threads - 1; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 200 && ad.getBackend().workers < ad.getBackend().threads - 1; i++)
+    await new Promise((r) => setTimeout(r, 10));
   const backend = ad.getBackend();
   const fast = run();
   ad.setBackend({ wasm: false });
   const slow = run();
-  const maxDiff = (x: number[], y: number[]) => x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i]) / (1 + Math.abs(y[i]))), 0);
-  return { backend, isolated: crossOriginIsolated, diff: { y: maxDiff(fast.y, slow.y), da: maxDiff(fast.da, slow.da), db: maxDiff(fast.db, slow.db) } };
+  const maxDiff = (x: number[], y: number[]) =>
+    x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i]) / (1 + Math.abs(y[i]))), 0);
+  return {
+    backend,
+    isolated: crossOriginIsolated,
+    diff: {
+      y: maxDiff(fast.y, slow.y),
+      da: maxDiff(fast.da, slow.da),
+      db: maxDiff(fast.db, slow.db),
+    },
+  };
 }
 
 check().then(

@@ -26,7 +26,17 @@ export class Sequential extends Module {
 }
 
 /** Activation names that `MLP` accepts. */
-export type ActivationName = 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'tanh' | 'sigmoid' | 'silu' | 'softplus' | 'softmax' | 'identity';
+export type ActivationName =
+  | 'relu'
+  | 'leakyRelu'
+  | 'elu'
+  | 'gelu'
+  | 'tanh'
+  | 'sigmoid'
+  | 'silu'
+  | 'softplus'
+  | 'softmax'
+  | 'identity';
 
 const ACTIVATIONS: Record<ActivationName, () => Module> = {
   relu: () => new ReLU(),
@@ -51,17 +61,29 @@ export interface MLPOptions extends LinearOptions {
 
 function make(a: ActivationName | (() => Module)): Module {
   if (typeof a === 'function') return a();
-  const factory = typeof a === 'string' && Object.hasOwn(ACTIVATIONS, a) ? ACTIVATIONS[a] : undefined;
-  if (!factory) throw new ValueError('MLP', `unknown activation '${a}' (known: ${Object.keys(ACTIVATIONS).join(', ')})`);
+  const factory =
+    typeof a === 'string' && Object.hasOwn(ACTIVATIONS, a) ? ACTIVATIONS[a] : undefined;
+  if (!factory)
+    throw new ValueError(
+      'MLP',
+      `unknown activation '${a}' (known: ${Object.keys(ACTIVATIONS).join(', ')})`,
+    );
   return factory();
 }
 
 /** A multilayer perceptron from its sizes: `new MLP([2, 16, 16, 1])` is Linear-ReLU-Linear-ReLU-Linear. */
 export class MLP extends Sequential {
   constructor(sizes: readonly number[], opts: MLPOptions = {}) {
-    if (!Array.isArray(sizes) || sizes.length < 2) throw new ValueError('MLP', 'needs at least an input and an output size, as an array');
+    if (!Array.isArray(sizes) || sizes.length < 2)
+      throw new ValueError('MLP', 'needs at least an input and an output size, as an array');
     sizes.forEach((n) => checkInt('MLP', 'sizes', n, 0));
-    const { activation, outputActivation, ...linear } = checkOptions('MLP', opts, ['activation', 'outputActivation', 'bias', 'dtype', 'generator']);
+    const { activation, outputActivation, ...linear } = checkOptions('MLP', opts, [
+      'activation',
+      'outputActivation',
+      'bias',
+      'dtype',
+      'generator',
+    ]);
     const layers: Module[] = [];
     for (let i = 0; i + 1 < sizes.length; i++) {
       layers.push(new Linear(sizes[i], sizes[i + 1], linear));

@@ -13,7 +13,8 @@ export class Dropout extends Module {
     super();
     ad.checkNumber('Dropout', 'p', p, { min: 0, max: 1 });
     const { generator = defaultGenerator } = ad.checkOptions('Dropout', opts, ['generator']);
-    if (!(generator instanceof Generator)) throw new ValueError('Dropout', 'generator must be a Generator');
+    if (!(generator instanceof Generator))
+      throw new ValueError('Dropout', 'generator must be a Generator');
     this.generator = generator;
   }
 
@@ -21,7 +22,12 @@ export class Dropout extends Module {
     if (!(x instanceof ad.Tensor)) throw new ValueError('Dropout', 'forward takes a Tensor');
     if (!this.training || this.p === 0) return x;
     if (this.p === 1) return x.mul(0);
-    const keep = ad.rand(x.shape, { dtype: x.dtype === 'float64' ? 'float64' : 'float32', generator: this.generator }).ge(this.p);
+    const keep = ad
+      .rand(x.shape, {
+        dtype: x.dtype === 'float64' ? 'float64' : 'float32',
+        generator: this.generator,
+      })
+      .ge(this.p);
     return x.mul(keep).div(1 - this.p);
   }
 

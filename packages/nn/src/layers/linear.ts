@@ -31,7 +31,12 @@ export class Linear extends Module {
     // PyTorch: kaiming_uniform_(a=√5), i.e. U(−1/√in, 1/√in), and the same bound for the bias
     kaimingUniform(this.weight, { a: Math.sqrt(5), generator: opts.generator });
     const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
-    this.bias = opts.bias === false ? null : uniform(new Parameter(ad.zeros([outFeatures], { dtype })), -bound, bound, { generator: opts.generator }) as Parameter;
+    this.bias =
+      opts.bias === false
+        ? null
+        : (uniform(new Parameter(ad.zeros([outFeatures], { dtype })), -bound, bound, {
+            generator: opts.generator,
+          }) as Parameter);
   }
 
   forward(x: Tensor): Tensor {
@@ -67,18 +72,44 @@ export class Embedding extends Module {
     super();
     ad.checkInt('Embedding', 'numEmbeddings', numEmbeddings, 0);
     ad.checkInt('Embedding', 'embeddingDim', embeddingDim, 0);
-    const { paddingIdx = null, dtype, generator } = ad.checkOptions('Embedding', opts, ['paddingIdx', 'dtype', 'generator']);
-    if (paddingIdx !== null) ad.checkNumber('Embedding', 'paddingIdx', paddingIdx, { integer: true, min: -numEmbeddings, max: numEmbeddings - 1 });
-    this.paddingIdx = paddingIdx === null ? null : paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
-    this.weight = normal(new Parameter(ad.zeros([numEmbeddings, embeddingDim], { dtype })), 0, 1, { generator }) as Parameter;
-    if (this.paddingIdx !== null) this.weight.data.fill(0, this.paddingIdx * embeddingDim, (this.paddingIdx + 1) * embeddingDim);
+    const {
+      paddingIdx = null,
+      dtype,
+      generator,
+    } = ad.checkOptions('Embedding', opts, ['paddingIdx', 'dtype', 'generator']);
+    if (paddingIdx !== null)
+      ad.checkNumber('Embedding', 'paddingIdx', paddingIdx, {
+        integer: true,
+        min: -numEmbeddings,
+        max: numEmbeddings - 1,
+      });
+    this.paddingIdx =
+      paddingIdx === null ? null : paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
+    this.weight = normal(new Parameter(ad.zeros([numEmbeddings, embeddingDim], { dtype })), 0, 1, {
+      generator,
+    }) as Parameter;
+    if (this.paddingIdx !== null)
+      this.weight.data.fill(
+        0,
+        this.paddingIdx * embeddingDim,
+        (this.paddingIdx + 1) * embeddingDim,
+      );
   }
 
   forward(indices: Tensor): Tensor {
-    if (!(indices instanceof ad.Tensor)) throw new ad.ValueError('Embedding', 'forward takes a Tensor of indices');
-    const bad = indices.toFlatArray().find((i) => !(Number.isInteger(i) && i >= 0 && i < this.numEmbeddings));
-    if (bad !== undefined) throw new ad.IndexError('Embedding', `index ${bad} is out of range for ${this.numEmbeddings} embeddings`);
-    const rows = this.weight.indexSelect(0, indices.reshape([-1])).reshape([...indices.shape, this.embeddingDim]);
+    if (!(indices instanceof ad.Tensor))
+      throw new ad.ValueError('Embedding', 'forward takes a Tensor of indices');
+    const bad = indices
+      .toFlatArray()
+      .find((i) => !(Number.isInteger(i) && i >= 0 && i < this.numEmbeddings));
+    if (bad !== undefined)
+      throw new ad.IndexError(
+        'Embedding',
+        `index ${bad} is out of range for ${this.numEmbeddings} embeddings`,
+      );
+    const rows = this.weight
+      .indexSelect(0, indices.reshape([-1]))
+      .reshape([...indices.shape, this.embeddingDim]);
     if (this.paddingIdx === null) return rows;
     // the padding rows keep their value but pass no gradient back to the weight
     const keep = indices.ne(this.paddingIdx).unsqueeze(-1);

@@ -20,23 +20,40 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
     super();
-    const shape = typeof normalizedShape === 'number' ? [normalizedShape] : Array.isArray(normalizedShape) ? [...normalizedShape] : null;
-    if (shape === null || shape.length === 0) throw new ValueError('LayerNorm', 'normalizedShape must be a size or a non-empty array of sizes');
+    const shape =
+      typeof normalizedShape === 'number'
+        ? [normalizedShape]
+        : Array.isArray(normalizedShape)
+          ? [...normalizedShape]
+          : null;
+    if (shape === null || shape.length === 0)
+      throw new ValueError(
+        'LayerNorm',
+        'normalizedShape must be a size or a non-empty array of sizes',
+      );
     shape.forEach((d) => ad.checkInt('LayerNorm', 'normalizedShape', d, 1));
     this.normalizedShape = shape;
     ad.checkOptions('LayerNorm', opts, ['eps', 'elementwiseAffine', 'bias', 'dtype']);
     this.eps = ad.checkNumber('LayerNorm', 'eps', opts.eps ?? 1e-5, { min: 0 });
     const affine = ad.checkBool('LayerNorm', 'elementwiseAffine', opts.elementwiseAffine ?? true);
     ad.checkBool('LayerNorm', 'bias', opts.bias ?? true);
-    this.weight = affine ? new Parameter(ad.ones(this.normalizedShape, { dtype: opts.dtype })) : null;
-    this.bias = affine && opts.bias !== false ? new Parameter(ad.zeros(this.normalizedShape, { dtype: opts.dtype })) : null;
+    this.weight = affine
+      ? new Parameter(ad.ones(this.normalizedShape, { dtype: opts.dtype }))
+      : null;
+    this.bias =
+      affine && opts.bias !== false
+        ? new Parameter(ad.zeros(this.normalizedShape, { dtype: opts.dtype }))
+        : null;
   }
 
   forward(x: Tensor): Tensor {
     if (!(x instanceof ad.Tensor)) throw new ValueError('LayerNorm', 'forward takes a Tensor');
     const n = this.normalizedShape.length;
     if (x.shape.slice(-n).join() !== this.normalizedShape.join()) {
-      throw new ValueError('LayerNorm', `input ${ad.formatShape(x.shape)} does not end in ${ad.formatShape(this.normalizedShape)}`);
+      throw new ValueError(
+        'LayerNorm',
+        `input ${ad.formatShape(x.shape)} does not end in ${ad.formatShape(this.normalizedShape)}`,
+      );
     }
     const dims = this.normalizedShape.map((_, i) => i - n);
     const centred = x.sub(x.mean(dims, { keepdim: true }));
@@ -80,9 +97,18 @@ export class BatchNorm1d extends Module {
   ) {
     super();
     ad.checkInt('BatchNorm1d', 'numFeatures', numFeatures, 1);
-    ad.checkOptions('BatchNorm1d', opts, ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype']);
+    ad.checkOptions('BatchNorm1d', opts, [
+      'eps',
+      'momentum',
+      'affine',
+      'trackRunningStats',
+      'dtype',
+    ]);
     this.eps = ad.checkNumber('BatchNorm1d', 'eps', opts.eps ?? 1e-5, { min: 0 });
-    this.momentum = ad.checkNumber('BatchNorm1d', 'momentum', opts.momentum ?? 0.1, { min: 0, max: 1 });
+    this.momentum = ad.checkNumber('BatchNorm1d', 'momentum', opts.momentum ?? 0.1, {
+      min: 0,
+      max: 1,
+    });
     const affine = ad.checkBool('BatchNorm1d', 'affine', opts.affine ?? true);
     ad.checkBool('BatchNorm1d', 'trackRunningStats', opts.trackRunningStats ?? true);
     this.weight = affine ? new Parameter(ad.ones([numFeatures], { dtype: opts.dtype })) : null;
@@ -96,9 +122,16 @@ export class BatchNorm1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (!(x instanceof ad.Tensor) || (x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures) {
+    if (
+      !(x instanceof ad.Tensor) ||
+      (x.ndim !== 2 && x.ndim !== 3) ||
+      x.shape[1] !== this.numFeatures
+    ) {
       const got = x instanceof ad.Tensor ? ad.formatShape(x.shape) : typeof x;
-      throw new ValueError('BatchNorm1d', `expected [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got ${got}`);
+      throw new ValueError(
+        'BatchNorm1d',
+        `expected [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got ${got}`,
+      );
     }
     if (this.training && this.tracking && x.size / this.numFeatures < 2) {
       throw new ValueError('BatchNorm1d', 'expected more than 1 value per channel when training');
@@ -110,7 +143,8 @@ export class BatchNorm1d extends Module {
     if (this.training || !this.tracking) {
       mean = x.mean(dims, { keepdim: true });
       variance = x.sub(mean).square().mean(dims, { keepdim: true });
-      if (this.training && this.tracking) this.updateRunningStats(mean, variance, x.size / this.numFeatures);
+      if (this.training && this.tracking)
+        this.updateRunningStats(mean, variance, x.size / this.numFeatures);
     } else {
       mean = this.runningMean.reshape(shape);
       variance = this.runningVar.reshape(shape);
@@ -124,7 +158,9 @@ export class BatchNorm1d extends Module {
     noGrad(() => {
       const m = this.momentum;
       this.runningMean.copy_(this.runningMean.mul(1 - m).add(mean.reshape([-1]).mul(m)));
-      this.runningVar.copy_(this.runningVar.mul(1 - m).add(variance.reshape([-1]).mul((m * n) / (n - 1))));
+      this.runningVar.copy_(
+        this.runningVar.mul(1 - m).add(variance.reshape([-1]).mul((m * n) / (n - 1))),
+      );
       this.numBatchesTracked.add_(1);
     });
   }

@@ -1,5 +1,11 @@
 import type { Tensor, TypedArray } from '@ad/core';
-import { lerp, Optimizer, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer';
+import {
+  lerp,
+  Optimizer,
+  type ParamGroup,
+  type ParamGroupSpec,
+  type ParamState,
+} from './optimizer';
 import { betas, flag, nonNegative, type OptimizerSpec } from './rules';
 
 /** Hyper-parameters of `Adam`, `AdamW` and `Adamax` (PyTorch's names and defaults). */
@@ -14,12 +20,21 @@ export interface AdamOptions {
 
 type Params = readonly Tensor[] | readonly ParamGroupSpec<AdamOptions>[];
 
-const common = { lr: nonNegative, betas, eps: nonNegative, weightDecay: nonNegative, maximize: flag };
+const common = {
+  lr: nonNegative,
+  betas,
+  eps: nonNegative,
+  weightDecay: nonNegative,
+  maximize: flag,
+};
 const ADAM: OptimizerSpec<AdamOptions> = {
   rules: { ...common, amsgrad: flag },
   state: { step: 'count', expAvg: 'tensor', expAvgSq: 'tensor', maxExpAvgSq: 'tensor' },
 };
-const ADAMAX: OptimizerSpec<Omit<AdamOptions, 'amsgrad'>> = { rules: common, state: { step: 'count', expAvg: 'tensor', expInf: 'tensor' } };
+const ADAMAX: OptimizerSpec<Omit<AdamOptions, 'amsgrad'>> = {
+  rules: common,
+  state: { step: 'count', expAvg: 'tensor', expInf: 'tensor' },
+};
 
 /**
  * Adam, torch.optim.Adam's formula: m ← lerp(m, g, 1 − β1), v ← β2·v + (1 − β2)·g²,
@@ -30,10 +45,21 @@ export class Adam extends Optimizer<AdamOptions> {
   protected decoupled = false;
 
   constructor(params: Params, opts: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }, opts, ADAM);
+    super(
+      params,
+      { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false },
+      opts,
+      ADAM,
+    );
   }
 
-  protected update(p: TypedArray, g: TypedArray, o: ParamGroup<AdamOptions>, s: ParamState, param: Tensor): void {
+  protected update(
+    p: TypedArray,
+    g: TypedArray,
+    o: ParamGroup<AdamOptions>,
+    s: ParamState,
+    param: Tensor,
+  ): void {
     const [b1, b2] = o.betas;
     const t = (s.step = ((s.step as number | undefined) ?? 0) + 1);
     const m = this.buffer(s, 'expAvg', param);
@@ -65,11 +91,25 @@ export class AdamW extends Adam {
 
 /** Adamax (torch.optim.Adamax): u ← max(β2·u, |g| + eps), p ← p − lr/(1 − β1ᵗ) · m/u. */
 export class Adamax extends Optimizer<Omit<AdamOptions, 'amsgrad'>> {
-  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<Omit<AdamOptions, 'amsgrad'>>[], opts: Partial<Omit<AdamOptions, 'amsgrad'>> = {}) {
-    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false }, opts, ADAMAX);
+  constructor(
+    params: readonly Tensor[] | readonly ParamGroupSpec<Omit<AdamOptions, 'amsgrad'>>[],
+    opts: Partial<Omit<AdamOptions, 'amsgrad'>> = {},
+  ) {
+    super(
+      params,
+      { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false },
+      opts,
+      ADAMAX,
+    );
   }
 
-  protected update(p: TypedArray, g: TypedArray, o: ParamGroup<Omit<AdamOptions, 'amsgrad'>>, s: ParamState, param: Tensor): void {
+  protected update(
+    p: TypedArray,
+    g: TypedArray,
+    o: ParamGroup<Omit<AdamOptions, 'amsgrad'>>,
+    s: ParamState,
+    param: Tensor,
+  ): void {
     const [b1, b2] = o.betas;
     const t = (s.step = ((s.step as number | undefined) ?? 0) + 1);
     const m = this.buffer(s, 'expAvg', param);
@@ -101,14 +141,33 @@ const NADAM: OptimizerSpec<NAdamOptions> = {
  * p ← p − lr(1 − μₜ)/(1 − Πμ)·g/d − lr·μₜ₊₁/(1 − Πμ·μₜ₊₁)·m/d, d = √(v/(1 − β2ᵗ)) + eps.
  */
 export class NAdam extends Optimizer<NAdamOptions> {
-  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<NAdamOptions>[], opts: Partial<NAdamOptions> = {}) {
-    super(params, {
-      lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3,
-      decoupledWeightDecay: false, maximize: false,
-    }, opts, NADAM);
+  constructor(
+    params: readonly Tensor[] | readonly ParamGroupSpec<NAdamOptions>[],
+    opts: Partial<NAdamOptions> = {},
+  ) {
+    super(
+      params,
+      {
+        lr: 2e-3,
+        betas: [0.9, 0.999],
+        eps: 1e-8,
+        weightDecay: 0,
+        momentumDecay: 4e-3,
+        decoupledWeightDecay: false,
+        maximize: false,
+      },
+      opts,
+      NADAM,
+    );
   }
 
-  protected update(p: TypedArray, g: TypedArray, o: ParamGroup<NAdamOptions>, s: ParamState, param: Tensor): void {
+  protected update(
+    p: TypedArray,
+    g: TypedArray,
+    o: ParamGroup<NAdamOptions>,
+    s: ParamState,
+    param: Tensor,
+  ): void {
     const [b1, b2] = o.betas;
     const t = (s.step = ((s.step as number | undefined) ?? 0) + 1);
     const m = this.buffer(s, 'expAvg', param);

@@ -1,5 +1,11 @@
 import type { Tensor, TypedArray } from '@ad/core';
-import { lerp, Optimizer, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer';
+import {
+  lerp,
+  Optimizer,
+  type ParamGroup,
+  type ParamGroupSpec,
+  type ParamState,
+} from './optimizer';
 import { flag, nonNegative, unitClosed } from './rules';
 
 /** Hyper-parameters of `RMSprop`. */
@@ -18,14 +24,44 @@ export interface RMSpropOptions {
  * then + eps; p ← p − lr·g/a, or through a momentum buffer b ← μ·b + g/a.
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<RMSpropOptions>[], opts: Partial<RMSpropOptions> = {}) {
-    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, opts, {
-      rules: { lr: nonNegative, alpha: nonNegative, eps: nonNegative, weightDecay: nonNegative, momentum: nonNegative, centered: flag, maximize: flag },
-      state: { step: 'count', squareAvg: 'tensor', gradAvg: 'tensor', momentumBuffer: 'tensor' },
-    });
+  constructor(
+    params: readonly Tensor[] | readonly ParamGroupSpec<RMSpropOptions>[],
+    opts: Partial<RMSpropOptions> = {},
+  ) {
+    super(
+      params,
+      {
+        lr: 1e-2,
+        alpha: 0.99,
+        eps: 1e-8,
+        weightDecay: 0,
+        momentum: 0,
+        centered: false,
+        maximize: false,
+      },
+      opts,
+      {
+        rules: {
+          lr: nonNegative,
+          alpha: nonNegative,
+          eps: nonNegative,
+          weightDecay: nonNegative,
+          momentum: nonNegative,
+          centered: flag,
+          maximize: flag,
+        },
+        state: { step: 'count', squareAvg: 'tensor', gradAvg: 'tensor', momentumBuffer: 'tensor' },
+      },
+    );
   }
 
-  protected update(p: TypedArray, g: TypedArray, o: ParamGroup<RMSpropOptions>, s: ParamState, param: Tensor): void {
+  protected update(
+    p: TypedArray,
+    g: TypedArray,
+    o: ParamGroup<RMSpropOptions>,
+    s: ParamState,
+    param: Tensor,
+  ): void {
     s.step = ((s.step as number | undefined) ?? 0) + 1;
     const sq = this.buffer(s, 'squareAvg', param);
     const avgG = o.centered ? this.buffer(s, 'gradAvg', param) : null;
@@ -63,14 +99,42 @@ export interface AdagradOptions {
 
 /** Adagrad (torch.optim.Adagrad): Σ ← Σ + g²; p ← p − lr/(1 + (t − 1)·lrDecay) · g/(√Σ + eps). */
 export class Adagrad extends Optimizer<AdagradOptions> {
-  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<AdagradOptions>[], opts: Partial<AdagradOptions> = {}) {
-    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, opts, {
-      rules: { lr: nonNegative, lrDecay: nonNegative, weightDecay: nonNegative, initialAccumulatorValue: nonNegative, eps: nonNegative, maximize: flag },
-      state: { step: 'count', sum: 'tensor' },
-    });
+  constructor(
+    params: readonly Tensor[] | readonly ParamGroupSpec<AdagradOptions>[],
+    opts: Partial<AdagradOptions> = {},
+  ) {
+    super(
+      params,
+      {
+        lr: 1e-2,
+        lrDecay: 0,
+        weightDecay: 0,
+        initialAccumulatorValue: 0,
+        eps: 1e-10,
+        maximize: false,
+      },
+      opts,
+      {
+        rules: {
+          lr: nonNegative,
+          lrDecay: nonNegative,
+          weightDecay: nonNegative,
+          initialAccumulatorValue: nonNegative,
+          eps: nonNegative,
+          maximize: flag,
+        },
+        state: { step: 'count', sum: 'tensor' },
+      },
+    );
   }
 
-  protected update(p: TypedArray, g: TypedArray, o: ParamGroup<AdagradOptions>, s: ParamState, param: Tensor): void {
+  protected update(
+    p: TypedArray,
+    g: TypedArray,
+    o: ParamGroup<AdagradOptions>,
+    s: ParamState,
+    param: Tensor,
+  ): void {
     const t = (s.step = ((s.step as number | undefined) ?? 0) + 1);
     const sum = this.buffer(s, 'sum', param, o.initialAccumulatorValue);
     const clr = o.lr / (1 + (t - 1) * o.lrDecay);
@@ -97,14 +161,29 @@ export interface AdadeltaOptions {
  * a ← ρ·a + (1 − ρ)·Δ²; p ← p − lr·Δ.
  */
 export class Adadelta extends Optimizer<AdadeltaOptions> {
-  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<AdadeltaOptions>[], opts: Partial<AdadeltaOptions> = {}) {
+  constructor(
+    params: readonly Tensor[] | readonly ParamGroupSpec<AdadeltaOptions>[],
+    opts: Partial<AdadeltaOptions> = {},
+  ) {
     super(params, { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false }, opts, {
-      rules: { lr: nonNegative, rho: unitClosed, eps: nonNegative, weightDecay: nonNegative, maximize: flag },
+      rules: {
+        lr: nonNegative,
+        rho: unitClosed,
+        eps: nonNegative,
+        weightDecay: nonNegative,
+        maximize: flag,
+      },
       state: { step: 'count', squareAvg: 'tensor', accDelta: 'tensor' },
     });
   }
 
-  protected update(p: TypedArray, g: TypedArray, o: ParamGroup<AdadeltaOptions>, s: ParamState, param: Tensor): void {
+  protected update(
+    p: TypedArray,
+    g: TypedArray,
+    o: ParamGroup<AdadeltaOptions>,
+    s: ParamState,
+    param: Tensor,
+  ): void {
     s.step = ((s.step as number | undefined) ?? 0) + 1;
     const sq = this.buffer(s, 'squareAvg', param);
     const acc = this.buffer(s, 'accDelta', param);

@@ -4,15 +4,23 @@ import { checkBool, checkNumber, checkOptions, noGrad, Tensor, ValueError } from
  * Scales all gradients together so that their joint p-norm is at most maxNorm
  * (torch.nn.utils.clip_grad_norm_: coefficient min(1, maxNorm/(norm + 1e-6))). Returns the norm.
  */
-export function clipGradNorm(params: readonly Tensor[], maxNorm: number, opts: { normType?: number; errorIfNonfinite?: boolean } = {}): number {
-  const { normType: p = 2, errorIfNonfinite = false } = checkOptions('clipGradNorm', opts, ['normType', 'errorIfNonfinite']);
+export function clipGradNorm(
+  params: readonly Tensor[],
+  maxNorm: number,
+  opts: { normType?: number; errorIfNonfinite?: boolean } = {},
+): number {
+  const { normType: p = 2, errorIfNonfinite = false } = checkOptions('clipGradNorm', opts, [
+    'normType',
+    'errorIfNonfinite',
+  ]);
   checkNumber('clipGradNorm', 'maxNorm', maxNorm, { min: 0, finite: false });
   checkNumber('clipGradNorm', 'normType', p, { min: 0, finite: false });
   checkBool('clipGradNorm', 'errorIfNonfinite', errorIfNonfinite);
   const grads = gradsOf('clipGradNorm', params);
   let total = 0;
   for (const g of grads) {
-    for (const v of g.data) total = p === Infinity ? Math.max(total, Math.abs(v)) : total + Math.abs(v) ** p;
+    for (const v of g.data)
+      total = p === Infinity ? Math.max(total, Math.abs(v)) : total + Math.abs(v) ** p;
   }
   if (p !== Infinity) total = total ** (1 / p);
   if (errorIfNonfinite && !Number.isFinite(total)) {
@@ -29,7 +37,8 @@ export function clipGradNorm(params: readonly Tensor[], maxNorm: number, opts: {
 }
 
 function gradsOf(op: string, params: readonly Tensor[]): Tensor[] {
-  if (!Array.isArray(params) || params.some((t) => !(t instanceof Tensor))) throw new ValueError(op, 'params must be an array of tensors');
+  if (!Array.isArray(params) || params.some((t) => !(t instanceof Tensor)))
+    throw new ValueError(op, 'params must be an array of tensors');
   return params.map((t) => t.grad).filter((g): g is Tensor => g !== null);
 }
 
@@ -37,7 +46,8 @@ function gradsOf(op: string, params: readonly Tensor[]): Tensor[] {
 export function clipGradValue(params: readonly Tensor[], clipValue: number): void {
   checkNumber('clipGradValue', 'clipValue', clipValue, { min: 0, finite: false });
   for (const g of gradsOf('clipGradValue', params)) {
-    for (let i = 0; i < g.size; i++) g.data[i] = Math.min(Math.max(g.data[i], -clipValue), clipValue);
+    for (let i = 0; i < g.size; i++)
+      g.data[i] = Math.min(Math.max(g.data[i], -clipValue), clipValue);
     g.version++;
   }
 }

@@ -26,24 +26,45 @@ export abstract class Optimizer<O extends { lr: number }> {
   readonly defaults: O;
   private readonly spec: AnySpec;
 
-  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<O>[], defaults: O, opts: Partial<O>,
-    spec: OptimizerSpec<O>) {
+  constructor(
+    params: readonly Tensor[] | readonly ParamGroupSpec<O>[],
+    defaults: O,
+    opts: Partial<O>,
+    spec: OptimizerSpec<O>,
+  ) {
     const op = new.target.name;
-    if (!Array.isArray(params)) throw new ValueError(op, 'params must be an array of tensors or of parameter groups');
+    if (!Array.isArray(params))
+      throw new ValueError(op, 'params must be an array of tensors or of parameter groups');
     this.spec = spec as AnySpec;
-    checkOptionValues(op, checkOptions(op, opts, Object.keys(spec.rules)) as Record<string, unknown>, spec, false);
+    checkOptionValues(
+      op,
+      checkOptions(op, opts, Object.keys(spec.rules)) as Record<string, unknown>,
+      spec,
+      false,
+    );
     this.defaults = { ...defaults, ...opts };
     checkOptionValues(op, this.defaults as Record<string, unknown>, spec, true);
-    if (!Array.isArray(params)) throw new ValueError(op, 'params must be an array of tensors or of parameter groups');
-    const isGroup = (g: unknown) => typeof g === 'object' && g !== null && !(g instanceof Tensor) && 'params' in g;
-    const specs = (params.length > 0 && !isGroup(params[0]) ? [{ params }] : params) as ParamGroupSpec<O>[];
+    if (!Array.isArray(params))
+      throw new ValueError(op, 'params must be an array of tensors or of parameter groups');
+    const isGroup = (g: unknown) =>
+      typeof g === 'object' && g !== null && !(g instanceof Tensor) && 'params' in g;
+    const specs = (
+      params.length > 0 && !isGroup(params[0]) ? [{ params }] : params
+    ) as ParamGroupSpec<O>[];
     if (specs.length === 0) throw new ValueError(op, 'got an empty parameter list');
     this.paramGroups = specs.map((g, i) => {
-      if (typeof g !== 'object' || g === null || !Array.isArray(g.params)) throw new ValueError(op, `parameter group ${i} has no params array`);
+      if (typeof g !== 'object' || g === null || !Array.isArray(g.params))
+        throw new ValueError(op, `parameter group ${i} has no params array`);
       for (const p of g.params) {
-        if (!(p instanceof Tensor)) throw new ValueError(op, `can only optimize Tensors, group ${i} holds ${p === null ? 'null' : typeof p}`);
-        if (!p.isLeaf) throw new ValueError(op, `cannot optimize a non-leaf tensor of shape [${p.shape}]`);
-        if (p.dtype !== 'float32' && p.dtype !== 'float64') throw new ValueError(op, `can only optimize floating tensors, got ${p.dtype}`);
+        if (!(p instanceof Tensor))
+          throw new ValueError(
+            op,
+            `can only optimize Tensors, group ${i} holds ${p === null ? 'null' : typeof p}`,
+          );
+        if (!p.isLeaf)
+          throw new ValueError(op, `cannot optimize a non-leaf tensor of shape [${p.shape}]`);
+        if (p.dtype !== 'float32' && p.dtype !== 'float64')
+          throw new ValueError(op, `can only optimize floating tensors, got ${p.dtype}`);
       }
       const group = { ...this.defaults, ...g, params: [...g.params] };
       checkOptionValues(op, group as Record<string, unknown>, spec, true);
@@ -78,7 +99,13 @@ export abstract class Optimizer<O extends { lr: number }> {
   }
 
   /** One parameter's update, in place on `p`, from its gradient `g`. */
-  protected abstract update(p: TypedArray, g: TypedArray, group: ParamGroup<O>, state: ParamState, param: Tensor): void;
+  protected abstract update(
+    p: TypedArray,
+    g: TypedArray,
+    group: ParamGroup<O>,
+    state: ParamState,
+    param: Tensor,
+  ): void;
 
   /** A zero buffer shaped like `param`, created on first use. */
   protected buffer(state: ParamState, key: string, param: Tensor, fill = 0): TypedArray {
@@ -130,13 +157,25 @@ export abstract class Optimizer<O extends { lr: number }> {
     const fail = (why: string): never => {
       throw new ValueError(op, why);
     };
-    if (typeof sd !== 'object' || sd === null || !Array.isArray(sd.paramGroups) || typeof sd.state !== 'object' || sd.state === null) {
+    if (
+      typeof sd !== 'object' ||
+      sd === null ||
+      !Array.isArray(sd.paramGroups) ||
+      typeof sd.state !== 'object' ||
+      sd.state === null
+    ) {
       fail('not an optimizer state ({ state, paramGroups })');
     }
     const sizes = this.paramGroups.map((g) => g.params.length);
-    if (sd.paramGroups.length !== sizes.length) fail(`${sd.paramGroups.length} parameter groups, this optimizer has ${sizes.length}`);
+    if (sd.paramGroups.length !== sizes.length)
+      fail(`${sd.paramGroups.length} parameter groups, this optimizer has ${sizes.length}`);
     sd.paramGroups.forEach((g, i) => {
-      if (typeof g !== 'object' || g === null || !Array.isArray(g.params) || g.params.length !== sizes[i]) {
+      if (
+        typeof g !== 'object' ||
+        g === null ||
+        !Array.isArray(g.params) ||
+        g.params.length !== sizes[i]
+      ) {
         fail(`parameter group ${i} should list ${sizes[i]} parameters`);
       }
       checkOptionValues(op, g as unknown as Record<string, unknown>, this.spec, true);
@@ -150,13 +189,29 @@ export abstract class Optimizer<O extends { lr: number }> {
     }
   }
 
-  private checkStateValue(fail: (why: string) => never, i: string, k: string, v: unknown, p: Tensor): void {
+  private checkStateValue(
+    fail: (why: string) => never,
+    i: string,
+    k: string,
+    v: unknown,
+    p: Tensor,
+  ): void {
     const kind = Object.hasOwn(this.spec.state, k) ? this.spec.state[k] : undefined;
-    if (kind === undefined) fail(`state '${k}' of parameter ${i} is not one that ${this.constructor.name} keeps (${Object.keys(this.spec.state).join(', ')})`);
+    if (kind === undefined)
+      fail(
+        `state '${k}' of parameter ${i} is not one that ${this.constructor.name} keeps (${Object.keys(this.spec.state).join(', ')})`,
+      );
     if (kind === 'tensor') {
-      if (!(v instanceof Tensor) || v.shape.join() !== p.shape.join() || v.dtype !== p.dtype) fail(`state '${k}' of parameter ${i} should be ${p.dtype} [${p.shape}]`);
-    } else if (typeof v !== 'number' || !Number.isFinite(v) || (kind === 'count' && !(Number.isInteger(v) && v >= 0))) {
-      fail(`state '${k}' of parameter ${i} should be ${kind === 'count' ? 'an integer ≥ 0' : 'a finite number'}, got ${JSON.stringify(v) ?? String(v)}`);
+      if (!(v instanceof Tensor) || v.shape.join() !== p.shape.join() || v.dtype !== p.dtype)
+        fail(`state '${k}' of parameter ${i} should be ${p.dtype} [${p.shape}]`);
+    } else if (
+      typeof v !== 'number' ||
+      !Number.isFinite(v) ||
+      (kind === 'count' && !(Number.isInteger(v) && v >= 0))
+    ) {
+      fail(
+        `state '${k}' of parameter ${i} should be ${kind === 'count' ? 'an integer ≥ 0' : 'a finite number'}, got ${JSON.stringify(v) ?? String(v)}`,
+      );
     }
   }
 }

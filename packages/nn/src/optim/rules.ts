@@ -23,7 +23,8 @@ export const flag: Rule = (op, name, v) => void checkBool(op, name, v);
 
 /** A number in [0, 1), like Adam's betas and RMSprop's smoothing. */
 export const unitOpen: Rule = (op, name, v) => {
-  if (!(typeof v === 'number' && v >= 0 && v < 1)) throw new ValueError(op, `${name} must be in [0, 1), got ${show(v)}`);
+  if (!(typeof v === 'number' && v >= 0 && v < 1))
+    throw new ValueError(op, `${name} must be in [0, 1), got ${show(v)}`);
 };
 
 /** A number in [0, 1], like Adadelta's rho. */
@@ -31,12 +32,19 @@ export const unitClosed: Rule = (op, name, v) => void checkNumber(op, name, v, {
 
 /** Adam's (β1, β2): two numbers in [0, 1). */
 export const betas: Rule = (op, name, v) => {
-  if (!Array.isArray(v) || v.length !== 2) throw new ValueError(op, `${name} must be two numbers in [0, 1), got ${show(v)}`);
+  if (!Array.isArray(v) || v.length !== 2)
+    throw new ValueError(op, `${name} must be two numbers in [0, 1), got ${show(v)}`);
   v.forEach((b, i) => unitOpen(op, `${name}[${i}]`, b));
 };
 
 function show(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.map(show)}]` : v instanceof Tensor ? 'a Tensor' : String(v);
+  return typeof v === 'string'
+    ? JSON.stringify(v)
+    : Array.isArray(v)
+      ? `[${v.map(show)}]`
+      : v instanceof Tensor
+        ? 'a Tensor'
+        : String(v);
 }
 
 /** Any optimizer's spec, as its base class keeps it (the option types no longer matter there). */
@@ -47,12 +55,21 @@ export interface AnySpec {
 }
 
 /** Checks every key of `o` against `rules` (all of them must be present when `complete`). */
-export function checkOptionValues(op: string, o: Record<string, unknown>, spec: AnySpec, complete: boolean): void {
+export function checkOptionValues(
+  op: string,
+  o: Record<string, unknown>,
+  spec: AnySpec,
+  complete: boolean,
+): void {
   const rules = spec.rules;
   for (const [k, v] of Object.entries(o)) {
     if (k === 'params') continue;
     const rule = rules[k];
-    if (rule === undefined) throw new ValueError(op, `unknown option '${k}' (known options: ${Object.keys(rules).join(', ')})`);
+    if (rule === undefined)
+      throw new ValueError(
+        op,
+        `unknown option '${k}' (known options: ${Object.keys(rules).join(', ')})`,
+      );
     rule(op, k, v);
   }
   if (complete) {

@@ -26,7 +26,9 @@ export class LRScheduler {
   /** Advances one epoch and sets the new rates. */
   step(): void {
     this.lastEpoch++;
-    this.optimizer.paramGroups.forEach((g, i) => (g.lr = this.rule(g.lr, this.baseLrs[i], this.lastEpoch)));
+    this.optimizer.paramGroups.forEach(
+      (g, i) => (g.lr = this.rule(g.lr, this.baseLrs[i], this.lastEpoch)),
+    );
   }
 
   /** The rates set by the last step. */
@@ -48,7 +50,8 @@ export class LRScheduler {
 }
 
 function checkOptimizer(op: string, optimizer: unknown): void {
-  if (!(optimizer instanceof Optimizer)) throw new ValueError(op, 'expected an optimizer as its first argument');
+  if (!(optimizer instanceof Optimizer))
+    throw new ValueError(op, 'expected an optimizer as its first argument');
 }
 
 /** Multiplies the rate by gamma every `stepSize` epochs. */
@@ -75,17 +78,30 @@ export class CosineAnnealingLR extends LRScheduler {
     checkNumber('CosineAnnealingLR', 'etaMin', etaMin, { min: 0 });
     super(optimizer, (lr, base, t) => {
       if (t === 0) return lr;
-      if ((t - 1 - TMax) % (2 * TMax) === 0) return lr + ((base - etaMin) * (1 - Math.cos(Math.PI / TMax))) / 2;
-      return ((1 + Math.cos((Math.PI * t) / TMax)) / (1 + Math.cos((Math.PI * (t - 1)) / TMax))) * (lr - etaMin) + etaMin;
+      if ((t - 1 - TMax) % (2 * TMax) === 0)
+        return lr + ((base - etaMin) * (1 - Math.cos(Math.PI / TMax))) / 2;
+      return (
+        ((1 + Math.cos((Math.PI * t) / TMax)) / (1 + Math.cos((Math.PI * (t - 1)) / TMax))) *
+          (lr - etaMin) +
+        etaMin
+      );
     });
   }
 }
 
 /** Scales the rate linearly from startFactor to endFactor over totalIters epochs. */
 export class LinearLR extends LRScheduler {
-  constructor(optimizer: AnyOptimizer, opts: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
-    const { startFactor: s = 1 / 3, endFactor: e = 1, totalIters: n = 5 } = checkOptions('LinearLR', opts, ['startFactor', 'endFactor', 'totalIters']);
-    if (!(typeof s === 'number' && s > 0 && s <= 1)) throw new ValueError('LinearLR', `startFactor must be in (0, 1], got ${String(s)}`);
+  constructor(
+    optimizer: AnyOptimizer,
+    opts: { startFactor?: number; endFactor?: number; totalIters?: number } = {},
+  ) {
+    const {
+      startFactor: s = 1 / 3,
+      endFactor: e = 1,
+      totalIters: n = 5,
+    } = checkOptions('LinearLR', opts, ['startFactor', 'endFactor', 'totalIters']);
+    if (!(typeof s === 'number' && s > 0 && s <= 1))
+      throw new ValueError('LinearLR', `startFactor must be in (0, 1], got ${String(s)}`);
     checkNumber('LinearLR', 'endFactor', e, { min: 0, max: 1 });
     checkInt('LinearLR', 'totalIters', n, 1);
     super(optimizer, (lr, _base, t) => {
@@ -116,22 +132,48 @@ export class ReduceLROnPlateau {
   lastEpoch = 0;
   readonly opts: Required<PlateauOptions>;
 
-  constructor(readonly optimizer: AnyOptimizer, opts: PlateauOptions = {}) {
+  constructor(
+    readonly optimizer: AnyOptimizer,
+    opts: PlateauOptions = {},
+  ) {
     const op = 'ReduceLROnPlateau';
     checkOptimizer(op, optimizer);
-    const keys = ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps'];
-    this.opts = { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: 'rel', cooldown: 0, minLr: 0, eps: 1e-8, ...checkOptions(op, opts, keys) };
+    const keys = [
+      'mode',
+      'factor',
+      'patience',
+      'threshold',
+      'thresholdMode',
+      'cooldown',
+      'minLr',
+      'eps',
+    ];
+    this.opts = {
+      mode: 'min',
+      factor: 0.1,
+      patience: 10,
+      threshold: 1e-4,
+      thresholdMode: 'rel',
+      cooldown: 0,
+      minLr: 0,
+      eps: 1e-8,
+      ...checkOptions(op, opts, keys),
+    };
     const o = this.opts;
     checkOneOf(op, 'mode', o.mode, ['min', 'max']);
     checkOneOf(op, 'thresholdMode', o.thresholdMode, ['rel', 'abs']);
-    if (!(typeof o.factor === 'number' && o.factor >= 0 && o.factor < 1)) throw new ValueError(op, `factor must be in [0, 1), got ${String(o.factor)}`);
+    if (!(typeof o.factor === 'number' && o.factor >= 0 && o.factor < 1))
+      throw new ValueError(op, `factor must be in [0, 1), got ${String(o.factor)}`);
     checkInt(op, 'patience', o.patience, 0);
     checkInt(op, 'cooldown', o.cooldown, 0);
     checkNumber(op, 'threshold', o.threshold, { min: 0 });
     checkNumber(op, 'eps', o.eps, { min: 0 });
     const minLrs = Array.isArray(o.minLr) ? o.minLr : [o.minLr];
     if (Array.isArray(o.minLr) && o.minLr.length !== optimizer.paramGroups.length) {
-      throw new ValueError(op, `minLr has ${o.minLr.length} values for ${optimizer.paramGroups.length} parameter groups`);
+      throw new ValueError(
+        op,
+        `minLr has ${o.minLr.length} values for ${optimizer.paramGroups.length} parameter groups`,
+      );
     }
     minLrs.forEach((m) => checkNumber(op, 'minLr', m, { min: 0 }));
     this.best = this.opts.mode === 'min' ? Infinity : -Infinity;
@@ -139,7 +181,8 @@ export class ReduceLROnPlateau {
 
   private improved(v: number): boolean {
     const { mode, threshold, thresholdMode } = this.opts;
-    if (mode === 'min') return thresholdMode === 'rel' ? v < this.best * (1 - threshold) : v < this.best - threshold;
+    if (mode === 'min')
+      return thresholdMode === 'rel' ? v < this.best * (1 - threshold) : v < this.best - threshold;
     return thresholdMode === 'rel' ? v > this.best * (threshold + 1) : v > this.best + threshold;
   }
 

@@ -13,9 +13,19 @@ export interface SGDOptions {
 }
 
 const SPEC: OptimizerSpec<SGDOptions> = {
-  rules: { lr: nonNegative, momentum: nonNegative, dampening: finite, nesterov: flag, weightDecay: nonNegative, maximize: flag },
+  rules: {
+    lr: nonNegative,
+    momentum: nonNegative,
+    dampening: finite,
+    nesterov: flag,
+    weightDecay: nonNegative,
+    maximize: flag,
+  },
   state: { momentumBuffer: 'tensor' },
-  combined: (o) => (o.nesterov && (o.momentum <= 0 || o.dampening !== 0) ? 'Nesterov momentum requires a momentum and zero dampening' : null),
+  combined: (o) =>
+    o.nesterov && (o.momentum <= 0 || o.dampening !== 0)
+      ? 'Nesterov momentum requires a momentum and zero dampening'
+      : null,
 };
 
 /**
@@ -24,11 +34,25 @@ const SPEC: OptimizerSpec<SGDOptions> = {
  * nesterov g + momentum·buf).
  */
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<SGDOptions>[], opts: Partial<SGDOptions> = {}) {
-    super(params, { lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false }, opts, SPEC);
+  constructor(
+    params: readonly Tensor[] | readonly ParamGroupSpec<SGDOptions>[],
+    opts: Partial<SGDOptions> = {},
+  ) {
+    super(
+      params,
+      { lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false },
+      opts,
+      SPEC,
+    );
   }
 
-  protected update(p: TypedArray, g: TypedArray, o: ParamGroup<SGDOptions>, s: ParamState, param: Tensor): void {
+  protected update(
+    p: TypedArray,
+    g: TypedArray,
+    o: ParamGroup<SGDOptions>,
+    s: ParamState,
+    param: Tensor,
+  ): void {
     // options read once into locals: V8 does not hoist property loads out of the loop
     const { lr, momentum, dampening, nesterov, weightDecay, maximize } = o;
     if (momentum === 0 && weightDecay === 0) {
