@@ -209,6 +209,34 @@ export = y;
     const strict = tsc('tsconfig.strict.json');
     expect(strict.out).toBe('');
     expect(strict.status).toBe(0);
+    // TypeScript 5's classic resolution (node10) has no exports maps: typesVersions serves it
+    writeFileSync(
+      join(project, 'check-node10.ts'),
+      `
+import * as ad from '@ad/core';
+import { saveCheckpoint } from '@ad/nn/node';
+export const f: typeof saveCheckpoint = saveCheckpoint;
+export const t: ad.Tensor = ad.zeros(2);
+`,
+    );
+    writeFileSync(
+      join(project, 'tsconfig.node10.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          ignoreDeprecations: '6.0',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        files: ['check-node10.ts'],
+      }),
+    );
+    const node10 = tsc('tsconfig.node10.json');
+    expect(node10.out).toBe('');
+    expect(node10.status).toBe(0);
   }, 120_000);
 
   describeInBrowser('bundled for the browser with esbuild', () => {
