@@ -114,6 +114,16 @@ describe('reductions over empty tensors', () => {
     expect(empty().logsumexp(1).shape).toEqual([0]);
     expect(empty().argmax(1).shape).toEqual([0]);
   });
+  it('argmax of an empty tensor fails before recording anything; sumTo of bools counts them', () => {
+    const tape = new ad.GradientTape();
+    tape.record(() =>
+      expect(() => ad.zeros([2, 0], { requiresGrad: true }).argmax()).toThrow(
+        /argmax: cannot take argmax of an empty dim/,
+      ),
+    );
+    expect(tape.entries).toEqual([]);
+    expect(ad.tensor([true, true, false]).sumTo([1]).toArray()).toEqual([2]);
+  });
   it('over an empty dim, logsumexp is −∞ and max keeps its error', () => {
     expect(ad.zeros([3, 0]).logsumexp(1).toArray()).toEqual([-Infinity, -Infinity, -Infinity]);
     expect(() => empty().max(0)).toThrow(/max: cannot reduce over an empty dim/);

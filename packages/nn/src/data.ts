@@ -99,7 +99,7 @@ export function trainTestSplit(
 ): [TensorDataset, TensorDataset] {
   if (!(dataset instanceof TensorDataset))
     throw new ValueError('trainTestSplit', 'expected a TensorDataset');
-  ad.checkOptions('trainTestSplit', opts, ['testSize', 'shuffle', 'generator']);
+  opts = ad.checkOptions('trainTestSplit', opts, ['testSize', 'shuffle', 'generator']);
   const n = dataset.length;
   const testSize = opts.testSize ?? 0.25;
   if (!(testSize > 0 && testSize < 1))

@@ -52,6 +52,13 @@ function tensors(op: string, ...xs: unknown[]): void {
   });
 }
 
+/** Bool or integer targets (0/1 labels) as the input's float dtype: not differentiated. */
+function asFloat(target: Tensor, input: Tensor): Tensor {
+  return target.dtype === input.dtype || input.dtype === 'int32' || input.dtype === 'bool'
+    ? target
+    : target.cast(input.dtype);
+}
+
 function sameShape(op: string, input: Tensor, target: Tensor): void {
   tensors(op, input, target);
   if (input.shape.join() !== target.shape.join()) {
@@ -129,6 +136,7 @@ export function binaryCrossEntropy(
       'binaryCrossEntropy',
       `all elements of input must be probabilities in [0, 1]; ${outside} are not`,
     );
+  target = asFloat(target, input);
   let loss = bceTerms(input, target);
   if (weight !== undefined) loss = loss.mul(weight);
   return reduce('binaryCrossEntropy', loss, reduction);
@@ -164,6 +172,7 @@ export function binaryCrossEntropyWithLogits(
     'posWeight',
   ]);
   sameShape('binaryCrossEntropyWithLogits', input, target);
+  target = asFloat(target, input);
   const softplusNeg = input.neg().softplus(1, Infinity);
   const scale = posWeight === undefined ? 1 : target.mul(ad.sub(posWeight, 1)).add(1);
   let loss = target.neg().add(1).mul(input).add(softplusNeg.mul(scale));

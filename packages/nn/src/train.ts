@@ -94,6 +94,8 @@ export interface FitOptions {
 
 /** Trains `model` for `epochs` passes and returns one log per epoch. */
 export function fit(model: Model, opts: FitOptions): EpochLog[] {
+  if (opts === null || typeof opts !== 'object')
+    throw new ValueError('fit', 'expected fit(model, { train, loss, optimizer, epochs, … })');
   checkOptions('fit', opts, [
     'train',
     'validation',

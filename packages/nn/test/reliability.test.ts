@@ -28,6 +28,20 @@ describe('binaryCrossEntropy at saturated probabilities', () => {
     );
     expect(p.grad).toBeAllClose(expected, { rtol: 1e-12 });
   });
+  it('bool or integer 0/1 targets work like float ones', () => {
+    const p = ad.tensor([0.25, 0.75]);
+    for (const dtype of ['bool', 'int32'] as const) {
+      const y = ad.tensor([0, 1], { dtype });
+      expect(nn.binaryCrossEntropy(p, y).item()).toBeCloseTo(
+        nn.binaryCrossEntropy(p, ad.tensor([0, 1])).item(),
+        6,
+      );
+      expect(nn.binaryCrossEntropyWithLogits(p, y).item()).toBeCloseTo(
+        nn.binaryCrossEntropyWithLogits(p, ad.tensor([0, 1])).item(),
+        6,
+      );
+    }
+  });
   it('probabilities outside [0, 1] are an error', () => {
     expect(() => nn.binaryCrossEntropy(ad.tensor([1.5]), ad.tensor([1]))).toThrow(
       /binaryCrossEntropy: all elements of input must be probabilities/,

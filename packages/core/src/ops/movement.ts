@@ -126,7 +126,8 @@ export function sumTo(x: TensorLike, shape: readonly number[]): Tensor {
   if (lead < 0 || shape.some((d, i) => d !== 1 && d !== a.shape[i + lead])) {
     throw new ShapeError('sumTo', `cannot sum ${fmt(a.shape)} to ${fmt(shape)}`);
   }
-  const y = empty(shape, a.dtype);
+  // a sum of booleans counts them, as `sum` does (into int32, not into 0/1)
+  const y = empty(shape, a.dtype === 'bool' ? 'int32' : a.dtype);
   reduceInto(a.data, a.shape, broadcastStrides(shape, a.shape), y.data, 'sum');
   return record('sumTo', [a], y, (dy) => [dy.expand(a.shape)]);
 }

@@ -333,8 +333,9 @@ function argExtremeOp(
   const a = toTensor(op, x);
   const keepdim = keepdimOf(op, opts);
   const flat = dim === undefined || dim === null;
-  const src = flat ? a.reshape([a.size]) : a;
   const d = flat ? 0 : normalizeDim(op, dim, a.ndim);
+  // the flattened view is taken without recording: an index has no gradient
+  const src = flat ? new Tensor(a.data, [a.size]) : a;
   const n = src.shape[d] ?? 1;
   if (n === 0) throw new ValueError(op, `cannot take ${op} of an empty dim`);
   const outer = sizeOf(src.shape.slice(0, d));

@@ -24,7 +24,7 @@ export class Linear extends Module {
     super();
     ad.checkInt('Linear', 'inFeatures', inFeatures, 0);
     ad.checkInt('Linear', 'outFeatures', outFeatures, 0);
-    ad.checkOptions('Linear', opts, ['bias', 'dtype', 'generator']);
+    opts = ad.checkOptions('Linear', opts, ['bias', 'dtype', 'generator']);
     if (opts.bias !== undefined) ad.checkBool('Linear', 'bias', opts.bias);
     const dtype = opts.dtype;
     this.weight = new Parameter(ad.zeros([outFeatures, inFeatures], { dtype }));

@@ -33,7 +33,7 @@ export class LayerNorm extends Module {
       );
     shape.forEach((d) => ad.checkInt('LayerNorm', 'normalizedShape', d, 1));
     this.normalizedShape = shape;
-    ad.checkOptions('LayerNorm', opts, ['eps', 'elementwiseAffine', 'bias', 'dtype']);
+    opts = ad.checkOptions('LayerNorm', opts, ['eps', 'elementwiseAffine', 'bias', 'dtype']);
     this.eps = ad.checkNumber('LayerNorm', 'eps', opts.eps ?? 1e-5, { min: 0 });
     const affine = ad.checkBool('LayerNorm', 'elementwiseAffine', opts.elementwiseAffine ?? true);
     ad.checkBool('LayerNorm', 'bias', opts.bias ?? true);
@@ -97,7 +97,7 @@ export class BatchNorm1d extends Module {
   ) {
     super();
     ad.checkInt('BatchNorm1d', 'numFeatures', numFeatures, 1);
-    ad.checkOptions('BatchNorm1d', opts, [
+    opts = ad.checkOptions('BatchNorm1d', opts, [
       'eps',
       'momentum',
       'affine',
