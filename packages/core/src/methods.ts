@@ -198,11 +198,11 @@ export const tensorMethods = {
     return ops.logsumexp(this, dim, opts);
   },
   /** Variance Σ(x − x̄)² / (N − correction) over `dim` (see `variance`). */
-  var(this: Tensor, dim?: Dims, opts?: VarianceOptions): Tensor {
-    return ops.variance(this, dim, opts);
+  var(this: Tensor, dim?: Dims, opts?: VarianceOptions | boolean, keepdim?: boolean): Tensor {
+    return ops.variance(this, dim, opts, keepdim);
   },
-  std(this: Tensor, dim?: Dims, opts?: VarianceOptions): Tensor {
-    return ops.std(this, dim, opts);
+  std(this: Tensor, dim?: Dims, opts?: VarianceOptions | boolean, keepdim?: boolean): Tensor {
+    return ops.std(this, dim, opts, keepdim);
   },
   norm(this: Tensor, p?: number, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
     return ops.norm(this, p, dim, opts);

@@ -37,7 +37,14 @@ describe('PyTorch habits', () => {
   it('keepdim as the positional boolean of sum, mean, max, min and logsumexp', () => {
     for (const f of ['sum', 'mean', 'max', 'min', 'logsumexp', 'amax', 'amin', 'prod'] as const)
       expect(x[f](1, true).shape).toEqual([2, 1]);
-    expect(() => x.std(1, true as never)).toThrow(/write std\(dim, \{ keepdim: true \}\)/);
+    // var/std(dim, unbiased, keepdim): PyTorch's boolean after dim is `unbiased`, not keepdim
+    const y = ad.tensor([
+      [1, 2, 4],
+      [0, 0, 3],
+    ]);
+    expect(y.var(1, false).toArray()).toEqual(y.var(1, { correction: 0 }).toArray());
+    expect(y.std(1, true, true).shape).toEqual([2, 1]);
+    expect(y.std(1, true, true).toArray()).toEqual(y.std(1, { keepdim: true }).toArray());
   });
 
   it('class targets as plain arrays', () => {

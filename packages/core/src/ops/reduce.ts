@@ -217,26 +217,42 @@ export interface VarianceOptions extends ReduceOptions {
 }
 
 /** Variance Σ(x − x̄)² / (N − correction) over `dim`. */
-export function variance(x: TensorLike, dim?: Dims, opts?: VarianceOptions): Tensor {
-  return varianceOf('var', x, dim, opts);
+export function variance(
+  x: TensorLike,
+  dim?: Dims,
+  opts?: VarianceOptions | boolean,
+  keepdim?: boolean,
+): Tensor {
+  return varianceOf('var', x, dim, opts, keepdim);
+}
+
+/**
+ * The options of var/std: an object, or PyTorch's positional form `var(dim, unbiased, keepdim)`
+ * (the boolean after dim is `unbiased`, i.e. correction 1, as in PyTorch: not keepdim).
+ */
+function varianceOptions(
+  op: string,
+  opts: VarianceOptions | boolean | undefined,
+  keepdim?: boolean,
+): VarianceOptions {
+  if (typeof opts !== 'boolean') {
+    if (keepdim !== undefined)
+      throw new ValueError(op, `takes keepdim in its options: ${op}(dim, { keepdim })`);
+    return checkOptions(op, opts, ['keepdim', 'correction']);
+  }
+  return { correction: opts ? 1 : 0, keepdim: keepdim ?? false };
 }
 
 function varianceOf(
   op: string,
   x: TensorLike,
   dim: Dims,
-  opts: VarianceOptions | undefined,
+  opts: VarianceOptions | boolean | undefined,
+  keepdimArg?: boolean,
 ): Tensor {
   const a = toTensor(op, x);
   const dims = normalizeDims(op, dim, a.ndim);
-  if (typeof opts === 'boolean') {
-    // PyTorch's positional boolean here means `unbiased`, not keepdim: too easy to misread
-    throw new ValueError(
-      op,
-      `write ${op}(dim, { keepdim: ${opts} }) or ${op}(dim, { correction: ${opts ? 1 : 0} })`,
-    );
-  }
-  const { keepdim = false, correction = 1 } = checkOptions(op, opts, ['keepdim', 'correction']);
+  const { keepdim = false, correction = 1 } = varianceOptions(op, opts, keepdimArg);
   checkBool(op, 'keepdim', keepdim);
   const n = count(a, dims) - checkNumber(op, 'correction', correction);
   return named(op, () => {
@@ -246,8 +262,13 @@ function varianceOf(
 }
 
 /** Standard deviation √var over `dim`. */
-export function std(x: TensorLike, dim?: Dims, opts?: VarianceOptions): Tensor {
-  return named('std', () => varianceOf('std', x, dim, opts).sqrt());
+export function std(
+  x: TensorLike,
+  dim?: Dims,
+  opts?: VarianceOptions | boolean,
+  keepdim?: boolean,
+): Tensor {
+  return named('std', () => varianceOf('std', x, dim, opts, keepdim).sqrt());
 }
 
 /**
