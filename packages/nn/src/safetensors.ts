@@ -1,13 +1,35 @@
-import { type DType, Tensor, ValueError } from '@ad/core';
+import { checkOneOf, checkOptions, type DType, Tensor, ValueError } from '@ad/core';
+import { float32ToHalf, halfToFloat32 } from './half';
 
-/** The safetensors dtypes @ad reads and writes, with their element sizes. */
+/**
+ * The safetensors dtypes @ad reads, with the dtype each becomes and its element size: half
+ * precision widens to float32, and the integers to int32 (a value beyond int32 is an error).
+ */
 const CODES: Record<string, { dtype: DType; bytes: number }> = {
   F64: { dtype: 'float64', bytes: 8 },
   F32: { dtype: 'float32', bytes: 4 },
-  I32: { dtype: 'int32', bytes: 4 },
+  F16: { dtype: 'float32', bytes: 2 },
+  BF16: { dtype: 'float32', bytes: 2 },
   I64: { dtype: 'int32', bytes: 8 },
+  I32: { dtype: 'int32', bytes: 4 },
+  I16: { dtype: 'int32', bytes: 2 },
+  I8: { dtype: 'int32', bytes: 1 },
+  U64: { dtype: 'int32', bytes: 8 },
+  U32: { dtype: 'int32', bytes: 4 },
+  U16: { dtype: 'int32', bytes: 2 },
+  U8: { dtype: 'int32', bytes: 1 },
   BOOL: { dtype: 'bool', bytes: 1 },
 };
+
+/** Options of `encodeSafetensors`: store floating tensors as half precision (PyTorch's float16 or bfloat16). */
+export interface EncodeOptions {
+  dtype?: 'F16' | 'BF16';
+}
+
+/** Options of `decodeSafetensors`: the dtype floating tensors get (default: float64 for F64, else float32). */
+export interface DecodeOptions {
+  dtype?: 'float32' | 'float64';
+}
 const CODE_OF: Record<DType, string> = {
   float64: 'F64',
   float32: 'F32',
@@ -47,7 +69,10 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export function encodeSafetensors(
   tensors: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>,
   metadata: Record<string, string> = {},
+  opts: EncodeOptions = {},
 ): Uint8Array {
+  const { dtype: half } = checkOptions('saveSafetensors', opts, ['dtype']);
+  if (half !== undefined) checkOneOf('saveSafetensors', 'dtype', half, ['F16', 'BF16']);
   if (typeof tensors !== 'object' || tensors === null)
     throw new ValueError('saveSafetensors', 'expected tensors by name (an object or a Map)');
   metadata ??= {};
@@ -63,8 +88,13 @@ export function encodeSafetensors(
       throw new ValueError('saveSafetensors', `'${name}' is not a Tensor`);
     if (name === '__metadata__')
       throw new ValueError('saveSafetensors', "'__metadata__' is reserved for the metadata");
-    const end = offset + t.size * bytesOf(t);
-    header[name] = { dtype: CODE_OF[t.dtype], shape: t.shape, data_offsets: [offset, end] };
+    const halved = half !== undefined && (t.dtype === 'float32' || t.dtype === 'float64');
+    const end = offset + t.size * (halved ? 2 : bytesOf(t));
+    header[name] = {
+      dtype: halved ? half : CODE_OF[t.dtype],
+      shape: t.shape,
+      data_offsets: [offset, end],
+    };
     offset = end;
   }
   let json = new TextEncoder().encode(JSON.stringify(header));
@@ -76,8 +106,12 @@ export function encodeSafetensors(
   out.set(json, 8);
   let at = 8 + json.length;
   for (const [, t] of entries as [string, Tensor][]) {
-    out.set(littleEndianBytes(t), at);
-    at += t.size * bytesOf(t);
+    const bytes =
+      half !== undefined && (t.dtype === 'float32' || t.dtype === 'float64')
+        ? littleEndian(new Uint8Array(float32ToHalf(t.data, half).buffer), 2)
+        : littleEndianBytes(t);
+    out.set(bytes, at);
+    at += bytes.length;
   }
   return out;
 }
@@ -90,10 +124,17 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** The tensor's bytes in little-endian order: a view of its own buffer where that is the machine's order. */
 function littleEndianBytes(t: Tensor): Uint8Array {
-  const view = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  return littleEndian(
+    new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength),
+    bytesOf(t),
+  );
+}
+
+/** `view` as little-endian elements of `size` bytes: itself where that is the machine's order. */
+function littleEndian(view: Uint8Array, size: number): Uint8Array {
   if (LITTLE_ENDIAN) return view;
   const bytes = view.slice();
-  for (let i = 0; i < bytes.length; i += bytesOf(t)) bytes.subarray(i, i + bytesOf(t)).reverse();
+  for (let i = 0; i < bytes.length; i += size) bytes.subarray(i, i + size).reverse();
   return bytes;
 }
 
@@ -102,13 +143,18 @@ function littleEndianBytes(t: Tensor): Uint8Array {
  * against the file, the JSON, every dtype and shape, and offsets that must tile the data
  * exactly (no gaps, overlaps or overruns). Throws `ValueError('loadSafetensors', …)`.
  */
-export function decodeSafetensors(bytes: Uint8Array): {
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  opts: DecodeOptions = {},
+): {
   tensors: Map<string, Tensor>;
   metadata: Record<string, string>;
 } {
   const fail = (why: string): never => {
     throw new ValueError('loadSafetensors', why);
   };
+  const { dtype: floats } = checkOptions('loadSafetensors', opts, ['dtype']);
+  if (floats !== undefined) checkOneOf('loadSafetensors', 'dtype', floats, ['float32', 'float64']);
   if (!(bytes instanceof Uint8Array)) fail('expected the file as bytes (a Uint8Array)');
   if (bytes.length < 8)
     fail(`the file has ${bytes.length} bytes, fewer than the 8 of the header length`);
@@ -158,7 +204,7 @@ export function decodeSafetensors(bytes: Uint8Array): {
   for (const s of specs)
     tensors.set(
       s.name,
-      readTensor(bytes.subarray(headerEnd + s.begin, headerEnd + s.end), s, fail),
+      asFloats(readTensor(bytes.subarray(headerEnd + s.begin, headerEnd + s.end), s, fail), floats),
     );
   return { tensors, metadata };
 }
@@ -214,49 +260,69 @@ function parseSpec(name: string, spec: unknown, fail: (why: string) => never): S
 }
 
 function readTensor(raw: Uint8Array, s: Spec, fail: (why: string) => never): Tensor {
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const { dtype, bytes } = CODES[s.code];
+  const { bytes } = CODES[s.code];
   const n = raw.byteLength / bytes;
-  const t = new Tensor(allocateFor(dtype, n), s.shape);
-  if (LITTLE_ENDIAN && s.code !== 'I64') {
-    // the file's bytes are this machine's layout: one copy instead of a DataView read per element
-    new Uint8Array(t.data.buffer).set(raw);
-    if (s.code === 'BOOL') for (let i = 0; i < n; i++) if (t.data[i] > 1) t.data[i] = 1;
-    return t;
+  if ((s.code === 'F16' || s.code === 'BF16') && LITTLE_ENDIAN && raw.byteOffset % 2 === 0) {
+    // widened straight from the file's bytes: no copy of them first (≈ 2× faster on large files)
+    return new Tensor(
+      halfToFloat32(new Uint16Array(raw.buffer, raw.byteOffset, n), s.code),
+      s.shape,
+    );
   }
-  for (let i = 0; i < n; i++) {
-    const o = i * bytes;
-    switch (s.code) {
-      case 'F64':
-        t.data[i] = view.getFloat64(o, true);
-        break;
-      case 'F32':
-        t.data[i] = view.getFloat32(o, true);
-        break;
-      case 'I32':
-        t.data[i] = view.getInt32(o, true);
-        break;
-      case 'BOOL':
-        t.data[i] = view.getUint8(o) ? 1 : 0;
-        break;
-      case 'I64': {
-        const v = view.getBigInt64(o, true);
-        if (v > 2147483647n || v < -2147483648n)
-          fail(`tensor '${s.name}' holds ${v}, beyond int32`);
-        t.data[i] = Number(v);
-        break;
-      }
+  // a copy of the bytes in this machine's order, aligned for a typed view of them
+  const own = littleEndian(raw.slice(), bytes).buffer as ArrayBuffer;
+  switch (s.code) {
+    case 'F64':
+      return new Tensor(new Float64Array(own), s.shape);
+    case 'F32':
+      return new Tensor(new Float32Array(own), s.shape);
+    case 'F16':
+    case 'BF16':
+      return new Tensor(halfToFloat32(new Uint16Array(own), s.code), s.shape);
+    case 'I32':
+      return new Tensor(new Int32Array(own), s.shape);
+    case 'I16':
+    case 'I8':
+    case 'U16':
+    case 'U8':
+      return new Tensor(Int32Array.from(INTS[s.code](own)), s.shape);
+    case 'BOOL': {
+      const t = new Tensor(new Uint8Array(own), s.shape);
+      for (let i = 0; i < n; i++) if (t.data[i] > 1) t.data[i] = 1;
+      return t;
     }
   }
-  return t;
+  // I64, U64 and U32 may hold values int32 cannot: checked one by one
+  const wide =
+    s.code === 'U32'
+      ? new Uint32Array(own)
+      : s.code === 'U64'
+        ? new BigUint64Array(own)
+        : new BigInt64Array(own);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = Number(wide[i]);
+    if (v > 2147483647 || v < -2147483648)
+      fail(`tensor '${s.name}' holds ${wide[i]}, beyond int32`);
+    out[i] = v;
+  }
+  return new Tensor(out, s.shape);
 }
 
-function allocateFor(dtype: DType, n: number) {
-  return dtype === 'float64'
-    ? new Float64Array(n)
-    : dtype === 'float32'
-      ? new Float32Array(n)
-      : dtype === 'int32'
-        ? new Int32Array(n)
-        : new Uint8Array(n);
+/** A floating tensor in the dtype asked for (integers and bools stay as they are). */
+function asFloats(t: Tensor, dtype: 'float32' | 'float64' | undefined): Tensor {
+  if (dtype === undefined || t.dtype === dtype || (t.dtype !== 'float32' && t.dtype !== 'float64'))
+    return t;
+  return new Tensor(
+    dtype === 'float64' ? Float64Array.from(t.data) : Float32Array.from(t.data),
+    t.shape,
+  );
 }
+
+/** Typed views of the narrow integer formats. */
+const INTS: Record<string, (b: ArrayBuffer) => ArrayLike<number>> = {
+  I16: (b) => new Int16Array(b),
+  I8: (b) => new Int8Array(b),
+  U16: (b) => new Uint16Array(b),
+  U8: (b) => new Uint8Array(b),
+};
