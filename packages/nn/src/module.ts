@@ -9,14 +9,23 @@ import { Parameter } from './parameter';
 export abstract class Module {
   /** Training mode (dropout active, batch norm updating its running stats). */
   training = true;
-  private bufferNames = new Set<string>();
+  /** Registered buffers: state-dict key → property name. */
+  private bufferNames = new Map<string, string>();
 
   /** The computation this module performs, recorded onto the tape like any other ops. */
   abstract forward(...inputs: Tensor[]): Tensor;
 
-  /** Keeps a non-trainable tensor (running statistics…) in the state dict under `name`. */
-  registerBuffer(name: string, value: Tensor): Tensor {
-    this.bufferNames.add(name);
+  /**
+   * Keeps a non-trainable tensor (running statistics…) as property `name`, in the state dict
+   * under `opts.key` (default `name`): PyTorch's key where it differs (`running_mean`).
+   */
+  registerBuffer(name: string, value: Tensor, opts: { key?: string } = {}): Tensor {
+    const { key = name } = checkOptions('registerBuffer', opts, ['key']);
+    if (typeof name !== 'string' || typeof key !== 'string')
+      throw new ValueError('registerBuffer', 'name and key must be strings');
+    if (!(value instanceof Tensor))
+      throw new ValueError('registerBuffer', `buffer '${name}' must be a Tensor`);
+    this.bufferNames.set(key, name);
     (this as unknown as Record<string, Tensor>)[name] = value;
     return value;
   }
@@ -69,9 +78,26 @@ export abstract class Module {
   namedBuffers(): [string, Tensor][] {
     return this.namedModules().flatMap(([prefix, m]) =>
       [...m.bufferNames].map(
-        (k) => [join(prefix, k), (m as unknown as Record<string, Tensor>)[k]] as [string, Tensor],
+        ([key, name]) =>
+          [join(prefix, key), (m as unknown as Record<string, Tensor>)[name]] as [string, Tensor],
       ),
     );
+  }
+
+  /**
+   * `state` with buffer keys of older @ad checkpoints (the property names: `runningMean`)
+   * renamed to the keys buffers have now (PyTorch's: `running_mean`).
+   */
+  private migrated(state: Readonly<Record<string, Tensor>>): Readonly<Record<string, Tensor>> {
+    const renames = new Map(
+      this.namedModules().flatMap(([prefix, m]) =>
+        [...m.bufferNames]
+          .filter(([key, name]) => key !== name)
+          .map(([key, name]) => [join(prefix, name), join(prefix, key)] as const),
+      ),
+    );
+    if (![...renames.keys()].some((old) => Object.hasOwn(state, old))) return state;
+    return Object.fromEntries(Object.entries(state).map(([k, t]) => [renames.get(k) ?? k, t]));
   }
 
   /** Sets training mode here and below. */
@@ -110,6 +136,7 @@ export abstract class Module {
    */
   loadStateDict(state: Readonly<Record<string, Tensor>>, opts: { strict?: boolean } = {}): void {
     this.checkStateDict(state, opts);
+    state = this.migrated(state);
     const own = this.stateDict();
     noGrad(() => {
       for (const [k, t] of Object.entries(own)) {
@@ -126,6 +153,7 @@ export abstract class Module {
     checkBool('loadStateDict', 'strict', strict);
     if (typeof state !== 'object' || state === null || Array.isArray(state))
       throw new ValueError('loadStateDict', 'expected a state dict: an object of tensors by name');
+    state = this.migrated(state);
     const own = this.stateDict();
     const missing = Object.keys(own).filter((k) => !Object.hasOwn(state, k));
     const unexpected = Object.keys(state).filter((k) => !Object.hasOwn(own, k));

@@ -108,9 +108,9 @@ describe('Module', () => {
       'bn',
     ]);
     expect(net.namedBuffers().map(([k]) => k)).toEqual([
-      'bn.runningMean',
-      'bn.runningVar',
-      'bn.numBatchesTracked',
+      'bn.running_mean',
+      'bn.running_var',
+      'bn.num_batches_tracked',
     ]);
     expect(net.modules()).toHaveLength(6);
     expect(new nn.MLP([2, 3, 1]).namedParameters().map(([k]) => k)).toEqual([

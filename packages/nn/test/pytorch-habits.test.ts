@@ -66,4 +66,31 @@ describe('PyTorch habits', () => {
       /^MLP\(\n {2}\(0\): Linear\(inFeatures=2, outFeatures=4, bias=true\)\n {2}\(1\): ReLU\(\)/,
     );
   });
+
+  it('BatchNorm1d keeps its buffers under PyTorch names, and reads the old camelCase keys', () => {
+    const bn = new nn.BatchNorm1d(2);
+    expect(Object.keys(bn.stateDict())).toEqual([
+      'weight',
+      'bias',
+      'running_mean',
+      'running_var',
+      'num_batches_tracked',
+    ]);
+    const old = {
+      weight: ad.ones([2]),
+      bias: ad.zeros([2]),
+      runningMean: ad.tensor([1, 2]),
+      runningVar: ad.tensor([3, 4]),
+      numBatchesTracked: ad.tensor(7, { dtype: 'int32' }),
+    };
+    bn.loadStateDict(old);
+    expect([
+      bn.runningMean.toArray(),
+      bn.runningVar.toArray(),
+      bn.numBatchesTracked.item(),
+    ]).toEqual([[1, 2], [3, 4], 7]);
+    const copy = new nn.BatchNorm1d(2);
+    nn.restoreCheckpoint(nn.encodeCheckpoint({ model: bn }), { model: copy });
+    expect(copy.runningVar.toArray()).toEqual([3, 4]);
+  });
 });

@@ -115,9 +115,16 @@ export class BatchNorm1d extends Module {
     this.bias = affine ? new Parameter(ad.zeros([numFeatures], { dtype: opts.dtype })) : null;
     this.tracking = opts.trackRunningStats ?? true;
     if (this.tracking) {
-      this.registerBuffer('runningMean', ad.zeros([numFeatures], { dtype: opts.dtype }));
-      this.registerBuffer('runningVar', ad.ones([numFeatures], { dtype: opts.dtype }));
-      this.registerBuffer('numBatchesTracked', ad.zeros([], { dtype: 'int32' }));
+      // stored under PyTorch's names, so that its state dicts load as they are
+      this.registerBuffer('runningMean', ad.zeros([numFeatures], { dtype: opts.dtype }), {
+        key: 'running_mean',
+      });
+      this.registerBuffer('runningVar', ad.ones([numFeatures], { dtype: opts.dtype }), {
+        key: 'running_var',
+      });
+      this.registerBuffer('numBatchesTracked', ad.zeros([], { dtype: 'int32' }), {
+        key: 'num_batches_tracked',
+      });
     }
   }
 
