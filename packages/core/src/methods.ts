@@ -121,6 +121,51 @@ export const tensorMethods = {
   tan(this: Tensor): Tensor {
     return ops.tan(this);
   },
+  asin(this: Tensor): Tensor {
+    return ops.asin(this);
+  },
+  acos(this: Tensor): Tensor {
+    return ops.acos(this);
+  },
+  atan(this: Tensor): Tensor {
+    return ops.atan(this);
+  },
+  sinh(this: Tensor): Tensor {
+    return ops.sinh(this);
+  },
+  cosh(this: Tensor): Tensor {
+    return ops.cosh(this);
+  },
+  asinh(this: Tensor): Tensor {
+    return ops.asinh(this);
+  },
+  acosh(this: Tensor): Tensor {
+    return ops.acosh(this);
+  },
+  atanh(this: Tensor): Tensor {
+    return ops.atanh(this);
+  },
+  log2(this: Tensor): Tensor {
+    return ops.log2(this);
+  },
+  log10(this: Tensor): Tensor {
+    return ops.log10(this);
+  },
+  exp2(this: Tensor): Tensor {
+    return ops.exp2(this);
+  },
+  atan2(this: Tensor, other: TensorLike): Tensor {
+    return ops.atan2(this, other);
+  },
+  hypot(this: Tensor, other: TensorLike): Tensor {
+    return ops.hypot(this, other);
+  },
+  logaddexp(this: Tensor, other: TensorLike): Tensor {
+    return ops.logaddexp(this, other);
+  },
+  xlogy(this: Tensor, other: TensorLike): Tensor {
+    return ops.xlogy(this, other);
+  },
   tanh(this: Tensor): Tensor {
     return ops.tanh(this);
   },

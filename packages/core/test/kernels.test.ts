@@ -145,6 +145,10 @@ describe('element-wise and reduction kernels', () => {
     tanhBackward: (dy, y) => dy * ((1 - y) * (1 + y)),
     sigmoidBackward: (dy, y) => dy * y * (1 - y),
     reluBackward: (dy, x) => (x > 0 ? dy : 0),
+    atan2: Math.atan2,
+    hypot: Math.hypot,
+    logaddexp: (x, y) => Math.max(x, y) + Math.log1p(Math.exp(-Math.abs(x - y))),
+    xlogy: (x, y) => (x === 0 ? 0 : x * Math.log(y)),
   };
   const mapReference: Record<Exclude<MapOp, 'erf'>, (x: number) => number> = {
     neg: (x) => -x,
@@ -167,6 +171,17 @@ describe('element-wise and reduction kernels', () => {
     floor: Math.floor,
     ceil: Math.ceil,
     round: (x) => (Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x)),
+    asin: Math.asin,
+    acos: Math.acos,
+    atan: Math.atan,
+    sinh: (x) => (Math.exp(x) - Math.exp(-x)) / 2,
+    cosh: (x) => (Math.exp(x) + Math.exp(-x)) / 2,
+    asinh: (x) => Math.sign(x) * Math.log(Math.abs(x) + Math.sqrt(x * x + 1)),
+    acosh: (x) => Math.log(x + Math.sqrt(x * x - 1)),
+    atanh: (x) => 0.5 * Math.log((1 + x) / (1 - x)),
+    log2: (x) => Math.log(x) / Math.LN2,
+    log10: (x) => Math.log(x) / Math.LN10,
+    exp2: (x) => Math.exp(x * Math.LN2),
   };
 
   it.each(Object.keys(zipReference) as ZipOp[])(

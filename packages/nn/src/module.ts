@@ -85,7 +85,7 @@ export abstract class Module {
   }
 
   /**
-   * `state` with buffer keys of older @ad checkpoints (the property names: `runningMean`)
+   * `state` with buffer keys of older checkpoints of ours (the property names: `runningMean`)
    * renamed to the keys buffers have now (PyTorch's: `running_mean`).
    */
   private migrated(state: Readonly<Record<string, Tensor>>): Readonly<Record<string, Tensor>> {

@@ -1,4 +1,5 @@
 import { allocate, type TypedArray } from '../dtype';
+import { mathCycle, type MathMapOp, mathMap, type MathZipOp } from './math';
 import { erf, sigmoid } from './special';
 import { broadcastStrides, copyStrided } from './strided';
 import { wasmMap, wasmZip } from './wasm-elementwise';
@@ -30,7 +31,8 @@ export type MapOp =
   | 'sign'
   | 'floor'
   | 'ceil'
-  | 'round';
+  | 'round'
+  | MathMapOp;
 
 /** `out[i] = op(x[i])`. */
 export function map(op: MapOp, x: TypedArray, out: TypedArray): void {
@@ -100,6 +102,8 @@ export function map(op: MapOp, x: TypedArray, out: TypedArray): void {
     case 'round':
       for (let i = 0; i < n; i++) out[i] = roundHalfEven(x[i]);
       return;
+    default:
+      mathMap(op, x, out);
   }
 }
 
@@ -137,7 +141,8 @@ export type ZipOp =
   | 'ge'
   | 'tanhBackward'
   | 'sigmoidBackward'
-  | 'reluBackward';
+  | 'reluBackward'
+  | MathZipOp;
 
 /**
  * `out[i] = op(a[p], b[q])` where `p` and `q` count up and wrap at `ma` and `mb`. With
@@ -223,6 +228,8 @@ function cycle(
       for (let i = 0; i < n; i++, p = p + 1 === ma ? 0 : p + 1, q = q + 1 === mb ? 0 : q + 1)
         out[i] = b[q] > 0 ? a[p] : 0;
       return;
+    default:
+      mathCycle(op, a, ma, b, mb, out);
   }
 }
 

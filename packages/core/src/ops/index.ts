@@ -40,4 +40,5 @@ export {
   tan,
   tanh,
 } from './unary';
+export * from './math';
 export type { TensorLike } from './op';
