@@ -36,6 +36,8 @@ export {
 /** Initialisers that fill a tensor in place (PyTorch's `torch.nn.init`): xavier, kaiming, uniform, normal, constant. */
 export * as init from './init';
 export * from './loss';
+export * from './loss-pairs';
+export * from './loss-distributions';
 export {
   Optimizer,
   type OptimizerState,
