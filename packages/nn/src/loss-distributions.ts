@@ -135,3 +135,39 @@ export function multilabelSoftMarginLoss(
   if (weight !== undefined) loss = loss.mul(weight);
   return reduce(op, loss.mean(1), reduction);
 }
+
+/** `klDiv` as an object (PyTorch's `nn.KLDivLoss`). */
+export class KLDivLoss {
+  constructor(readonly options: KLDivOptions = {}) {}
+  /** The divergence of `target` from `input` (log-probabilities). */
+  forward(input: Tensor, target: Tensor): Tensor {
+    return klDiv(input, target, this.options);
+  }
+}
+
+/** `poissonNllLoss` as an object. */
+export class PoissonNLLLoss {
+  constructor(readonly options: PoissonNllOptions = {}) {}
+  /** The negative log-likelihood of the counts `target`. */
+  forward(input: Tensor, target: Tensor): Tensor {
+    return poissonNllLoss(input, target, this.options);
+  }
+}
+
+/** `gaussianNllLoss` as an object. */
+export class GaussianNLLLoss {
+  constructor(readonly options: GaussianNllOptions = {}) {}
+  /** The negative log-likelihood of `target` under N(input, variance). */
+  forward(input: Tensor, target: Tensor, variance: Tensor | number): Tensor {
+    return gaussianNllLoss(input, target, variance, this.options);
+  }
+}
+
+/** `multilabelSoftMarginLoss` as an object. */
+export class MultiLabelSoftMarginLoss {
+  constructor(readonly options: LossOptions & { weight?: Tensor } = {}) {}
+  /** The loss of the multi-label targets. */
+  forward(input: Tensor, target: Tensor): Tensor {
+    return multilabelSoftMarginLoss(input, target, this.options);
+  }
+}

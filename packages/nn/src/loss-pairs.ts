@@ -132,3 +132,39 @@ export function tripletMarginLoss(
   if (swap) dn = dn.minimum(distance(positive, negative));
   return reduce(op, distance(anchor, positive).sub(dn).add(margin).clamp(0), reduction);
 }
+
+/** `marginRankingLoss` as an object (PyTorch's `nn.MarginRankingLoss`). */
+export class MarginRankingLoss {
+  constructor(readonly options: LossOptions & { margin?: number } = {}) {}
+  /** The loss of ranking x1 above x2 where the target is 1, below where it is −1. */
+  forward(x1: Tensor, x2: Tensor, target: Tensor | readonly number[]): Tensor {
+    return marginRankingLoss(x1, x2, target, this.options);
+  }
+}
+
+/** `hingeEmbeddingLoss` as an object. */
+export class HingeEmbeddingLoss {
+  constructor(readonly options: LossOptions & { margin?: number } = {}) {}
+  /** The loss of `input` for targets ±1. */
+  forward(input: Tensor, target: Tensor | readonly number[]): Tensor {
+    return hingeEmbeddingLoss(input, target, this.options);
+  }
+}
+
+/** `cosineEmbeddingLoss` as an object. */
+export class CosineEmbeddingLoss {
+  constructor(readonly options: LossOptions & { margin?: number } = {}) {}
+  /** The loss of the rows of x1 and x2 being alike (target 1) or not (−1). */
+  forward(x1: Tensor, x2: Tensor, target: Tensor | readonly number[]): Tensor {
+    return cosineEmbeddingLoss(x1, x2, target, this.options);
+  }
+}
+
+/** `tripletMarginLoss` as an object. */
+export class TripletMarginLoss {
+  constructor(readonly options: TripletMarginOptions = {}) {}
+  /** The loss of the anchor being nearer the positive than the negative by the margin. */
+  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
+    return tripletMarginLoss(anchor, positive, negative, this.options);
+  }
+}

@@ -241,3 +241,98 @@ describe('their gradients match central differences in float64', () => {
     expect(ad.gradgradcheck(fn, inputs, { name, atol: 1e-4 })).toBe(true);
   });
 });
+
+describe('the losses as objects', () => {
+  it('compute what their functions compute, with the options given at construction', () => {
+    const a = f64([
+      [1, 2],
+      [0, -1],
+    ]);
+    const b = f64([
+      [0.5, 1],
+      [2, 1],
+    ]);
+    const y = [1, -1];
+    expect(
+      new nn.MarginRankingLoss({ margin: 0.5 })
+        .forward(
+          a,
+          b,
+          f64([
+            [1, -1],
+            [1, 1],
+          ]),
+        )
+        .item(),
+    ).toBe(
+      nn
+        .marginRankingLoss(
+          a,
+          b,
+          f64([
+            [1, -1],
+            [1, 1],
+          ]),
+          { margin: 0.5 },
+        )
+        .item(),
+    );
+    expect(
+      new nn.HingeEmbeddingLoss()
+        .forward(
+          a,
+          f64([
+            [1, -1],
+            [-1, 1],
+          ]),
+        )
+        .item(),
+    ).toBe(
+      nn
+        .hingeEmbeddingLoss(
+          a,
+          f64([
+            [1, -1],
+            [-1, 1],
+          ]),
+        )
+        .item(),
+    );
+    expect(new nn.CosineEmbeddingLoss().forward(a, b, y).item()).toBe(
+      nn.cosineEmbeddingLoss(a, b, y).item(),
+    );
+    expect(new nn.TripletMarginLoss({ p: 1 }).forward(a, b, a.mul(2)).item()).toBe(
+      nn.tripletMarginLoss(a, b, a.mul(2), { p: 1 }).item(),
+    );
+    expect(new nn.KLDivLoss({ reduction: 'sum' }).forward(a, b.exp()).item()).toBe(
+      nn.klDiv(a, b.exp(), { reduction: 'sum' }).item(),
+    );
+    expect(new nn.PoissonNLLLoss().forward(a, b.abs()).item()).toBe(
+      nn.poissonNllLoss(a, b.abs()).item(),
+    );
+    expect(new nn.GaussianNLLLoss().forward(a, b, 2).item()).toBe(
+      nn.gaussianNllLoss(a, b, 2).item(),
+    );
+    expect(
+      new nn.MultiLabelSoftMarginLoss()
+        .forward(
+          a,
+          f64([
+            [1, 0],
+            [0, 1],
+          ]),
+        )
+        .item(),
+    ).toBe(
+      nn
+        .multilabelSoftMarginLoss(
+          a,
+          f64([
+            [1, 0],
+            [0, 1],
+          ]),
+        )
+        .item(),
+    );
+  });
+});
