@@ -1,7 +1,7 @@
 // Losses on pairs and triplets of inputs, for ranking and embeddings (PyTorch's formulas).
 import * as ad from '@ad/core';
 import { formatShape, ShapeError, type Tensor } from '@ad/core';
-import { type LossOptions, lossOptions, reduce, tensors } from './loss-common';
+import { type LossOptions, lossOptions, reduce, sameShape, tensors } from './loss-common';
 
 /** Labels of ±1 as a tensor of `like`'s dtype: a plain array or a tensor of any dtype. */
 function signs(
@@ -21,13 +21,6 @@ function signs(
   return t.dtype === like.dtype ? t : t.cast(like.dtype);
 }
 
-function pair(op: string, a: Tensor, b: Tensor): void {
-  tensors(op, a, b);
-  if (a.shape.join() !== b.shape.join()) {
-    throw new ShapeError(op, `inputs ${formatShape(a.shape)} and ${formatShape(b.shape)} differ`);
-  }
-}
-
 /**
  * max(0, −y·(x₁ − x₂) + margin) for labels y = ±1 (PyTorch's `margin_ranking_loss`): y = 1
  * wants x₁ ranked above x₂.
@@ -40,7 +33,7 @@ export function marginRankingLoss(
 ): Tensor {
   const { reduction, margin = 0 } = lossOptions('marginRankingLoss', opts, ['margin']);
   ad.checkNumber('marginRankingLoss', 'margin', margin);
-  pair('marginRankingLoss', x1, x2);
+  sameShape('marginRankingLoss', x1, x2);
   const y = signs('marginRankingLoss', target, x1, x1.shape);
   return reduce('marginRankingLoss', y.neg().mul(x1.sub(x2)).add(margin).clamp(0), reduction);
 }
@@ -73,7 +66,7 @@ export function cosineEmbeddingLoss(
 ): Tensor {
   const { reduction, margin = 0 } = lossOptions('cosineEmbeddingLoss', opts, ['margin']);
   ad.checkNumber('cosineEmbeddingLoss', 'margin', margin);
-  pair('cosineEmbeddingLoss', x1, x2);
+  sameShape('cosineEmbeddingLoss', x1, x2);
   if (x1.ndim !== 2 && x1.ndim !== 1)
     throw new ShapeError(
       'cosineEmbeddingLoss',
@@ -125,8 +118,8 @@ export function tripletMarginLoss(
   ad.checkNumber(op, 'p', p, { min: 0, finite: false });
   ad.checkNumber(op, 'eps', eps, { min: 0 });
   ad.checkBool(op, 'swap', swap);
-  pair(op, anchor, positive);
-  pair(op, anchor, negative);
+  sameShape(op, anchor, positive);
+  sameShape(op, anchor, negative);
   const distance = (u: Tensor, v: Tensor) => u.sub(v).add(eps).norm(p, -1);
   let dn = distance(anchor, negative);
   if (swap) dn = dn.minimum(distance(positive, negative));

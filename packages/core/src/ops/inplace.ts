@@ -74,10 +74,11 @@ function inplaceBinary(name: string, op: (a: Tensor, b: Tensor) => Tensor, float
   return (x: Tensor, other: TensorLike): Tensor => {
     target(name, x);
     const o = toTensor(name, other, x);
-    if (!shapesEqual(broadcastShapes(name, x.shape, o.shape), x.shape)) {
+    const shape = broadcastShapes(name, x.shape, o.shape);
+    if (!shapesEqual(shape, x.shape)) {
       throw new ShapeError(
         name,
-        `the result's shape ${fmt(broadcastShapes(name, x.shape, o.shape))} does not fit the tensor's shape ${fmt(x.shape)}`,
+        `the result's shape ${fmt(shape)} does not fit the tensor's shape ${fmt(x.shape)}`,
       );
     }
     const dtype = floatResult

@@ -119,16 +119,12 @@ function exclusiveCumprod(rows: Tensor): Tensor {
  * gradient goes to the first maximal element; over all dims (or a list) ties share it evenly.
  */
 export function max(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  return typeof dim === 'number'
-    ? alongDim('max', x, dim, opts)
-    : extreme('max', 'max', x, dim, opts);
+  return extreme('max', 'max', x, dim, opts);
 }
 
 /** The smallest x; the gradient goes to the first minimal element along one `dim`, else ties share it. */
 export function min(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  return typeof dim === 'number'
-    ? alongDim('min', x, dim, opts)
-    : extreme('min', 'min', x, dim, opts);
+  return extreme('min', 'min', x, dim, opts);
 }
 
 /** The largest x over `dim` (all when omitted); tied maxima share the gradient evenly (PyTorch's amax). */
@@ -153,33 +149,20 @@ function extreme(
   const keepdim = keepdimOf(op, opts);
   checkNonEmpty(op, a, dims);
   const y = fold(kind, a, dims, keepdim, a.dtype, kind === 'max' ? -Infinity : Infinity);
+  // max(dim)/min(dim) send the gradient to the index PyTorch returns (the first extreme);
+  // over all dims, or in amax/amin, tied extremes share it evenly
+  const toIndex = (op === 'max' || op === 'min') && typeof dim === 'number';
   return record(op, [a], y, (dy) => {
-    // the gradient is split evenly among tied extremes (PyTorch's amax/amin rule)
+    if (toIndex) {
+      const at = (kind === 'max' ? argmax : argmin)(a, dims[0], { keepdim: true });
+      return [a.zerosLike().scatterAdd(dims[0], at, dy.reshape(at.shape))];
+    }
     const hit = a.eq(unreduce(y, a, dims));
     return [
       unreduce(dy, a, dims)
         .mul(hit)
         .div(hit.sum(dims, { keepdim: true })),
     ];
-  });
-}
-
-/** max/min along one dim: the gradient goes to the index argmax/argmin picks (the first). */
-function alongDim(
-  op: 'max' | 'min',
-  x: TensorLike,
-  dim: number,
-  opts: ReduceOptions | boolean | undefined,
-): Tensor {
-  const a = toTensor(op, x);
-  const d = normalizeDim(op, dim, a.ndim);
-  const keepdim = keepdimOf(op, opts);
-  checkNonEmpty(op, a, [d]);
-  const y = fold(op, a, [d], keepdim, a.dtype, op === 'max' ? -Infinity : Infinity);
-  return record(op, [a], y, (dy) => {
-    const at = a.ndim === 0 ? null : (op === 'max' ? argmax : argmin)(a, d, { keepdim: true });
-    if (at === null) return [dy];
-    return [a.zerosLike().scatterAdd(d, at, dy.reshape(at.shape))];
   });
 }
 
