@@ -60,7 +60,7 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOpti
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, seed = 0, raiseException = true } = opts;
   const anyMarked = inputs.some((x) => x.requiresGrad);
   const checked = inputs.map((x) => isFloat(x.dtype) && (x.requiresGrad || !anyMarked));
-  const xs = inputs.map((x, i) => (checked[i] ? x.detach().double().requiresGrad_() : x));
+  const xs = inputs.map((x, i) => (checked[i] ? x.detach().double().clone().requiresGrad_() : x));
   const y = output('gradcheck', fn(...xs));
   const name = opts.name ?? (fn.name || y.entry?.op || 'function');
   const v = randn(y.shape, { dtype: 'float64', generator: new Generator(seed) });
@@ -77,13 +77,14 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], opts: GradcheckOpti
   let worst: { excess: number; message: string } | null = null;
   wrt.forEach((x, n) => {
     const a = analytic[n] ?? zeros(x.shape, { dtype: 'float64' });
+    const data = x.data; // a contiguous copy of the input's own: writes go straight to it
     for (let j = 0; j < x.size; j++) {
-      const orig = x.data[j];
-      x.data[j] = orig + eps;
+      const orig = data[j];
+      data[j] = orig + eps;
       const plus = contract();
-      x.data[j] = orig - eps;
+      data[j] = orig - eps;
       const minus = contract();
-      x.data[j] = orig;
+      data[j] = orig;
       const numeric = (plus - minus) / (2 * eps);
       const excess = Math.abs(a.data[j] - numeric) - (atol + rtol * Math.abs(numeric));
       if (excess > 0 && (worst === null || excess > worst.excess)) {
@@ -135,7 +136,9 @@ export function gradgradcheck(
       : wrt.map(() => null);
     return cat(gs.map((g, i) => (g ?? zeros(wrt[i].shape, { dtype: 'float64' })).reshape([-1])));
   };
-  const marked = inputs.map((x, i) => (checked[i] ? x.detach().double().requiresGrad_() : x));
+  const marked = inputs.map((x, i) =>
+    checked[i] ? x.detach().double().clone().requiresGrad_() : x,
+  );
   return gradcheck(firstOrder, [...marked, v.requiresGrad_()], {
     ...opts,
     name: opts.name ?? `second order of ${fn.name || probe.entry?.op || 'function'}`,

@@ -273,9 +273,24 @@ export const tensorMethods = {
   reshape(this: Tensor, ...shape: Sizes): Tensor {
     return ops.reshape(this, sizesOf(shape));
   },
-  /** Same as `reshape` (no views yet: every op result owns its data). */
+  /** The same storage in a new shape: `view([2, 3])` or `view(2, 3)`; throws when strides forbid it. */
   view(this: Tensor, ...shape: Sizes): Tensor {
-    return ops.reshape(this, sizesOf(shape));
+    return ops.view(this, sizesOf(shape));
+  },
+  /** `view` as `other`'s shape. */
+  viewAs(this: Tensor, other: Tensor): Tensor {
+    return ops.view(this, other.shape);
+  },
+  /** This tensor when its elements are row-major, else a row-major copy. */
+  contiguous(this: Tensor): Tensor {
+    return ops.contiguous(this);
+  },
+  diagonal(this: Tensor, offset?: number, dim1?: number, dim2?: number): Tensor {
+    return ops.diagonal(this, offset, dim1, dim2);
+  },
+  /** Windows of `size` along `dim`, `step` apart, as a new last dim (a view). */
+  unfold(this: Tensor, dim: number, size: number, step: number): Tensor {
+    return ops.unfold(this, dim, size, step);
   },
   flatten(this: Tensor, startDim?: number, endDim?: number): Tensor {
     return ops.flatten(this, startDim, endDim);

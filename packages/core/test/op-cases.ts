@@ -159,6 +159,20 @@ export const opCases: OpCase[] = [
   { op: 'pad', note: 'replicate and circular', fn: (x) => x.pad([3, 1], { mode: 'replicate' }).add(x.pad([1, 3], { mode: 'circular' })), shapes: [[2, 3]] },
   { op: 'slice', fn: (x) => x.slice(1, -3, undefined, 2), shapes: [[2, 5]] },
   { op: 'select', fn: (x) => x.select(0, -1), shapes: [[3, 2]] },
+  // views: the input's storage read through other strides, offsets and shapes
+  { op: 'view', fn: (x) => x.view([3, 2]), shapes: [[2, 3]] },
+  { op: 'view', note: 'of a transpose made contiguous', fn: (x) => x.mT.contiguous().view([-1]), shapes: [[2, 3]] },
+  { op: 'reshape', note: 'of a transpose (copies)', fn: (x) => x.T.reshape([6]).mul(ad.arange(6, undefined, 1, { dtype: 'float64' })), shapes: [[2, 3]] },
+  { op: 'contiguous', fn: (x) => x.transpose(0, 1).contiguous().mul(x.T.contiguous()), shapes: [[2, 3]] },
+  { op: 'diagonal', fn: (x) => x.diagonal(), shapes: [[3, 3]] },
+  { op: 'diagonal', note: 'offsets and batch dims', fn: (x) => x.diagonal(1, 1, 2).add(x.diagonal(-1, 2, 0).sum()), shapes: [[2, 3, 4]] },
+  { op: 'unfold', note: 'overlapping windows', fn: (x) => x.unfold(1, 3, 1), shapes: [[2, 5]] },
+  { op: 'unfold', note: 'step past the size', fn: (x) => x.unfold(0, 2, 3).square(), shapes: [[8, 2]] },
+  { op: 'select', note: 'views of views', fn: (x) => x.T.narrow(0, 1, 2).select(1, 0).unsqueeze(0).expand([2, 2]).mul(x.select(0, 1).narrow(0, 0, 2)), shapes: [[2, 3]] },
+  { op: 'expand', note: 'into a matmul (zero strides read in place)', fn: (x, w) => x.expand([3, 2]).matmul(w.mT), shapes: [[2], [4, 2]] },
+  { op: 'mul_', note: 'through a view of a non-leaf (copySlices)', fn: (x, s) => { const y = x.mul(1); y.narrow(1, 0, 2).mul_(s); return y.mul(y); }, shapes: [[2, 3], [2, 2]] },
+  { op: 'copy_', note: 'into a diagonal; a view made before sees it', fn: (x, s) => { const y = x.mul(1.5); const t = y.T; y.diagonal().copy_(s.sin()); return t.mul(y.sum(0)); }, shapes: [[3, 3], [3]] },
+  { op: 'add_', note: 'through views of views, base used after', fn: (x) => { const y = x.mul(x); y.T.select(0, 1).narrow(0, 0, 1).add_(y.select(1, 0).narrow(0, 1, 1)); return y.square(); }, shapes: [[2, 3]] },
   { op: 'cat', fn: (a, b) => ad.cat([a, b, a], 1), shapes: [[2, 2], [2, 1]] },
   { op: 'stack', fn: (a, b) => ad.stack([a, b], 1), shapes: [[2, 3], [2, 3]] },
   { op: 'split', fn: (x) => ad.cat(x.split(2, 1).map((p, i) => p.mul(i + 1)), 1), shapes: [[2, 5]] },
@@ -273,6 +287,7 @@ export const notOps = [
   'checkNumber',
   'checkOneOf',
   'checkOptions',
+  'writeInPlace',
 ];
 
 /**

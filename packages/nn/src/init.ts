@@ -5,9 +5,9 @@ import {
   defaultGenerator,
   formatShape,
   Generator,
-  noGrad,
   Tensor,
   ValueError,
+  writeInPlace,
 } from '@ad/core';
 
 /** Nonlinearities that `calculateGain` knows, named as in PyTorch. */
@@ -74,10 +74,9 @@ function generatorOf(
 }
 
 function fill(t: Tensor, draw: () => number): Tensor {
-  noGrad(() => {
-    for (let i = 0; i < t.size; i++) t.data[i] = draw();
+  writeInPlace(t, (data) => {
+    for (let i = 0; i < data.length; i++) data[i] = draw();
   });
-  t.version++;
   return t;
 }
 

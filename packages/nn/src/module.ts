@@ -1,4 +1,12 @@
-import { checkBool, checkOptions, formatShape as fmt, noGrad, Tensor, ValueError } from '@ad/core';
+import {
+  checkBool,
+  checkOptions,
+  formatShape as fmt,
+  noGrad,
+  Tensor,
+  ValueError,
+  writeInPlace,
+} from '@ad/core';
 import { Parameter } from './parameter';
 
 /**
@@ -141,8 +149,8 @@ export abstract class Module {
     noGrad(() => {
       for (const [k, t] of Object.entries(own)) {
         if (!Object.hasOwn(state, k)) continue;
-        t.data.set(state[k].data);
-        t.version++;
+        const values = state[k].data;
+        writeInPlace(t, (data) => data.set(values));
       }
     });
   }

@@ -22,7 +22,7 @@ function trajectory(make: (p: Tensor[]) => nn.Optimizer<{ lr: number }>, steps =
     opt.zeroGrad();
     lossOf(p).backward();
     opt.step();
-    out.push(p.detach());
+    out.push(p.detach().clone());
   }
   return out;
 }

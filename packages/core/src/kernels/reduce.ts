@@ -1,4 +1,5 @@
 import type { TypedArray } from '../dtype';
+import { positions } from './strided';
 import { type FoldOp, MIN_ELEMENTS, wasmFold } from './wasm-elementwise';
 
 export type { FoldOp } from './wasm-elementwise';
@@ -48,7 +49,7 @@ export function reduceInto(
   if (d0 === 0 || tail > 1) {
     // every trailing reduced block folds into one output element, in order
     const outer = n / tail;
-    const pos = positions(shape.slice(0, d0), outStrides.slice(0, d0), outer);
+    const pos = positions(shape.slice(0, d0), outStrides.slice(0, d0));
     for (let o = 0; o < outer; o++) {
       let acc = out[pos[o]];
       const base = o * tail;
@@ -58,7 +59,7 @@ export function reduceInto(
     return;
   }
   const inner = shape[nd - 1];
-  const pos = positions(shape.slice(0, nd - 1), outStrides.slice(0, nd - 1), n / inner);
+  const pos = positions(shape.slice(0, nd - 1), outStrides.slice(0, nd - 1));
   const si = outStrides[nd - 1];
   for (let o = 0; o < pos.length; o++) {
     const base = o * inner;
@@ -99,29 +100,6 @@ function isContiguous(shape: readonly number[], strides: readonly number[], from
     s *= shape[d];
   }
   return true;
-}
-
-/** For each row-major index of `shape`, the offset `idx·strides`. */
-function positions(
-  shape: readonly number[],
-  strides: readonly number[],
-  count: number,
-): Int32Array {
-  const out = new Int32Array(count);
-  const nd = shape.length;
-  const idx = new Array<number>(nd).fill(0);
-  let p = 0;
-  for (let o = 0; o < count; o++) {
-    out[o] = p;
-    for (let d = nd - 1; d >= 0; d--) {
-      idx[d]++;
-      p += strides[d];
-      if (idx[d] < shape[d]) break;
-      p -= strides[d] * shape[d];
-      idx[d] = 0;
-    }
-  }
-  return out;
 }
 
 /** Index of the first extreme along the middle axis of an [outer, n, inner] block. */

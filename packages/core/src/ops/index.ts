@@ -15,6 +15,7 @@ export * from './indexing';
 export * from './inplace';
 export * from './matmul';
 export * from './movement';
+export * from './view';
 export * from './pad';
 export * from './reduce';
 export {

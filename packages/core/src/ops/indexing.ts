@@ -4,7 +4,7 @@ import { DTypeError, fmt, IndexError, ShapeError, ValueError } from '../errors';
 import { normalizeDim, sizeOf } from '../shape';
 import { Tensor } from '../tensor';
 import { asBool, mul } from './binary';
-import { empty, named, record, toTensor, type TensorLike } from './op';
+import { empty, record, toTensor, type TensorLike } from './op';
 
 /** Indices: an integer tensor, or plain (nested) arrays of integers. */
 export type IndexLike = Tensor | number | readonly number[] | readonly (readonly number[])[];
@@ -197,35 +197,4 @@ function scatterWalk(
       pos[i] = 0;
     }
   }
-}
-
-/** The slice at `index` of `dim`, with that dim removed (negative indices count from the end). */
-export function select(x: TensorLike, dim: number, index: number): Tensor {
-  const a = toTensor('select', x);
-  const d = normalizeDim('select', dim, a.ndim);
-  const n = a.shape[d];
-  if (!Number.isInteger(index) || index < -n || index >= n) {
-    throw new IndexError(
-      'select',
-      `index ${show(index)} is out of range for dim ${dim} of size ${n}`,
-    );
-  }
-  return named('select', () => a.narrow(d, index < 0 ? index + n : index, 1).squeeze(d));
-}
-
-/** Python's `x[start:end:step]` along `dim`: negative bounds count from the end, and clamp. */
-export function slice(x: TensorLike, dim: number, start = 0, end = Infinity, step = 1): Tensor {
-  const a = toTensor('slice', x);
-  const d = normalizeDim('slice', dim, a.ndim);
-  checkNumber('slice', 'start', start, { integer: Number.isFinite(start), finite: false });
-  checkNumber('slice', 'end', end, { integer: Number.isFinite(end), finite: false });
-  if (!Number.isInteger(step) || step <= 0)
-    throw new IndexError('slice', `step must be a positive integer, got ${show(step)}`);
-  const n = a.shape[d];
-  const clampTo = (v: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
-  const s = clampTo(start);
-  const e = Math.max(clampTo(end), s);
-  if (step === 1) return a.narrow(d, s, e - s);
-  const picks = Array.from({ length: Math.ceil((e - s) / step) }, (_, i) => s + i * step);
-  return a.indexSelect(d, picks);
 }

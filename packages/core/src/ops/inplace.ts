@@ -1,19 +1,23 @@
-import { checkNumber, show } from '../args';
-import { castArray, floatOf, isFloat, promoteTypes, toElement } from '../dtype';
+import { checkFunction, checkNumber, show } from '../args';
+import { castArray, floatOf, isFloat, promoteTypes, toElement, type TypedArray } from '../dtype';
+import { copyStrided } from '../kernels/strided';
 import { AutogradError, DTypeError, fmt, ShapeError, ValueError } from '../errors';
 import { defaultGenerator, Generator as GeneratorClass, type Generator } from '../random';
-import { broadcastShapes, shapesEqual } from '../shape';
-import { isGradEnabled, noGrad } from '../tape';
+import { broadcastShapes, shapesEqual, stridesOf } from '../shape';
+import { bump, overlaps } from '../storage';
+import { type Entry, isGradEnabled, noGrad } from '../tape';
 import { Tensor } from '../tensor';
 import { add, div, mul, sub } from './binary';
 import { full } from './creation';
-import { named, toTensor, type TensorLike } from './op';
+import { named, record, toTensor, type TensorLike } from './op';
 
 /**
- * Replaces x's value by `compute(x)`. Outside recording the result is written into x's own
- * buffer. When recording, the op is taped against a stand-in holding x's old value and x
- * takes over the new entry, so gradients still flow through the old value. Either way x's
- * version goes up, and a pullback that saved x throws instead of using the new value.
+ * Replaces x's value by `compute(x)`, writing into x's storage, so every view of it (and
+ * its base, when x is a view) sees the change, and the shared version goes up. When
+ * recording, the op is taped against a copy of x's old value and x takes over the new entry;
+ * when x is a view, its base takes a `copySlices` entry: the base's old value outside the
+ * view, the new value inside (PyTorch's CopySlices). A pullback that saved x or an alias of
+ * it throws instead of using the new value.
  */
 function inplace(
   op: string,
@@ -22,32 +26,99 @@ function inplace(
   compute: (old: Tensor) => Tensor,
 ): Tensor {
   target(op, x);
-  const recording = isGradEnabled() && (x.requiresGrad || others.some((t) => t.requiresGrad));
-  if (recording && x.isLeaf && x.requiresGrad) {
+  checkWritable(op, x);
+  const base = x.base;
+  const recording =
+    isGradEnabled() &&
+    (x.requiresGrad || base?.requiresGrad === true || others.some((t) => t.requiresGrad));
+  if (recording) checkRecordable(op, x);
+  if (!recording) {
+    const r = noGrad(() => compute(x));
+    check(op, x, r);
+    store(op, x, r);
+    return x;
+  }
+  const old = new Tensor(x.data.slice(), x.shape); // a pullback may read the old value
+  old.entry = x.entry;
+  let r = compute(old);
+  check(op, x, r);
+  if (r.dtype !== x.dtype) r = r.cast(x.dtype);
+  const baseEntry = base?.entry ?? null;
+  store(op, x, r);
+  if (base !== null) copySlices(base, baseEntry, x, r);
+  x.entry = r.entry;
+  r.entry?.adopt(x);
+  return x;
+}
+
+/** Writes r's elements into x's storage, through x's strides, and bumps the version. */
+function store(op: string, x: Tensor, r: Tensor): void {
+  checkWritable(op, x);
+  const src = r.dtype === x.dtype ? r.data : castArray(r.data, x.dtype);
+  copyStrided(src, 0, stridesOf(x.shape), x.storage.data, x.offset, x.strides, x.shape);
+  bump(x.storage);
+}
+
+/**
+ * The base of view x now holds x's new value r inside the view and its old value outside:
+ * its gradient flows to the old base outside the view and to r inside.
+ */
+function copySlices(base: Tensor, baseEntry: Entry | null, x: Tensor, r: Tensor): void {
+  const oldBase = new Tensor(base.storage, base.shape, {
+    strides: base.strides,
+    offset: base.offset,
+    base: null,
+    replay: null,
+  });
+  oldBase.entry = baseEntry;
+  const replay = x.replay as (b: Tensor) => Tensor;
+  let outside: Tensor | null = null; // ones outside the view, zeros inside
+  record('copySlices', [oldBase, r], base, (dy, needs) => {
+    if (needs[0] && outside === null) {
+      const ones = full(base.shape, 1, { dtype: dy.dtype });
+      noGrad(() => replay(ones).fill_(0));
+      outside = ones;
+    }
+    return [needs[0] ? dy.mul(outside as Tensor) : null, needs[1] ? replay(dy) : null];
+  });
+}
+
+/** An expanded view cannot be written: several of its elements are one memory location. */
+function checkWritable(op: string, x: Tensor): void {
+  if (overlaps(x.shape, x.strides)) {
+    throw new ValueError(
+      op,
+      `unsupported operation: more than one element of the ${fmt(x.shape)} tensor written to ` +
+        `refers to a single memory location (strides ${fmt(x.strides)}); clone() it first`,
+    );
+  }
+}
+
+/** The cases PyTorch refuses, because no gradient could be right after them. */
+function checkRecordable(op: string, x: Tensor): void {
+  const base = x.base;
+  if (base === null && x.isLeaf && x.requiresGrad) {
     throw new AutogradError(
       op,
       `a leaf of shape ${fmt(x.shape)} that requires grad cannot change in place while ` +
         'recording (its gradient would refer to a value that no longer exists); do it inside noGrad(() => …)',
     );
   }
-  if (!recording) {
-    const r = noGrad(() => compute(x));
-    check(op, x, r);
-    x.data.set(r.dtype === x.dtype ? r.data : castArray(r.data, x.dtype));
-    x.version++;
-    return x;
+  if (base === null) return;
+  if (base.isLeaf && base.requiresGrad) {
+    throw new AutogradError(
+      op,
+      `a view (${fmt(x.shape)}) of a leaf that requires grad (${fmt(base.shape)}) cannot change ` +
+        'in place while recording; change the leaf inside noGrad(() => …), or clone() it first',
+    );
   }
-  const old = new Tensor(x.data, x.shape);
-  old.entry = x.entry;
-  let r = compute(old);
-  check(op, x, r);
-  if (r === old || others.includes(r)) r = r.clone(); // x must never share a buffer
-  if (r.dtype !== x.dtype) r = r.cast(x.dtype);
-  x.data = r.data;
-  x.version++;
-  x.entry = r.entry;
-  r.entry?.adopt(x);
-  return x;
+  if (base.requiresGrad && x.entry === null) {
+    throw new AutogradError(
+      op,
+      `a view (${fmt(x.shape)}) made inside noGrad cannot change in place while recording: ` +
+        'its base requires grad but the view has no gradient path to it; make the view while recording',
+    );
+  }
 }
 
 function check(op: string, x: Tensor, r: Tensor): void {
@@ -198,7 +269,26 @@ function fillRandom(
       `a tensor of shape ${fmt(x.shape)} that requires grad cannot be refilled while recording; use noGrad`,
     );
   }
-  for (let i = 0; i < x.size; i++) x.data[i] = draw(generator);
-  x.version++;
+  return writeInPlace(x, (data) => {
+    for (let i = 0; i < data.length; i++) data[i] = draw(generator);
+  });
+}
+
+/**
+ * Runs `fill` on x's elements (row-major) and stores what it leaves there back into x's
+ * storage, bumping the version: for kernels that update a tensor in place (optimizer steps,
+ * initialisers, gradient clipping). Not recorded, like writing PyTorch's `x.data`.
+ */
+export function writeInPlace(x: Tensor, fill: (data: TypedArray) => void): Tensor {
+  target('writeInPlace', x);
+  checkFunction('writeInPlace', 'fill', fill);
+  if (x.isContiguous()) {
+    fill(x.data);
+    bump(x.storage);
+    return x;
+  }
+  const values = x.data;
+  fill(values);
+  store('writeInPlace', x, new Tensor(values, x.shape));
   return x;
 }

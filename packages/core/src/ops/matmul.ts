@@ -1,7 +1,7 @@
 import { allocate, promoteTypes } from '../dtype';
 import { DTypeError, fmt, ShapeError } from '../errors';
 import { gemm } from '../kernels/matmul';
-import { broadcastStrides } from '../kernels/strided';
+import { positions } from '../kernels/strided';
 import { broadcastShapes, sizeOf } from '../shape';
 import { Tensor } from '../tensor';
 import { named, record, toTensor, type TensorLike } from './op';
@@ -100,19 +100,14 @@ function product(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
     );
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const count = sizeOf(batch);
-  const aOffsets = batchOffsets(a.shape.slice(0, -2), batch, ar * ac, count);
-  const bOffsets = batchOffsets(b.shape.slice(0, -2), batch, br * bc, count);
   const out = new Tensor(allocate(promoteTypes(a.dtype, b.dtype), count * n * m), [...batch, n, m]);
+  const A = operand(a, ta, batch);
+  const B = operand(b, tb, batch);
+  const c = out.storage.data;
   for (let t = 0; t < count; t++) {
-    gemm(
-      { data: a.data, offset: aOffsets[t], trans: ta },
-      { data: b.data, offset: bOffsets[t], trans: tb },
-      out.data,
-      t * n * m,
-      n,
-      k,
-      m,
-    );
+    A.offset = A.offsets[t];
+    B.offset = B.offsets[t];
+    gemm(A, B, c, t * n * m, n, k, m);
   }
   return record('matmul', [a, b], out, (dy, needs) => [
     needs[0] ? (ta ? product(b, dy, tb, true) : product(dy, b, false, !tb)) : null,
@@ -120,28 +115,27 @@ function product(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
   ]);
 }
 
-/** The offset of each batch's matrix, for a batch shape broadcast to `batch`. */
-function batchOffsets(
-  own: readonly number[],
-  batch: readonly number[],
-  matrixSize: number,
-  count: number,
-): Int32Array {
-  const strides = broadcastStrides(own, batch);
-  const out = new Int32Array(count);
-  const idx = new Array<number>(batch.length).fill(0);
-  let p = 0;
-  for (let t = 0; t < count; t++) {
-    out[t] = p * matrixSize;
-    for (let d = batch.length - 1; d >= 0; d--) {
-      idx[d]++;
-      p += strides[d];
-      if (idx[d] < batch[d]) break;
-      p -= strides[d] * batch[d];
-      idx[d] = 0;
-    }
-  }
-  return out;
+/**
+ * x's matrices as the gemm reads them, straight from its storage: a transposed view (strides
+ * [1, rows]) is a row-major matrix read transposed, so `x.mT` costs no copy; a batch dim
+ * broadcast or expanded steps by zero. Other layouts are copied to row-major first.
+ */
+function operand(x: Tensor, trans: boolean, batch: readonly number[]) {
+  const nd = x.ndim;
+  const [r, c] = x.shape.slice(-2);
+  const t = x.strides;
+  const rowMajor = (c === 1 || t[nd - 1] === 1) && (r === 1 || t[nd - 2] === c);
+  const colMajor = !rowMajor && (r === 1 || t[nd - 2] === 1) && (c === 1 || t[nd - 1] === r);
+  const src = rowMajor || colMajor ? x : new Tensor(x.data, x.shape);
+  const s = src.strides;
+  const lead = batch.length - (nd - 2);
+  const batchStrides = batch.map((_, i) => (i < lead || x.shape[i - lead] === 1 ? 0 : s[i - lead]));
+  return {
+    data: src.storage.data,
+    offsets: positions(batch, batchStrides, src.offset),
+    offset: 0,
+    trans: colMajor ? !trans : trans,
+  };
 }
 
 /** Inner product of two 1-D tensors. */

@@ -7,34 +7,6 @@ import { checkShape, normalizeDim, shapesEqual, sizeOf, stridesOf } from '../sha
 import { Tensor } from '../tensor';
 import { empty, named, record, toTensor, type TensorLike } from './op';
 
-/** The same elements in a new shape; one size may be −1 (inferred). Sizes must match. */
-export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
-  const a = toTensor('reshape', x);
-  const target = inferShape('reshape', a, shape);
-  if (shapesEqual(target, a.shape)) return a;
-  const y = new Tensor(a.data.slice(), target);
-  return record('reshape', [a], y, (dy) => [dy.reshape(a.shape)]);
-}
-
-function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
-  checkIntArray(op, 'shape', shape, -1);
-  const holes = shape.filter((d) => d === -1).length;
-  if (holes > 1) throw new ShapeError(op, `only one size may be -1, got ${fmt(shape)}`);
-  checkShape(
-    op,
-    shape.filter((d) => d !== -1),
-  );
-  const known = sizeOf(shape.filter((d) => d !== -1));
-  const out = shape.map((d) => (d === -1 ? (known === 0 ? 0 : x.size / known) : d));
-  if (sizeOf(out) !== x.size || !out.every(Number.isInteger)) {
-    throw new ShapeError(
-      op,
-      `cannot reshape ${fmt(x.shape)} (${x.size} elements) to ${fmt(shape)}`,
-    );
-  }
-  return out;
-}
-
 /** Collapses dims startDim..endDim into one. */
 export function flatten(x: TensorLike, startDim = 0, endDim = -1): Tensor {
   const a = toTensor('flatten', x);
@@ -64,59 +36,6 @@ export function unsqueeze(x: TensorLike, dim: number): Tensor {
   return a.reshape([...a.shape.slice(0, d), 1, ...a.shape.slice(d)]);
 }
 
-/** Reorders the dims: output dim i is input dim `dims[i]`. */
-export function permute(x: TensorLike, dims: readonly number[]): Tensor {
-  const a = toTensor('permute', x);
-  const order = checkIntArray('permute', 'dims', dims).map((d) =>
-    normalizeDim('permute', d, a.ndim),
-  );
-  if (order.length !== a.ndim || new Set(order).size !== order.length) {
-    throw new IndexError(
-      'permute',
-      `dims ${fmt(dims)} are not a permutation of the ${a.ndim} dims of ${fmt(a.shape)}`,
-    );
-  }
-  const strides = stridesOf(a.shape);
-  const shape = order.map((d) => a.shape[d]);
-  const y = empty(shape, a.dtype);
-  copyStrided(
-    a.data,
-    0,
-    order.map((d) => strides[d]),
-    y.data,
-    0,
-    stridesOf(shape),
-    shape,
-  );
-  const inverse = order.map((_, i) => order.indexOf(i));
-  return record('permute', [a], y, (dy) => [dy.permute(inverse)]);
-}
-
-/** Swaps two dims. */
-export function transpose(x: TensorLike, dim0: number, dim1: number): Tensor {
-  const a = toTensor('transpose', x);
-  const d0 = normalizeDim('transpose', dim0, a.ndim);
-  const d1 = normalizeDim('transpose', dim1, a.ndim);
-  const order = a.shape.map((_, i) => (i === d0 ? d1 : i === d1 ? d0 : i));
-  return a.permute(order);
-}
-
-/** Broadcasts x to `shape` (−1 keeps a size); the gradient sums back over the broadcast dims. */
-export function expand(x: TensorLike, shape: readonly number[]): Tensor {
-  const a = toTensor('expand', x);
-  checkIntArray('expand', 'shape', shape, -1);
-  const lead = shape.length - a.ndim;
-  const target = shape.map((d, i) => (d === -1 && i >= lead ? a.shape[i - lead] : d));
-  checkShape('expand', target);
-  if (lead < 0 || a.shape.some((d, i) => d !== 1 && d !== target[i + lead])) {
-    throw new ShapeError('expand', `cannot expand ${fmt(a.shape)} to ${fmt(shape)}`);
-  }
-  if (shapesEqual(target, a.shape)) return a;
-  const y = empty(target, a.dtype);
-  copyStrided(a.data, 0, broadcastStrides(a.shape, target), y.data, 0, stridesOf(target), target);
-  return record('expand', [a], y, (dy) => [dy.sumTo(a.shape)]);
-}
-
 /** Sums x down to `shape`, the shape it was broadcast from (PyTorch's `sum_to_size`). */
 export function sumTo(x: TensorLike, shape: readonly number[]): Tensor {
   const a = toTensor('sumTo', x);
@@ -130,38 +49,6 @@ export function sumTo(x: TensorLike, shape: readonly number[]): Tensor {
   const y = empty(shape, a.dtype === 'bool' ? 'int32' : a.dtype);
   reduceInto(a.data, a.shape, broadcastStrides(shape, a.shape), y.data, 'sum');
   return record('sumTo', [a], y, (dy) => [dy.expand(a.shape)]);
-}
-
-/** `length` consecutive elements of `dim` from `start` (negative `start` counts from the end). */
-export function narrow(x: TensorLike, dim: number, start: number, length: number): Tensor {
-  const a = toTensor('narrow', x);
-  const d = normalizeDim('narrow', dim, a.ndim);
-  checkInt('narrow', 'start', start);
-  checkInt('narrow', 'length', length);
-  const size = a.shape[d];
-  const s = start < 0 ? start + size : start;
-  if (
-    !Number.isInteger(s) ||
-    !Number.isInteger(length) ||
-    s < 0 ||
-    length < 0 ||
-    s + length > size
-  ) {
-    throw new IndexError(
-      'narrow',
-      `start ${start} and length ${length} do not fit dim ${dim} of ${fmt(a.shape)}`,
-    );
-  }
-  if (s === 0 && length === size) return a;
-  const shape = a.shape.map((n, i) => (i === d ? length : n));
-  const strides = stridesOf(a.shape);
-  const y = empty(shape, a.dtype);
-  copyStrided(a.data, s * strides[d], strides, y.data, 0, stridesOf(shape), shape);
-  // F.pad order: a [before, after] pair per dim, starting from the last
-  const pads = new Array<number>(2 * (a.ndim - d)).fill(0);
-  pads[pads.length - 2] = s;
-  pads[pads.length - 1] = size - s - length;
-  return record('narrow', [a], y, (dy) => [dy.pad(pads)]);
 }
 
 /** Joins tensors along `dim`; all other sizes must agree. */
@@ -276,19 +163,8 @@ export function repeat(x: TensorLike, reps: readonly number[]): Tensor {
 /** A copy that stays on the tape (gradient passes straight through). */
 export function clone(x: TensorLike): Tensor {
   const a = toTensor('clone', x);
-  return record('clone', [a], new Tensor(a.data.slice(), a.shape), (dy) => [dy]);
-}
-
-/**
- * A copy cut off from the tape: no gradient flows through it.
- * @example
- * ```ts
- * const frozen = x.detach();  // same values, no gradient flows back
- * ```
- */
-export function detach(x: TensorLike): Tensor {
-  const a = toTensor('detach', x);
-  return new Tensor(a.data.slice(), a.shape);
+  const data = a.isContiguous() ? a.data.slice() : a.data; // a view's data is a fresh copy
+  return record('clone', [a], new Tensor(data, a.shape), (dy) => [dy]);
 }
 
 /** x converted to `dtype`; between floats the gradient is converted back. */

@@ -1,4 +1,12 @@
-import { checkBool, checkNumber, checkOptions, noGrad, Tensor, ValueError } from '@ad/core';
+import {
+  checkBool,
+  checkNumber,
+  checkOptions,
+  noGrad,
+  Tensor,
+  ValueError,
+  writeInPlace,
+} from '@ad/core';
 
 /**
  * Scales all gradients together so that their joint p-norm is at most maxNorm
@@ -29,8 +37,9 @@ export function clipGradNorm(
   const coef = Math.min(maxNorm / (total + 1e-6), 1);
   noGrad(() => {
     for (const g of grads) {
-      for (let i = 0; i < g.size; i++) g.data[i] *= coef;
-      g.version++;
+      writeInPlace(g, (data) => {
+        for (let i = 0; i < data.length; i++) data[i] *= coef;
+      });
     }
   });
   return total;
@@ -46,8 +55,9 @@ function gradsOf(op: string, params: readonly Tensor[]): Tensor[] {
 export function clipGradValue(params: readonly Tensor[], clipValue: number): void {
   checkNumber('clipGradValue', 'clipValue', clipValue, { min: 0, finite: false });
   for (const g of gradsOf('clipGradValue', params)) {
-    for (let i = 0; i < g.size; i++)
-      g.data[i] = Math.min(Math.max(g.data[i], -clipValue), clipValue);
-    g.version++;
+    writeInPlace(g, (data) => {
+      for (let i = 0; i < data.length; i++)
+        data[i] = Math.min(Math.max(data[i], -clipValue), clipValue);
+    });
   }
 }

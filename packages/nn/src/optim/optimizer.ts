@@ -1,4 +1,12 @@
-import { checkOptions, noGrad, Tensor, type TypedArray, ValueError, zerosLike } from '@ad/core';
+import {
+  checkOptions,
+  noGrad,
+  Tensor,
+  type TypedArray,
+  ValueError,
+  writeInPlace,
+  zerosLike,
+} from '@ad/core';
 import { type AnySpec, checkOptionValues, type OptimizerSpec } from './rules';
 
 /** Per-parameter state: buffers (tensors shaped like the parameter) and counters. */
@@ -91,8 +99,8 @@ export abstract class Optimizer<O extends { lr: number }> {
           let s = this.state.get(p);
           if (s === undefined) this.state.set(p, (s = {}));
           const g = p.grad.dtype === p.dtype ? p.grad : p.grad.cast(p.dtype);
-          this.update(p.data, g.data, group, s, p);
-          p.version++;
+          const grad = g.data;
+          writeInPlace(p, (data) => this.update(data, grad, group, s, p));
         }
       }
     });
@@ -138,7 +146,8 @@ export abstract class Optimizer<O extends { lr: number }> {
     this.state.clear();
     for (const [i, s] of Object.entries(sd.state)) {
       const copy: ParamState = {};
-      for (const [k, v] of Object.entries(s)) copy[k] = typeof v === 'number' ? v : v.detach();
+      for (const [k, v] of Object.entries(s))
+        copy[k] = typeof v === 'number' ? v : v.detach().clone();
       this.state.set(all[Number(i)], copy);
     }
     sd.paramGroups.forEach((g, i) => {
