@@ -22,6 +22,29 @@ module.exports = {
       },
     },
     {
+      name: 'backends-stand-apart',
+      comment:
+        'a backend (kernels/ts, kernels/wasm, …) implements the Kernels interface on its own: it imports only its own folder, the interface and the strided walk',
+      severity: 'error',
+      from: { path: '^packages/core/src/kernels/([^/]+)/' },
+      to: {
+        path: '^packages/core/src/kernels/',
+        pathNot: [
+          '^packages/core/src/kernels/$1/',
+          '^packages/core/src/kernels/kernels\\.ts$',
+          '^packages/core/src/kernels/strided\\.ts$',
+        ],
+      },
+    },
+    {
+      name: 'ops-call-the-dispatcher',
+      comment:
+        'ops reach kernels through kernels/index.ts, which sends each call to the backend in use',
+      severity: 'error',
+      from: { path: '^packages/core/src/(ops|tensor|methods|autograd)' },
+      to: { path: '^packages/core/src/kernels/[^/]+/' },
+    },
+    {
       name: 'tensor-below-the-ops',
       comment:
         'tensor.ts holds data and bookkeeping; the ops make tensors and methods.ts adds their methods',

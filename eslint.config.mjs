@@ -13,7 +13,7 @@ export default tseslint.config(
       'docs/playground/dist/',
       'coverage/',
       'out/',
-      'packages/core/src/kernels/wasm-binary/',
+      'packages/core/src/kernels/wasm/binary/',
       'packages/core/assembly/',
     ],
   },

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Compiles the WebAssembly SIMD kernels (packages/core/assembly, AssemblyScript) with plain
 // SIMD and with relaxed-SIMD fused multiply-adds, and writes each base64-encoded into a module
-// of packages/core/src/kernels/wasm-binary/, so that @ad/core loads them in Node and browsers
+// of packages/core/src/kernels/wasm/binary/, so that @ad/core loads them in Node and browsers
 // without fetching a file. The builds for a shared memory (threads) differ only in the
-// memory import, so @ad/core derives them (kernels/wasm-shared.ts); `--shared` prints what
+// memory import, so @ad/core derives them (kernels/wasm/shared-memory.ts); `--shared` prints what
 // the compiler builds for them, for a test to compare. `--check` compares instead of
 // writing (the test suite runs that, so the committed builds cannot drift from their source).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,28 +12,44 @@ import asc from 'assemblyscript/asc';
 import { root } from './workspace.mjs';
 
 const sources = join(root, 'packages/core/assembly');
-const target = join(root, 'packages/core/src/kernels/wasm-binary');
+const target = join(root, 'packages/core/src/kernels/wasm/binary');
+const abi = join(root, 'packages/core/src/kernels/wasm/abi.ts');
 
 /** Pages of 64 KiB a shared memory may grow to (1 GiB): shared memories need a maximum. */
 export const MAX_PAGES = 16384;
 
 async function compile(shared, relaxed) {
-  const files = Object.fromEntries(
+  const entries = Object.fromEntries(
     readdirSync(sources)
       .filter((f) => f.endsWith('.ts'))
       .map((f) => [f, readFileSync(join(sources, f), 'utf8')]),
   );
-  const { error, stderr, binary } = await asc.compileString(files, {
-    optimizeLevel: 3,
-    shrinkLevel: 0,
-    runtime: 'stub',
-    noAssert: true,
-    importMemory: true,
-    enable: ['simd', ...(shared ? ['threads'] : []), ...(relaxed ? ['relaxed-simd'] : [])],
-    ...(shared ? { sharedMemory: true, maximumMemory: MAX_PAGES } : {}),
+  // the op codes and memory layout, shared with the TypeScript side: readable by the entries'
+  // imports, but not an entry itself (an entry's constants would become exported globals)
+  const readable = { ...entries, 'abi.ts': readFileSync(abi, 'utf8') };
+  const argv = ['--outFile', 'binary'];
+  asc.configToArguments(
+    {
+      optimizeLevel: 3,
+      shrinkLevel: 0,
+      runtime: 'stub',
+      noAssert: true,
+      importMemory: true,
+      enable: ['simd', ...(shared ? ['threads'] : []), ...(relaxed ? ['relaxed-simd'] : [])],
+      ...(shared ? { sharedMemory: true, maximumMemory: MAX_PAGES } : {}),
+    },
+    argv,
+  );
+  const written = {};
+  const stderr = asc.createMemoryStream();
+  const { error } = await asc.main([...argv, ...Object.keys(entries)], {
+    readFile: (name) => (Object.hasOwn(readable, name) ? readable[name] : null),
+    writeFile: (name, contents) => void (written[name] = contents),
+    listFiles: () => [],
+    stderr,
   });
   if (error) throw new Error(`asc: ${error.message}\n${stderr.toString()}`);
-  return binary;
+  return written.binary;
 }
 
 const HEADER =
@@ -48,7 +64,7 @@ function constant(name, what, binary) {
   return `${HEADER}/** ${what}: ${binary.length} bytes of WebAssembly, base64. */\nexport const ${name} =\n${lines};\n`;
 }
 
-/** The generated files of wasm-binary/, by name. */
+/** The generated files of kernels/wasm/binary/, by name. */
 export async function build() {
   return {
     'plain.ts': constant('KERNELS_WASM', 'The SIMD kernels', await compile(false, false)),

@@ -1,5 +1,5 @@
 // WebAssembly SIMD element-wise and reduction kernels (AssemblyScript), one generic source
-// for f32 and f64: the v128 builtins take the lane type T. src/kernels/wasm-elementwise.ts
+// for f32 and f64: the v128 builtins take the lane type T. src/kernels/wasm/elementwise.ts
 // copies the operands in and the result out; every pointer is a byte offset it chose.
 //
 // Each exported kernel switches on `op` once and calls an @inline loop with that op as a
@@ -7,21 +7,14 @@
 // then the last elements go one at a time through the same vector op on a splat, so the
 // tail cannot compute differently from the body.
 
-// map ops (the codes are listed in the same order in src/kernels/wasm-elementwise.ts)
-const NEG = 0, ABS = 1, SQUARE = 2, SQRT = 3, RELU = 4, EXP = 5, TANH = 6, SIGMOID = 7;
-// zip ops
-const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAXIMUM = 4, MINIMUM = 5, TANH_BACKWARD = 6, SIGMOID_BACKWARD = 7, RELU_BACKWARD = 8;
-// fold ops
-const SUM = 0, MAX = 1, MIN = 2;
+import {
+  ABS, ADD, COLUMN, DIV, EXP, FULL, MAX, MAXIMUM, MIN, MINIMUM, MUL, NEG, RELU, RELU_BACKWARD, ROW,
+  SCALAR, SIGMOID, SIGMOID_BACKWARD, SPLAT, SQRT, SQUARE, SUB, SUM, TANH, TANH_BACKWARD,
+} from './abi';
 
-// zip operand layouts over an output of rows×cols
-const FULL = 0, ROW = 1, COLUMN = 2, SCALAR = 3;
-
-/**
- * 32 bytes where COLUMN and SCALAR operands' current values are splatted, to be read with step
- * 0: just below the buffers that src/kernels/wasm.ts lays out from 65536.
- */
-const SPLAT: usize = 65536 - 64;
+// op codes, operand layouts and SPLAT (32 bytes where COLUMN and SCALAR operands' current
+// values are splatted, to be read with step 0) come from src/kernels/wasm/abi.ts, which the
+// TypeScript side imports too
 
 export function mapF32(op: i32, x: usize, out: usize, n: i32): void {
   mapAny<f32>(op, x, out, n);

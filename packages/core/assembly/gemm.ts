@@ -1,5 +1,5 @@
 // WebAssembly SIMD matrix products (AssemblyScript), one generic source for f32 and f64.
-// Built by scripts/build-wasm.mjs; src/kernels/wasm.ts loads it and owns the memory: every
+// Built by scripts/build-wasm.mjs; src/kernels/wasm/engine.ts loads it and owns the memory: every
 // pointer here is a byte offset that JavaScript chose, nothing is allocated here.
 //
 // C (n×m) = op(A)·op(B), op(A) n×k, op(B) k×m, each row-major with its own leading dimension

@@ -1,14 +1,13 @@
 import { checkOptions } from './args';
 import { ValueError } from './errors';
+import { kernels, useKernels } from './kernels/index';
 import {
   getThreads,
   relaxedSupported,
   setThreads,
-  setWasmEnabled,
-  wasmEnabled,
   wasmSupported,
   workersReady,
-} from './kernels/wasm';
+} from './kernels/wasm/index';
 
 /** Which kernels run the matrix products, and on how many threads. */
 export interface Backend {
@@ -27,7 +26,7 @@ export interface Backend {
 /** The kernels in use: WebAssembly SIMD where supported (else TypeScript), and the thread count. */
 export function getBackend(): Backend {
   return {
-    wasm: wasmEnabled(),
+    wasm: kernels().name === 'wasm',
     wasmSupported: wasmSupported(),
     fusedMultiplyAdd: wasmSupported() && relaxedSupported(),
     threads: getThreads(),
@@ -50,6 +49,6 @@ export function setBackend(opts: { wasm?: boolean; threads?: number }): void {
       `threads must be an integer from 1 to 64, got ${String(threads)}`,
     );
   }
-  if (wasm !== undefined) setWasmEnabled(wasm);
+  if (wasm !== undefined) useKernels(wasm ? 'wasm' : 'ts'); // where wasm is missing, ts stays
   if (threads !== undefined) setThreads(threads);
 }

@@ -2,10 +2,17 @@
 import fc from 'fast-check';
 import * as ad from '../src';
 import { Generator } from '../src';
-import { map, type MapOp, numberZip, zip, zipNumber, type ZipOp } from '../src/kernels/elementwise';
-import { gemm } from '../src/kernels/matmul';
-import { setWasmEnabled } from '../src/kernels/wasm';
-import { reduceInto } from '../src/kernels/reduce';
+import {
+  map,
+  type MapOp,
+  numberZip,
+  useKernels,
+  zip,
+  zipNumber,
+  type ZipOp,
+} from '../src/kernels/index';
+import { gemm } from '../src/kernels/index';
+import { reduceInto } from '../src/kernels/index';
 import { broadcastStrides, copyStrided } from '../src/kernels/strided';
 
 const g = new Generator(17);
@@ -35,8 +42,8 @@ function referenceGemm(
 
 // both implementations: the WebAssembly SIMD kernels and the TypeScript ones they fall back to
 describe.each(['wasm', 'typescript'])('gemm (%s)', (kernels) => {
-  beforeAll(() => setWasmEnabled(kernels === 'wasm'));
-  afterAll(() => setWasmEnabled(true));
+  beforeAll(() => useKernels(kernels));
+  afterAll(() => useKernels('wasm'));
   const sizes = [1, 3, 17, 129];
   const shapes = sizes.flatMap((n) => sizes.map((k) => [n, k, sizes[(n + k) % 4]]));
   it.each(

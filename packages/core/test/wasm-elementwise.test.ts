@@ -4,9 +4,16 @@
 import fc from 'fast-check';
 import * as ad from '../src';
 import type { TypedArray } from '../src/dtype';
-import { map, type MapOp, numberZip, zip, zipNumber, type ZipOp } from '../src/kernels/elementwise';
-import { type FoldOp, reduceInto } from '../src/kernels/reduce';
-import { setWasmEnabled } from '../src/kernels/wasm';
+import {
+  map,
+  type MapOp,
+  numberZip,
+  useKernels,
+  zip,
+  zipNumber,
+  type ZipOp,
+} from '../src/kernels/index';
+import { type FoldOp, reduceInto } from '../src/kernels/index';
 import { stridesOf } from '../src/shape';
 
 type Floats = Float32Array | Float64Array;
@@ -15,12 +22,12 @@ const dtypes = ['float32', 'float64'] as const;
 /** `run` with the WebAssembly kernels and with the TypeScript ones. */
 function both<T>(run: () => T): [T, T] {
   try {
-    setWasmEnabled(true);
+    useKernels('wasm');
     const fast = run();
-    setWasmEnabled(false);
+    useKernels('ts');
     return [fast, run()];
   } finally {
-    setWasmEnabled(true);
+    useKernels('wasm');
   }
 }
 
@@ -229,9 +236,9 @@ describe('WebAssembly element-wise kernels', () => {
           if (op !== 'sum') return fast.every((v, i) => same(v, slow[i]));
           // a sum in another order: within n·eps·Σ|x| of the reference
           const bound = new Float64Array(slow.length);
-          setWasmEnabled(false);
+          useKernels('ts');
           reduceInto(Float64Array.from(x, Math.abs), shape, strides, bound, 'sum');
-          setWasmEnabled(true);
+          useKernels('wasm');
           const eps = dtype === 'float32' ? 2 ** -23 : 2 ** -52;
           const n = x.length / slow.length;
           return fast.every((v, i) =>

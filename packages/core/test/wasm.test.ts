@@ -4,10 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import * as ad from '../src';
-import { gemm } from '../src/kernels/matmul';
-import { setWasmEnabled, wasmSupported, workersReady } from '../src/kernels/wasm';
-import { KERNELS_WASM, KERNELS_WASM_RELAXED, MAX_PAGES } from '../src/kernels/wasm-binary';
-import { withSharedMemory } from '../src/kernels/wasm-shared';
+import { gemm, useKernels } from '../src/kernels/index';
+import { wasmSupported, workersReady } from '../src/kernels/wasm/index';
+import { KERNELS_WASM, KERNELS_WASM_RELAXED, MAX_PAGES } from '../src/kernels/wasm/binary';
+import { withSharedMemory } from '../src/kernels/wasm/shared-memory';
 
 const root = resolve(__dirname, '../../..');
 
@@ -22,13 +22,13 @@ function product(
   k: number,
   m: number,
 ) {
-  setWasmEnabled(wasm);
+  useKernels(wasm ? 'wasm' : 'ts');
   try {
     const c = new (a.constructor as Float32ArrayConstructor)(n * m);
     gemm({ data: a, offset: 0, trans: ta }, { data: b, offset: 0, trans: tb }, c, 0, n, k, m);
     return c;
   } finally {
-    setWasmEnabled(true);
+    useKernels('wasm');
   }
 }
 

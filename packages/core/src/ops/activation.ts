@@ -1,6 +1,6 @@
 import { checkNumber, checkOneOf, checkOptions } from '../args';
 import { allocate, floatOf } from '../dtype';
-import { softplusKernel } from '../kernels/special';
+import { softplusKernel } from '../kernels/index';
 import { normalizeDim } from '../shape';
 import { Tensor } from '../tensor';
 import { binary, where } from './binary';

@@ -1,6 +1,6 @@
 import { allocate, type DType, floatOf, isFloat, promoteTypes, type TypedArray } from '../dtype';
 import { DTypeError } from '../errors';
-import { numberZip, select3, zip, zipNumber, type ZipOp } from '../kernels/elementwise';
+import { numberZip, select3, zip, zipNumber, type ZipOp } from '../kernels/index';
 import { broadcastShapes, shapesEqual } from '../shape';
 import type { Grads } from '../tape';
 import { Tensor } from '../tensor';

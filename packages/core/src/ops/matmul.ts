@@ -1,6 +1,6 @@
 import { allocate, promoteTypes } from '../dtype';
 import { DTypeError, fmt, ShapeError } from '../errors';
-import { gemm } from '../kernels/matmul';
+import { gemm } from '../kernels/index';
 import { positions } from '../kernels/strided';
 import { broadcastShapes, sizeOf } from '../shape';
 import { Tensor } from '../tensor';

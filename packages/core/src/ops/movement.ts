@@ -2,7 +2,7 @@ import { checkInt, checkIntArray, show } from '../args';
 import { castArray, type DType, isFloat, promoteTypes } from '../dtype';
 import { fmt, IndexError, ShapeError, ValueError } from '../errors';
 import { broadcastStrides, copyStrided } from '../kernels/strided';
-import { reduceInto } from '../kernels/reduce';
+import { reduceInto } from '../kernels/index';
 import { checkShape, normalizeDim, shapesEqual, sizeOf, stridesOf } from '../shape';
 import { Tensor } from '../tensor';
 import { empty, named, record, toTensor, type TensorLike } from './op';

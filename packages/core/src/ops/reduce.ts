@@ -1,7 +1,7 @@
 import { allocate, type DType, isFloat } from '../dtype';
 import { checkBool, checkNumber, checkOptions } from '../args';
 import { ValueError } from '../errors';
-import { argExtreme, type FoldOp, reduceInto } from '../kernels/reduce';
+import { argExtreme, type FoldOp, reduceInto } from '../kernels/index';
 import { normalizeDim, normalizeDims, reducedShape, sizeOf, stridesOf } from '../shape';
 import { noGrad } from '../tape';
 import { Tensor } from '../tensor';

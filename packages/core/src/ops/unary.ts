@@ -1,7 +1,7 @@
 import { checkNumber } from '../args';
 import { allocate, floatOf } from '../dtype';
 import { DTypeError } from '../errors';
-import { clampKernel, map, type MapOp } from '../kernels/elementwise';
+import { clampKernel, map, type MapOp } from '../kernels/index';
 import { Tensor } from '../tensor';
 import { binary, mul, sub } from './binary';
 import { record, toTensor, type TensorLike } from './op';

@@ -1,13 +1,5 @@
-import type { TypedArray } from '../dtype';
-import { wasmGemm } from './wasm';
-
-/** One matrix operand: its data, where it starts, and whether it is read transposed. */
-export interface Operand {
-  data: TypedArray;
-  offset: number;
-  /** Read as its transpose: A stored k×n is used as n×k (B stored m×k as k×m). */
-  trans: boolean;
-}
+import type { TypedArray } from '../../dtype';
+import type { Operand } from '../kernels';
 
 /** Below this many multiply-adds, packing costs more than it saves. */
 const SMALL = 16 * 16 * 16;
@@ -37,7 +29,6 @@ export function gemm(
     gemmSmall(a, b, c, cOffset, n, k, m);
     return;
   }
-  if (wasmGemm(a, b, c, cOffset, n, k, m)) return;
   const n4 = (n + 3) & ~3;
   const m4 = (m + 3) & ~3;
   if (acc.length < n4 * m4) acc = new Float64Array(n4 * m4);

@@ -1,21 +1,8 @@
-import type { TypedArray } from '../dtype';
+import type { TypedArray } from '../../dtype';
+import type { MathMapOp, MathZipOp } from '../kernels';
 
 // Loops for the inverse trigonometric, hyperbolic and base-2/10 functions, and for the binary
 // ones (atan2, hypot, logaddexp, xlogy): one written-out loop each, as in elementwise.ts.
-
-/** Element-wise functions of one argument, beyond elementwise.ts's. */
-export type MathMapOp =
-  | 'asin'
-  | 'acos'
-  | 'atan'
-  | 'sinh'
-  | 'cosh'
-  | 'asinh'
-  | 'acosh'
-  | 'atanh'
-  | 'log2'
-  | 'log10'
-  | 'exp2';
 
 /** `out[i] = op(x[i])`. */
 export function mathMap(op: MathMapOp, x: TypedArray, out: TypedArray): void {
@@ -56,9 +43,6 @@ export function mathMap(op: MathMapOp, x: TypedArray, out: TypedArray): void {
       return;
   }
 }
-
-/** Element-wise functions of two arguments, beyond elementwise.ts's. */
-export type MathZipOp = 'atan2' | 'hypot' | 'logaddexp' | 'xlogy';
 
 /** `out[i] = op(a[p], b[q])` with p, q wrapping at ma, mb (see elementwise.ts's `cycle`). */
 export function mathCycle(

@@ -3,7 +3,9 @@
 // writes a queue of row blocks into that block, wakes the workers, and every thread takes
 // the next block until none is left, so a thread the system delays holds up one block rather
 // than a fixed share. The calls stay synchronous, as every op is. Node's worker_threads and
-// browsers' Web Workers both work; no file is loaded (the worker's code is a string).
+// browsers' Web Workers both work; no file is loaded (worker.ts's `serve` is sent as text).
+
+import { serve, type WorkerData } from './worker';
 
 /** Int32s per worker slot: state and the worker's scratch pointer. */
 const SLOT = 4;
@@ -15,26 +17,6 @@ const JOB = 9;
 const IDLE = 0;
 const BUSY = 1;
 const STARTING = -1;
-
-// The worker: instantiate, report ready, then serve forever (it is never awaited).
-const SERVE = `function serve({ module, memory, slot, queue }) {
-  const k = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm kernel aborted'); } } }).exports;
-  const s = new Int32Array(memory.buffer, slot, ${SLOT});
-  const q = new Int32Array(memory.buffer, queue, ${HEADER});
-  Atomics.store(s, 0, ${IDLE});
-  Atomics.notify(s, 0);
-  for (;;) {
-    Atomics.wait(s, 0, ${IDLE});
-    const jobs = new Int32Array(memory.buffer, queue + ${HEADER * 4}, q[1] * ${JOB});
-    const gemm = q[2] ? k.gemmF64 : k.gemmF32;
-    for (let i; (i = Atomics.add(q, 0, 1)) < q[1];) {
-      const j = i * ${JOB};
-      gemm(jobs[j], jobs[j + 1], jobs[j + 2], jobs[j + 3], jobs[j + 4], jobs[j + 5], jobs[j + 6], jobs[j + 7], jobs[j + 8], s[1]);
-    }
-    Atomics.store(s, 0, ${IDLE});
-    Atomics.notify(s, 0);
-  }
-}`;
 
 /** One block of rows of a product, op(B) packed already: a, lda, packed, c, ldc, n, k, m, transA. */
 export type GemmJob = [number, number, number, number, number, number, number, number, number];
@@ -50,18 +32,17 @@ interface NodeWorkerThreads {
   Worker: new (code: string, opts: { eval: true; workerData: unknown }) => { unref(): void };
 }
 
-/** Starts one worker running SERVE with `data`; false where no kind of worker exists. */
-function spawn(data: {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  slot: number;
-  queue: number;
-}): boolean {
+const LAYOUT: WorkerData['layout'] = { slot: SLOT, header: HEADER, job: JOB, idle: IDLE };
+// the worker's program: `serve`'s own text, bound to a fixed name whatever a bundler calls it
+const SERVE = `const serve = ${String(serve)};`;
+
+/** Starts one worker running `serve` with `data`; false where no kind of worker exists. */
+function spawn(data: Omit<WorkerData, 'layout'>): boolean {
   const threads = nodeBuiltin<NodeWorkerThreads>('node:worker_threads');
   if (threads) {
     new threads.Worker(`${SERVE}\nserve(require('node:worker_threads').workerData);`, {
       eval: true,
-      workerData: data,
+      workerData: { ...data, layout: LAYOUT },
     }).unref();
     return true;
   }
@@ -73,7 +54,7 @@ function spawn(data: {
     const url = URL.createObjectURL(
       new Blob([`${SERVE}\nonmessage = (e) => serve(e.data);`], { type: 'text/javascript' }),
     );
-    new Worker(url).postMessage(data);
+    new Worker(url).postMessage({ ...data, layout: LAYOUT });
     return true;
   }
   return false;

@@ -1,42 +1,15 @@
-import { allocate, type TypedArray } from '../dtype';
-import { mathCycle, type MathMapOp, mathMap, type MathZipOp } from './math';
+import { allocate, type TypedArray } from '../../dtype';
+import type { MapOp, ZipOp } from '../kernels';
+import { broadcastStrides, copyStrided } from '../strided';
+import { mathCycle, mathMap } from './math';
 import { erf, sigmoid } from './special';
-import { broadcastStrides, copyStrided } from './strided';
-import { wasmMap, wasmZip } from './wasm-elementwise';
 
 // One loop per op, written out, chosen by a switch once per call. A loop shared by every op
 // that calls `f(x[i])` would be compiled once for all of them, its call to `f` would go
 // megamorphic, and V8 could inline none of them: measured 6× slower for x² on 1,024 floats.
-// The WebAssembly SIMD kernels take over first where they have the op, dtype and layout.
-
-/** Element-wise functions of one argument. */
-export type MapOp =
-  | 'neg'
-  | 'abs'
-  | 'exp'
-  | 'expm1'
-  | 'log'
-  | 'log1p'
-  | 'sqrt'
-  | 'rsqrt'
-  | 'square'
-  | 'reciprocal'
-  | 'sin'
-  | 'cos'
-  | 'tan'
-  | 'tanh'
-  | 'sigmoid'
-  | 'erf'
-  | 'relu'
-  | 'sign'
-  | 'floor'
-  | 'ceil'
-  | 'round'
-  | MathMapOp;
 
 /** `out[i] = op(x[i])`. */
 export function map(op: MapOp, x: TypedArray, out: TypedArray): void {
-  if (wasmMap(op, x, out)) return;
   const n = x.length;
   switch (op) {
     case 'neg':
@@ -120,29 +93,6 @@ export function clampKernel(x: TypedArray, out: TypedArray, lo: number, hi: numb
     out[i] = v < lo ? lo : v > hi ? hi : v;
   }
 }
-
-/**
- * Element-wise functions of two arguments. The `…Backward` ones are fused gradient rules
- * (dy, saved value) that save the 3–4 temporaries an MLP's backward would otherwise allocate.
- */
-export type ZipOp =
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'pow'
-  | 'maximum'
-  | 'minimum'
-  | 'eq'
-  | 'ne'
-  | 'lt'
-  | 'le'
-  | 'gt'
-  | 'ge'
-  | 'tanhBackward'
-  | 'sigmoidBackward'
-  | 'reluBackward'
-  | MathZipOp;
 
 /**
  * `out[i] = op(a[p], b[q])` where `p` and `q` count up and wrap at `ma` and `mb`. With
@@ -254,35 +204,25 @@ export function zip(
   out: TypedArray,
   outShape: readonly number[],
 ): void {
-  if (out.length === 0 || wasmZip(op, a, aShape, b, bShape, out, outShape)) return;
+  if (out.length === 0) return;
   const x = a.length === out.length || isSuffix(aShape, outShape) ? a : expand(a, aShape, outShape);
   const y = b.length === out.length || isSuffix(bShape, outShape) ? b : expand(b, bShape, outShape);
   cycle(op, x, x.length, y, y.length, out);
 }
 
-// a plain-number operand, held where the loops can read it like a 1-element tensor; the
-// SIMD kernels read it in the tensor's float type, as PyTorch casts a Python scalar
+// a plain-number operand, held where the loops can read it like a 1-element tensor
 const scalar = new Float64Array(1);
-const scalar32 = new Float32Array(1);
 
 /** `out = op(x, s)` for a plain number `s`. */
 export function zipNumber(op: ZipOp, x: TypedArray, s: number, out: TypedArray): void {
-  if (wasmZip(op, x, [x.length], scalarLike(x, s), [], out, [x.length])) return;
   scalar[0] = s;
   cycle(op, x, x.length, scalar, 1, out);
 }
 
 /** `out = op(s, x)` for a plain number `s`. */
 export function numberZip(op: ZipOp, s: number, x: TypedArray, out: TypedArray): void {
-  if (wasmZip(op, scalarLike(x, s), [], x, [x.length], out, [x.length])) return;
   scalar[0] = s;
   cycle(op, scalar, 1, x, x.length, out);
-}
-
-function scalarLike(x: TypedArray, s: number): TypedArray {
-  const holder = x instanceof Float32Array ? scalar32 : scalar;
-  holder[0] = s;
-  return holder;
 }
 
 /** True when `shape` (leading 1s aside) equals the trailing dims of `outShape`. */

@@ -1,4 +1,4 @@
-import type { TypedArray } from '../dtype';
+import type { TypedArray } from '../../dtype';
 
 /** σ(v) = 1/(1 + e⁻ᵛ), without overflow for large |v|. */
 export function sigmoid(v: number): number {

@@ -1,8 +1,6 @@
-import type { TypedArray } from '../dtype';
-import { positions } from './strided';
-import { type FoldOp, MIN_ELEMENTS, wasmFold } from './wasm-elementwise';
-
-export type { FoldOp } from './wasm-elementwise';
+import type { TypedArray } from '../../dtype';
+import type { FoldOp } from '../kernels';
+import { positions } from '../strided';
 
 // NaN wins in max and min, as in PyTorch: once the accumulator is NaN nothing replaces it
 const combines: Record<FoldOp, (acc: number, v: number) => number> = {
@@ -15,8 +13,7 @@ const combines: Record<FoldOp, (acc: number, v: number) => number> = {
 /**
  * Folds `x` (of `shape`) into `out` with `op`, where element `idx` of x lands in
  * `out[idx·outStrides]`; reduced dims have out stride 0. `out` must hold the identity.
- * One block of reduced dims between kept ones goes to the SIMD kernels; reducing trailing
- * dims takes a contiguous inner loop.
+ * Reducing trailing dims takes a contiguous inner loop.
  */
 export function reduceInto(
   x: TypedArray,
@@ -28,8 +25,6 @@ export function reduceInto(
   const nd = shape.length;
   const n = x.length;
   if (n === 0) return;
-  const block = n >= MIN_ELEMENTS ? axisBlock(shape, outStrides) : null;
-  if (block !== null && wasmFold(op, x, block[0], block[1], block[2], out)) return;
   const combine = combines[op];
   if (nd === 0) {
     out[0] = combine(out[0], x[0]);
@@ -72,7 +67,7 @@ export function reduceInto(
  * [outer, len, inner] when the reduced dims (out stride 0) are one run between kept dims
  * with the row-major strides of the output, else null. Size-1 dims count as either.
  */
-function axisBlock(
+export function axisBlock(
   shape: readonly number[],
   outStrides: readonly number[],
 ): [number, number, number] | null {
@@ -125,6 +120,24 @@ export function argExtreme(
         }
       }
       out[o * inner + i] = arg;
+    }
+  }
+}
+
+/** Folds the middle axis of x seen as [outer, len, inner] into `out` ([outer, inner]). */
+export function foldAxis(
+  op: FoldOp,
+  x: TypedArray,
+  outer: number,
+  len: number,
+  inner: number,
+  out: TypedArray,
+): void {
+  const combine = combines[op];
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < len; k++) {
+      const from = (o * len + k) * inner;
+      for (let i = 0; i < inner; i++) out[o * inner + i] = combine(out[o * inner + i], x[from + i]);
     }
   }
 }

@@ -1,35 +1,62 @@
-import type { TypedArray } from '../dtype';
-import type { MapOp, ZipOp } from './elementwise';
-import { align, arena, type Arena } from './wasm';
+import type { TypedArray } from '../../dtype';
+import type { FoldOp, MapOp, ZipOp } from '../kernels';
+import {
+  ABS,
+  ADD,
+  COLUMN,
+  DIV,
+  EXP,
+  FULL,
+  MAX,
+  MAXIMUM,
+  MIN,
+  MINIMUM,
+  MUL,
+  NEG,
+  RELU,
+  RELU_BACKWARD,
+  ROW,
+  SCALAR,
+  SIGMOID,
+  SIGMOID_BACKWARD,
+  SQRT,
+  SQUARE,
+  SUB,
+  SUM,
+  TANH,
+  TANH_BACKWARD,
+} from './abi';
+import { align, arena, type Arena } from './engine';
 
 // The WebAssembly SIMD element-wise and reduction kernels (packages/core/assembly/elementwise.ts)
 // behind the TypeScript ones. Tensors live in JavaScript typed arrays, so operands are copied
 // into the module's memory and results out, in chunks that stay in cache; a copy costs
 // ~0.14 ns per float32 against 4–30 ns per element for the JavaScript loops they replace.
 
-/** Reductions: fold an axis with +, ×, max or min. */
-export type FoldOp = 'sum' | 'prod' | 'max' | 'min';
-
-// the op codes, numbered in the order of the constants in packages/core/assembly/elementwise.ts
-const MAP_CODES = codes<MapOp>(['neg', 'abs', 'square', 'sqrt', 'relu', 'exp', 'tanh', 'sigmoid']);
-/** The first five are exact; float64 keeps JavaScript's Math for exp, tanh and sigmoid. */
-const MAP_F64 = 5;
-const ZIP_CODES = codes<ZipOp>([
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'maximum',
-  'minimum',
-  'tanhBackward',
-  'sigmoidBackward',
-  'reluBackward',
-]);
-const FOLD_CODES = codes<FoldOp>(['sum', 'max', 'min']);
-
-function codes<Op extends string>(ops: readonly Op[]): Partial<Record<Op, number>> {
-  return Object.fromEntries(ops.map((op, i) => [op, i])) as Partial<Record<Op, number>>;
-}
+const MAP_CODES: Partial<Record<MapOp, number>> = {
+  neg: NEG,
+  abs: ABS,
+  square: SQUARE,
+  sqrt: SQRT,
+  relu: RELU,
+  exp: EXP,
+  tanh: TANH,
+  sigmoid: SIGMOID,
+};
+/** Codes from EXP on are float32-only: float64 keeps JavaScript's Math for exp, tanh and sigmoid. */
+const MAP_F64 = EXP;
+const ZIP_CODES: Partial<Record<ZipOp, number>> = {
+  add: ADD,
+  sub: SUB,
+  mul: MUL,
+  div: DIV,
+  maximum: MAXIMUM,
+  minimum: MINIMUM,
+  tanhBackward: TANH_BACKWARD,
+  sigmoidBackward: SIGMOID_BACKWARD,
+  reluBackward: RELU_BACKWARD,
+};
+const FOLD_CODES: Partial<Record<FoldOp, number>> = { sum: SUM, max: MAX, min: MIN };
 
 /** Below this many elements the JavaScript loop beats copying in and out (~0.2 µs a call). */
 export const MIN_ELEMENTS = 128;
@@ -37,12 +64,6 @@ export const MIN_ELEMENTS = 128;
 const CHUNK = 16384;
 /** A reduction reads one [len, inner] slab per pass at least: longer ones stay in JavaScript. */
 const MAX_SLAB = 1 << 22;
-
-// layouts of a zip operand over an output of rows×cols (as in the assembly)
-const FULL = 0;
-const ROW = 1;
-const COLUMN = 2;
-const SCALAR = 3;
 
 /** 4 or 8 for float32 or float64 arrays of one type, else 0 (no kernel). */
 function floatSize(x: TypedArray, y: TypedArray, z: TypedArray = x): number {

@@ -1,11 +1,12 @@
-import type { TypedArray } from '../dtype';
-import type { Operand } from './matmul';
+import type { TypedArray } from '../../dtype';
+import type { Operand } from '../kernels';
+import { CONTROL, PAGE, RESERVED } from './abi';
+import { KERNELS_WASM, KERNELS_WASM_RELAXED, MAX_PAGES } from './binary';
+import { withSharedMemory } from './shared-memory';
 import { type GemmJob, nodeBuiltin, Pool } from './threads';
-import { KERNELS_WASM, KERNELS_WASM_RELAXED, MAX_PAGES } from './wasm-binary';
-import { withSharedMemory } from './wasm-shared';
 
 /** The compiled kernels' exports (packages/core/assembly). */
-export interface Kernels {
+export interface Exports {
   gemmF32(...args: [...GemmJob, number]): void;
   gemmF64(...args: [...GemmJob, number]): void;
   packF32(b: number, ldb: number, k: number, m: number, transB: number, out: number): void;
@@ -42,23 +43,20 @@ export interface Kernels {
 
 /** One instance of the kernels with its memory (shared ones also serve a pool of workers). */
 interface Engine {
-  kernels: Kernels;
+  kernels: Exports;
   memory: WebAssembly.Memory;
   pool: Pool | null;
   arena: Arena;
 }
 
-/** Worker slots live here, above AssemblyScript's own static data. */
-const CONTROL = 32768; // up to 13 KiB: 64 slots and ≤ 4 jobs per thread
-/** Our buffers start here. */
-const RESERVED = 65536;
-const PAGE = 65536;
+// the memory's layout (CONTROL: worker slots, up to 13 KiB; RESERVED: our buffers) is in abi.ts
+/** Up to this many multiply-adds a product stays in JavaScript. */
+const SMALL = 16 * 16 * 16;
 /** Below this many multiply-adds a product runs on one thread: waking workers costs more. */
 const PARALLEL_MIN = 96 * 96 * 96;
 
 let plain: Engine | null | undefined; // undefined: not tried yet
 let shared: Engine | null | undefined;
-let enabled = true;
 let threads = defaultThreads();
 
 function defaultThreads(): number {
@@ -117,7 +115,7 @@ function instantiate(sharedMemory: boolean): Engine | null {
       throw new Error('wasm kernel aborted');
     };
     const kernels = new WebAssembly.Instance(module, { env: { memory: mem, abort } })
-      .exports as unknown as Kernels;
+      .exports as unknown as Exports;
     const arena = {
       kernels,
       base: RESERVED,
@@ -157,16 +155,6 @@ export function wasmSupported(): boolean {
   return plainEngine() !== null;
 }
 
-/** Whether matrix products use the WebAssembly SIMD kernels (when supported). */
-export function wasmEnabled(): boolean {
-  return enabled && wasmSupported();
-}
-
-/** Switches the WebAssembly kernels on or off (they are on by default where supported). */
-export function setWasmEnabled(on: boolean): void {
-  enabled = on;
-}
-
 /** How many threads large products may use (the calling one included). */
 export function getThreads(): number {
   return threads;
@@ -186,7 +174,7 @@ export const align = (bytes: number) => (bytes + 15) & ~15;
 
 /** The kernels with views of their memory; the memory from `base` on is scratch for one call. */
 export interface Arena {
-  kernels: Kernels;
+  kernels: Exports;
   base: number;
   f32: Float32Array;
   f64: Float64Array;
@@ -199,7 +187,6 @@ export interface Arena {
  * and out of shared memory 2–3× slower.
  */
 export function arena(bytes: number): Arena | null {
-  if (!enabled) return null;
   const e = plainEngine();
   return e !== null && grow(e, RESERVED + bytes) ? views(e) : null;
 }
@@ -239,7 +226,7 @@ export function wasmGemm(
   k: number,
   m: number,
 ): boolean {
-  if (!enabled) return false;
+  if (n * k * m <= SMALL) return false; // the TypeScript loop wins before packing pays
   const f64 = c instanceof Float64Array;
   if (!f64 && !(c instanceof Float32Array)) return false;
   if (a.data.constructor !== c.constructor || b.data.constructor !== c.constructor) return false;

@@ -1,0 +1,102 @@
+import type { TypedArray } from '../dtype';
+import type { FoldOp, Kernels, MapOp, Operand, ZipOp } from './kernels';
+import * as ts from './ts/index';
+import { wasmKernels, wasmSupported } from './wasm/index';
+
+// Every kernel call of the ops comes through here: the backend in use runs it, or declines it
+// and the TypeScript kernels run it. setBackend (src/backend.ts) chooses the backend.
+
+export type { FoldOp, Kernels, MapOp, Operand, ZipOp } from './kernels';
+export { argExtreme, clampKernel, select3, softplusKernel } from './ts/index';
+
+const backends: Record<string, Kernels> = { ts: ts.tsKernels, wasm: wasmKernels };
+let active: Kernels = wasmSupported() ? wasmKernels : ts.tsKernels;
+
+/** The backend in use. */
+export function kernels(): Kernels {
+  return active;
+}
+
+/** Uses the backend of that name ('wasm' or 'ts'); false when this runtime lacks it. */
+export function useKernels(name: string): boolean {
+  const k = backends[name];
+  if (k === undefined || (k === wasmKernels && !wasmSupported())) return false;
+  active = k;
+  return true;
+}
+
+/** `out[i] = op(x[i])`. */
+export function map(op: MapOp, x: TypedArray, out: TypedArray): void {
+  if (!active.map(op, x, out)) ts.tsKernels.map(op, x, out);
+}
+
+/** `out = op(a, b)`, both broadcast to `outShape`. */
+export function zip(
+  op: ZipOp,
+  a: TypedArray,
+  aShape: readonly number[],
+  b: TypedArray,
+  bShape: readonly number[],
+  out: TypedArray,
+  outShape: readonly number[],
+): void {
+  if (!active.zip(op, a, aShape, b, bShape, out, outShape))
+    ts.tsKernels.zip(op, a, aShape, b, bShape, out, outShape);
+}
+
+// a plain number as a 1-element operand, in the tensor's float type (as PyTorch casts a
+// Python scalar) for backends that read it as an array
+const scalar64 = new Float64Array(1);
+const scalar32 = new Float32Array(1);
+
+function scalarLike(x: TypedArray, s: number): TypedArray {
+  const holder = x instanceof Float32Array ? scalar32 : scalar64;
+  holder[0] = s;
+  return holder;
+}
+
+/** `out = op(x, s)` for a plain number `s`. */
+export function zipNumber(op: ZipOp, x: TypedArray, s: number, out: TypedArray): void {
+  const n = [x.length];
+  if (active === ts.tsKernels || !active.zip(op, x, n, scalarLike(x, s), [], out, n))
+    ts.zipNumber(op, x, s, out);
+}
+
+/** `out = op(s, x)` for a plain number `s`. */
+export function numberZip(op: ZipOp, s: number, x: TypedArray, out: TypedArray): void {
+  const n = [x.length];
+  if (active === ts.tsKernels || !active.zip(op, scalarLike(x, s), [], x, n, out, n))
+    ts.numberZip(op, s, x, out);
+}
+
+/**
+ * Folds `x` (of `shape`) into `out` with `op`, element `idx` landing in `out[idx·outStrides]`
+ * (reduced dims have stride 0; `out` holds the identity). One block of reduced dims between
+ * kept ones can go to the backend; the TypeScript kernels take any layout.
+ */
+export function reduceInto(
+  x: TypedArray,
+  shape: readonly number[],
+  outStrides: readonly number[],
+  out: TypedArray,
+  op: FoldOp,
+): void {
+  if (active !== ts.tsKernels && x.length > 0) {
+    const block = ts.axisBlock(shape, outStrides);
+    if (block !== null && active.fold(op, x, block[0], block[1], block[2], out)) return;
+  }
+  ts.reduceInto(x, shape, outStrides, out, op);
+}
+
+/** C (n×m, row-major at `cOffset`) = op(A)·op(B). */
+export function gemm(
+  a: Operand,
+  b: Operand,
+  c: TypedArray,
+  cOffset: number,
+  n: number,
+  k: number,
+  m: number,
+): void {
+  if (!active.gemm(a, b, c, cOffset, n, k, m)) ts.tsKernels.gemm(a, b, c, cOffset, n, k, m);
+}

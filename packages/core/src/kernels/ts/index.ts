@@ -1,0 +1,20 @@
+import type { Kernels } from '../kernels';
+import { map, zip } from './elementwise';
+import { gemm } from './matmul';
+import { foldAxis } from './reduce';
+
+export { argExtreme, axisBlock, reduceInto } from './reduce';
+export { clampKernel, numberZip, select3, zipNumber } from './elementwise';
+export { softplusKernel } from './special';
+
+/** The TypeScript backend: written-out loops that take every call, in every dtype and layout. */
+export const tsKernels: Kernels = {
+  name: 'ts',
+  map: (op, x, out) => (map(op, x, out), true),
+  zip: (op, a, aShape, b, bShape, out, outShape) => (
+    zip(op, a, aShape, b, bShape, out, outShape),
+    true
+  ),
+  fold: (op, x, outer, len, inner, out) => (foldAxis(op, x, outer, len, inner, out), true),
+  gemm: (a, b, c, cOffset, n, k, m) => (gemm(a, b, c, cOffset, n, k, m), true),
+};
