@@ -1,11 +1,12 @@
 // npm run bench [-- --suite matmul|mlp|tape] and npm run bench:quick: every workload for @ad and
-// its peers; prints a table and writes bench/results/<suite>-<date>.{json,md}.
+// its peers; prints a table and writes bench/results/<suite>-<date>.{json,md}. With
+// --baseline <commit>, that commit's @ad runs each workload just before this tree's.
 //
 // Each workload runs in a fresh Node process of its own, with every library side by side in
 // it: what V8 learnt about one workload's types (float64 loops, other shapes) then cannot
 // slow another's, and each ratio still comes from one process.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +21,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     suite: { type: 'string', default: 'all' },
     out: { type: 'string' },
+    // a commit to measure beside this tree, as the library '@ad before' (its own bench, its own process)
+    baseline: { type: 'string' },
     // internal: run one workload here and write its results to this file
     workload: { type: 'string' },
     results: { type: 'string' },
@@ -48,10 +51,12 @@ async function runWorkload(suite: string, workload: string, resultsFile: string)
 }
 
 /** Runs one workload in a child process and returns its results. */
-function spawnWorkload(suite: string, workload: string): Result[] {
+function spawnWorkload(suite: string, workload: string, tree?: string): Result[] {
   const file = join(tmpdir(), `ad-bench-${process.pid}-${workload}.json`);
   const args = [
-    process.argv[1],
+    ...(tree === undefined
+      ? [process.argv[1]]
+      : [join(tree, 'scripts/run.mjs'), join(tree, 'bench/src/main.ts')]),
     '--suite',
     suite,
     '--workload',
@@ -65,7 +70,22 @@ function spawnWorkload(suite: string, workload: string): Result[] {
     throw new Error(`bench: ${workload} failed (exit ${child.status ?? child.signal})`);
   const results = JSON.parse(readFileSync(file, 'utf8')) as Result[];
   rmSync(file);
-  return results;
+  return tree === undefined
+    ? results
+    : results.filter((r) => r.library === '@ad').map((r) => ({ ...r, library: '@ad before' }));
+}
+
+/** A checkout of `commit` beside this one, sharing its node_modules, for `--baseline`. */
+function checkout(commit: string): string {
+  const dir = join(tmpdir(), `ad-baseline-${commit}`);
+  if (!existsSync(dir)) {
+    const add = spawnSync('git', ['worktree', 'add', '--detach', dir, commit], {
+      stdio: 'inherit',
+    });
+    if (add.status !== 0) throw new Error(`bench: cannot check out ${commit}`);
+    symlinkSync(join(process.cwd(), 'node_modules'), join(dir, 'node_modules'));
+  }
+  return dir;
 }
 
 async function main(): Promise<void> {
@@ -76,14 +96,24 @@ async function main(): Promise<void> {
   }
   if (values.workload !== undefined)
     return runWorkload(chosen[0], values.workload, values.results as string);
-  const meta = { ...machine(), mode: quick ? 'quick' : 'full', ...versions() };
+  const tree = values.baseline === undefined ? undefined : checkout(values.baseline);
+  const meta = {
+    ...machine(),
+    mode: quick ? 'quick' : 'full',
+    ...versions(),
+    ...(values.baseline === undefined ? {} : { baseline: values.baseline }),
+  };
   for (const name of chosen) {
     console.log(`\n${name}${quick ? ' (quick)' : ''}`);
-    const results = suites[name].workloads.flatMap((w) => spawnWorkload(name, w));
-    console.log(`\n${table(results, libraries)}`);
-    console.log(
-      `wrote ${save(outDir, quick ? `${name}-quick` : name, results, libraries, meta)}.{json,md}`,
-    );
+    // the baseline's run of each workload right before ours, so both see the same machine
+    const results = suites[name].workloads.flatMap((w) => [
+      ...(tree === undefined ? [] : spawnWorkload(name, w, tree)),
+      ...spawnWorkload(name, w),
+    ]);
+    const shown = tree === undefined ? libraries : ['@ad before', ...libraries];
+    const file = `${name}${quick ? '-quick' : ''}${tree === undefined ? '' : '-vs-before'}`;
+    console.log(`\n${table(results, shown)}`);
+    console.log(`wrote ${save(outDir, file, results, shown, meta)}.{json,md}`);
   }
 }
 
