@@ -121,6 +121,9 @@ function product(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
  * broadcast or expanded steps by zero. Other layouts are copied to row-major first.
  */
 function operand(x: Tensor, trans: boolean, batch: readonly number[]) {
+  // the common case, one row-major matrix, costs no strides or positions
+  if (batch.length === 0 && x.isContiguous())
+    return { data: x.storage.data, offsets: [x.offset], offset: 0, trans };
   const nd = x.ndim;
   const [r, c] = x.shape.slice(-2);
   const t = x.strides;
