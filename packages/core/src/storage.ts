@@ -1,20 +1,31 @@
 import type { TypedArray } from './dtype';
 
+// set by Storage's static block, which may touch its private count: see bump
+let increment: (s: Storage) => void;
+
 /**
  * A buffer of elements and its version counter, shared by a tensor and all of its views.
  * Every in-place change to any of them bumps the one counter (through `bump`), so that a
  * backward can tell that a value it saved went stale, whichever alias changed it.
  */
 export class Storage {
-  /** Bumped by every in-place write into `data`. */
-  version = 0;
+  private count = 0;
 
   constructor(readonly data: TypedArray) {}
+
+  /** Bumped by every in-place write into `data`. */
+  get version(): number {
+    return this.count;
+  }
+
+  static {
+    increment = (s) => s.count++;
+  }
 }
 
 /** Marks `s` as written to: the only place a version goes up. */
 export function bump(s: Storage): void {
-  s.version++;
+  increment(s);
 }
 
 /**

@@ -32,6 +32,9 @@ type TensorMethods = typeof tensorMethods;
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface Tensor extends TensorMethods {}
 
+// set by Tensor's static block, which may touch its private fields: see setEntry
+let assignEntry: (t: Tensor, e: Entry | null) => void;
+
 /**
  * An n-d array of numbers that records the ops applied to it. It reads its elements from a
  * `Storage` through a shape, strides and an offset, so views (`transpose`, `expand`, `narrow`,
@@ -121,9 +124,12 @@ export class Tensor {
     return this.node;
   }
 
-  set entry(e: Entry | null) {
-    this.node = e;
-    this.nodeVersion = this.storage.version;
+  static {
+    // the one way to change a tensor's entry: for the ops and the tape, not for users
+    assignEntry = (t, e) => {
+      t.node = e;
+      t.nodeVersion = t.storage.version;
+    };
   }
 
   /** Steps in the storage between neighbours along each dim (PyTorch's `stride()`). */
@@ -258,14 +264,19 @@ function gather(t: Tensor): TypedArray {
   return out;
 }
 
+/** Makes `e` the entry that made `t` (ops and the tape call this; it is not exported to users). */
+export function setEntry(t: Tensor, e: Entry | null): void {
+  assignEntry(t, e);
+}
+
 /** Makes a stale view's entry again from its base (PyTorch regenerates its grad_fn the same way). */
 function refresh(view: Tensor, base: Tensor): void {
   if (!base.requiresGrad) {
-    view.entry = null;
+    setEntry(view, null);
     return;
   }
   const again = (view.replay as (base: Tensor) => Tensor)(base).entry;
   if (again === null) return; // replayed inside noGrad: try again when recording
-  view.entry = again;
+  setEntry(view, again);
   again.adopt(view);
 }

@@ -1,6 +1,7 @@
 import * as ad from '../src';
 import { Entry, GradientTape, type Pullback, type Tensor } from '../src';
 import { backpropagate, type Node } from '../src/tape';
+import { setEntry } from '../src/tensor';
 
 /** A hand-built entry whose pullback logs its name and multiplies dy by fixed factors. */
 function entry(log: string[], op: string, inputs: Tensor[], factors: number[]): Entry {
@@ -10,7 +11,7 @@ function entry(log: string[], op: string, inputs: Tensor[], factors: number[]): 
     return factors.map((f) => dy.mul(f));
   };
   const e = new Entry(op, inputs, out, pullback);
-  out.entry = e;
+  setEntry(out, e);
   return e;
 }
 

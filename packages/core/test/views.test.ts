@@ -211,4 +211,22 @@ describe('views cost no memory proportional to their size', () => {
     expect(grown).toBeLessThan(1 << 20); // the tensor itself is 64 MiB
     for (const v of views) expect(v.storage).toBe(x.storage);
   });
+
+  it('element-wise ops read an expanded operand where it lies (its zero strides broadcast)', () => {
+    const row = ad.randn([1, 4096]);
+    const column = ad.randn([2048, 1]);
+    const big = ad.randn([2048, 4096]);
+    const outBytes = 2048 * 4096 * 4;
+    for (const op of [
+      () => row.expand([2048, 4096]).mul(big),
+      () => big.sub(column.expand([2048, 4096])),
+      () => ad.where(big.gt(0), row.expand([2048, 4096]), column.expand([2048, 4096])),
+    ]) {
+      const before = process.memoryUsage().arrayBuffers;
+      const r = op();
+      const grown = process.memoryUsage().arrayBuffers - before;
+      expect(grown).toBeLessThan(outBytes * 1.5); // the result (and where's mask), no copy of a 32 MiB expand
+      expect(r.shape).toEqual([2048, 4096]);
+    }
+  });
 });

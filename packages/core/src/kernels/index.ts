@@ -8,6 +8,7 @@ import { wasmKernels, wasmSupported } from './wasm/index';
 
 export type { FoldOp, Kernels, MapOp, Operand, ZipOp } from './kernels';
 export { argExtreme, clampKernel, select3, softplusKernel } from './ts/index';
+export { addStrided, broadcastStrides, copyStrided, positions, stridesIn } from './strided';
 
 const backends: Record<string, Kernels> = { ts: ts.tsKernels, wasm: wasmKernels };
 let active: Kernels = wasmSupported() ? wasmKernels : ts.tsKernels;

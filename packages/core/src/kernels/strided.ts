@@ -105,3 +105,13 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
   }
   return out;
 }
+
+/** The strides that read a tensor of `shape` and `strides` broadcast to `outShape`. */
+export function stridesIn(
+  shape: readonly number[],
+  strides: readonly number[],
+  outShape: readonly number[],
+): number[] {
+  const lead = outShape.length - shape.length;
+  return outShape.map((_, i) => (i < lead || shape[i - lead] === 1 ? 0 : strides[i - lead]));
+}

@@ -1,10 +1,10 @@
 import { allocate, type DType, floatOf, isFloat, promoteTypes, type TypedArray } from '../dtype';
 import { DTypeError } from '../errors';
-import { numberZip, select3, zip, zipNumber, type ZipOp } from '../kernels/index';
+import { numberZip, select3, stridesIn, zip, zipNumber, type ZipOp } from '../kernels/index';
 import { broadcastShapes, shapesEqual } from '../shape';
 import type { Grads } from '../tape';
 import { Tensor } from '../tensor';
-import { record, toTensor, type TensorLike } from './op';
+import { record, toTensor, type TensorLike, unexpanded } from './op';
 
 /** Gradients of a binary op; a side given as a plain number arrives as that number. */
 type BinaryGrad = (
@@ -37,7 +37,8 @@ export function binary(op: ZipOp, kind: Kind, grad: BinaryGrad | null) {
       );
     }
     const out = new Tensor(allocate(dtype, sizeOfShape(shape), op), shape);
-    zip(op, a.data, a.shape, b.data, b.shape, out.data, shape);
+    const [ua, ub] = [unexpanded(a), unexpanded(b)]; // an expand is read where it lies
+    zip(op, ua.data, ua.shape, ub.data, ub.shape, out.data, shape);
     // bool arithmetic stays bool, as PyTorch's: add is a logical or, so 1 + 1 is stored as 1
     if (dtype === 'bool' && kind === 'arith') asBool(out.data);
     return record(op, [a, b], out, grad && ((dy, needs) => grad(dy, a, b, out, needs)));
@@ -223,7 +224,12 @@ export function where(cond: TensorLike, x: TensorLike, y: TensorLike): Tensor {
   const b = toTensor('where', y, a);
   const shape = broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape);
   const out = new Tensor(allocate(promoteTypes(a.dtype, b.dtype), sizeOfShape(shape)), shape);
-  select3(c.data, c.shape, a.data, a.shape, b.data, b.shape, out.data, shape);
+  const operand = (t: Tensor) => ({
+    data: t.storage.data,
+    offset: t.offset,
+    strides: stridesIn(t.shape, t.strides, shape),
+  });
+  select3(operand(c), operand(a), operand(b), out.data, shape);
   return record('where', [c, a, b], out, (dy, needs) => [
     null,
     needs[1] ? where(c, dy, 0) : null,

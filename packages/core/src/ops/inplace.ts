@@ -6,7 +6,7 @@ import { defaultGenerator, Generator as GeneratorClass, type Generator } from '.
 import { broadcastShapes, shapesEqual, stridesOf } from '../shape';
 import { bump, overlaps } from '../storage';
 import { type Entry, isGradEnabled, noGrad } from '../tape';
-import { Tensor } from '../tensor';
+import { setEntry, Tensor } from '../tensor';
 import { add, div, mul, sub } from './binary';
 import { full } from './creation';
 import { named, record, toTensor, type TensorLike } from './op';
@@ -39,14 +39,14 @@ function inplace(
     return x;
   }
   const old = new Tensor(x.data.slice(), x.shape); // a pullback may read the old value
-  old.entry = x.entry;
+  setEntry(old, x.entry);
   let r = compute(old);
   check(op, x, r);
   if (r.dtype !== x.dtype) r = r.cast(x.dtype);
   const baseEntry = base?.entry ?? null;
   store(op, x, r);
   if (base !== null) copySlices(base, baseEntry, x, r);
-  x.entry = r.entry;
+  setEntry(x, r.entry);
   r.entry?.adopt(x);
   return x;
 }
@@ -70,7 +70,7 @@ function copySlices(base: Tensor, baseEntry: Entry | null, x: Tensor, r: Tensor)
     base: null,
     replay: null,
   });
-  oldBase.entry = baseEntry;
+  setEntry(oldBase, baseEntry);
   const replay = x.replay as (b: Tensor) => Tensor;
   let outside: Tensor | null = null; // ones outside the view, zeros inside
   record('copySlices', [oldBase, r], base, (dy, needs) => {

@@ -1,8 +1,9 @@
 import { allocate, type DType, floatOf, isFloat } from '../dtype';
 import { AdError, ValueError } from '../errors';
-import type { Shape } from '../shape';
+import { type Shape, stridesOf } from '../shape';
+import { isRowMajor } from '../storage';
 import { checkSaved, Entry, inBackward, isGradEnabled, type Pullback } from '../tape';
-import { Tensor } from '../tensor';
+import { setEntry, Tensor } from '../tensor';
 import { anomalyEnabled, checkFinite } from '../anomaly';
 
 /** What ops accept where a tensor goes: a tensor, or a plain number (a 0-d constant). */
@@ -25,12 +26,32 @@ export function record(
   if (pullback === null || !isGradEnabled() || !isFloat(output.dtype)) return output;
   for (let i = 0; i < inputs.length; i++) {
     if (inputs[i].requiresGrad) {
-      output.entry = new Entry(op, inputs, output, pullback);
-      if (anomalyEnabled()) output.entry.stack = new Error().stack;
+      const e = new Entry(op, inputs, output, pullback);
+      if (anomalyEnabled()) e.stack = new Error().stack;
+      setEntry(output, e);
       return output;
     }
   }
   return output;
+}
+
+/**
+ * `t` as the kernels can read it without a copy: itself when contiguous, and an expanded
+ * view as the elements it expands — its zero-stride dims become size-1 dims, which the
+ * kernels broadcast. Other layouts are left as they are (their `data` is a row-major copy).
+ */
+export function unexpanded(t: Tensor): Tensor {
+  if (t.isContiguous()) return t;
+  const strides = t.strides;
+  const shape = t.shape.map((d, i) => (strides[i] === 0 ? 1 : d));
+  if (!isRowMajor(shape, strides)) return t;
+  const rowMajor = stridesOf(shape);
+  return new Tensor(t.storage, shape, {
+    strides: rowMajor,
+    offset: t.offset,
+    base: null,
+    replay: null,
+  });
 }
 
 /** A new tensor of `shape`, filled with zeros. */

@@ -1,6 +1,6 @@
 import { allocate, type TypedArray } from '../../dtype';
 import type { MapOp, ZipOp } from '../kernels';
-import { broadcastStrides, copyStrided } from '../strided';
+import { broadcastStrides, copyStrided, forEachRow, rowOf } from '../strided';
 import { mathCycle, mathMap } from './math';
 import { erf, sigmoid } from './special';
 
@@ -251,37 +251,27 @@ function expand(x: TypedArray, shape: readonly number[], outShape: readonly numb
   return y;
 }
 
-/** `out = cond ? a : b`, all three broadcast to `outShape`. */
+/** One strided operand: its storage, where element [0, …] sits, and its steps per dim. */
+export interface Strided {
+  data: TypedArray;
+  offset: number;
+  strides: readonly number[];
+}
+
+/** `out = cond ? a : b` over `outShape` (row-major), each operand strided (0 to broadcast). */
 export function select3(
-  cond: TypedArray,
-  cShape: readonly number[],
-  a: TypedArray,
-  aShape: readonly number[],
-  b: TypedArray,
-  bShape: readonly number[],
+  cond: Strided,
+  a: Strided,
+  b: Strided,
   out: TypedArray,
   outShape: readonly number[],
 ): void {
-  const sc = broadcastStrides(cShape, outShape);
-  const sa = broadcastStrides(aShape, outShape);
-  const sb = broadcastStrides(bShape, outShape);
-  const nd = outShape.length;
-  const idx = new Array<number>(nd).fill(0);
-  let pc = 0;
-  let pa = 0;
-  let pb = 0;
-  for (let o = 0; o < out.length; o++) {
-    out[o] = cond[pc] !== 0 ? a[pa] : b[pb];
-    for (let d = nd - 1; d >= 0; d--) {
-      idx[d]++;
-      pc += sc[d];
-      pa += sa[d];
-      pb += sb[d];
-      if (idx[d] < outShape[d]) break;
-      pc -= sc[d] * outShape[d];
-      pa -= sa[d] * outShape[d];
-      pb -= sb[d] * outShape[d];
-      idx[d] = 0;
-    }
-  }
+  const strides = [cond.strides, a.strides, b.strides];
+  const [n, sc, sa, sb] = rowOf(outShape, strides);
+  const [c, x, y] = [cond.data, a.data, b.data];
+  let o = 0;
+  forEachRow(outShape, strides, [cond.offset, a.offset, b.offset], ([pc, pa, pb]) => {
+    for (let k = 0; k < n; k++, o++)
+      out[o] = c[pc + k * sc] !== 0 ? x[pa + k * sa] : y[pb + k * sb];
+  });
 }
