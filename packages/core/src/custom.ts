@@ -1,6 +1,6 @@
 import { checkFunction } from './args';
 import { ValueError } from './errors';
-import { record, toTensor, type TensorLike } from './ops/op';
+import { type OpName, record, toTensor, type TensorLike } from './ops/op';
 import { noGrad, type Pullback } from './tape';
 import { Tensor } from './tensor';
 
@@ -33,7 +33,7 @@ export function customOp(
     const [y, pullback] = result as [Tensor, Pullback];
     // the entry needs an output of its own: never one of the inputs
     const out = xs.includes(y) ? new Tensor(y.data.slice(), y.shape) : y;
-    return record(name, xs, out, pullback);
+    return record(name as OpName, xs, out, pullback); // the user's own op name
   };
 }
 

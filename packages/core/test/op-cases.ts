@@ -169,6 +169,8 @@ export const opCases: OpCase[] = [
   { op: 'unfold', note: 'overlapping windows', fn: (x) => x.unfold(1, 3, 1), shapes: [[2, 5]] },
   { op: 'unfold', note: 'step past the size', fn: (x) => x.unfold(0, 2, 3).square(), shapes: [[8, 2]] },
   { op: 'select', note: 'views of views', fn: (x) => x.T.narrow(0, 1, 2).select(1, 0).unsqueeze(0).expand([2, 2]).mul(x.select(0, 1).narrow(0, 0, 2)), shapes: [[2, 3]] },
+  { op: 'sum', note: 'of a transpose, read in place', fn: (x) => x.T.sum(1).add(x.unsqueeze(0).expand([2, 2, 3]).sum([0, 1])), shapes: [[2, 3]] },
+  { op: 'amax', note: 'over a strided slice', fn: (x) => x.slice(1, 0, undefined, 2).amax(1), shapes: [[2, 5]] },
   { op: 'expand', note: 'into a matmul (zero strides read in place)', fn: (x, w) => x.expand([3, 2]).matmul(w.mT), shapes: [[2], [4, 2]] },
   { op: 'mul_', note: 'through a view of a non-leaf (copySlices)', fn: (x, s) => { const y = x.mul(1); y.narrow(1, 0, 2).mul_(s); return y.mul(y); }, shapes: [[2, 3], [2, 2]] },
   { op: 'copy_', note: 'into a diagonal; a view made before sees it', fn: (x, s) => { const y = x.mul(1.5); const t = y.T; y.diagonal().copy_(s.sin()); return t.mul(y.sum(0)); }, shapes: [[3, 3], [3]] },

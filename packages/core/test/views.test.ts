@@ -212,6 +212,17 @@ describe('views cost no memory proportional to their size', () => {
     for (const v of views) expect(v.storage).toBe(x.storage);
   });
 
+  it('reductions and products read a transposed 4096×4096 view where it lies', () => {
+    const x = ad.rand([4096, 4096]);
+    const v = ad.rand([4096, 1]);
+    const before = process.memoryUsage().arrayBuffers;
+    const sums = x.T.sum(1);
+    const product = x.T.matmul(v);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1 << 20);
+    expect(sums.shape).toEqual([4096]);
+    expect(product.shape).toEqual([4096, 1]);
+  });
+
   it('element-wise ops read an expanded operand where it lies (its zero strides broadcast)', () => {
     const row = ad.randn([1, 4096]);
     const column = ad.randn([2048, 1]);

@@ -2,9 +2,12 @@ import { allocate, type DType, floatOf, isFloat } from '../dtype';
 import { AdError, ValueError } from '../errors';
 import { type Shape, stridesOf } from '../shape';
 import { isRowMajor } from '../storage';
-import { checkSaved, Entry, inBackward, isGradEnabled, type Pullback } from '../tape';
+import { checkSaved, Entry, type Grads, inBackward, isGradEnabled, type Pullback } from '../tape';
 import { setEntry, Tensor } from '../tensor';
 import { anomalyEnabled, checkFinite } from '../anomaly';
+import type { OpName } from './names';
+
+export type { OpName } from './names';
 
 /** What ops accept where a tensor goes: a tensor, or a plain number (a 0-d constant). */
 export type TensorLike = Tensor | number;
@@ -16,7 +19,7 @@ export type TensorLike = Tensor | number;
  * op without a gradient (comparisons, argmax).
  */
 export function record(
-  op: string,
+  op: OpName,
   inputs: readonly Tensor[],
   output: Tensor,
   pullback: Pullback | null,
@@ -54,6 +57,24 @@ export function unexpanded(t: Tensor): Tensor {
   });
 }
 
+/**
+ * An op with its forward and backward in one place, under one checked name: `forward`
+ * computes the output from tensor inputs (with kernels, nothing recorded), `backward` the
+ * inputs' gradients from the output's (with ops, so that it differentiates again). The
+ * factories for element-wise ops and views (`unary`, `binary`, `makeView`) are this, with
+ * their argument checking.
+ */
+export function defineOp<I extends readonly Tensor[]>(
+  name: OpName,
+  forward: (...inputs: I) => Tensor,
+  backward: (dy: Tensor, inputs: I, output: Tensor, needs: readonly boolean[]) => Grads,
+): (...inputs: I) => Tensor {
+  return (...inputs) => {
+    const y = forward(...inputs);
+    return record(name, inputs, y, (dy, needs) => backward(dy, inputs, y, needs));
+  };
+}
+
 /** A new tensor of `shape`, filled with zeros. */
 export function empty(shape: Shape, dtype: DType): Tensor {
   let n = 1;
@@ -88,7 +109,7 @@ function describe(x: unknown): string {
 }
 
 /** Wraps a failure inside a composite so that the error names the op the user called. */
-export function named<T>(op: string, fn: () => T): T {
+export function named<T>(op: OpName, fn: () => T): T {
   try {
     return fn();
   } catch (e) {

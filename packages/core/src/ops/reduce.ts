@@ -1,12 +1,12 @@
 import { allocate, type DType, isFloat } from '../dtype';
 import { checkBool, checkNumber, checkOptions } from '../args';
 import { ValueError } from '../errors';
-import { argExtreme, type FoldOp, reduceInto } from '../kernels/index';
+import { argExtreme, type FoldOp, reduceInto, reduceStrided } from '../kernels/index';
 import { normalizeDim, normalizeDims, reducedShape, sizeOf, stridesOf } from '../shape';
 import { noGrad } from '../tape';
 import { Tensor } from '../tensor';
 import { where } from './binary';
-import { named, record, toTensor, type TensorLike } from './op';
+import { named, type OpName, record, toTensor, type TensorLike } from './op';
 
 /** Which dims to reduce: one, several, or all when omitted or null. */
 export type Dims = number | readonly number[] | null | undefined;
@@ -38,7 +38,9 @@ function fold(
   const out = allocate(dtype, sizeOf(keepShape)).fill(
     isFloat(dtype) ? init : identityOf(init, dtype),
   );
-  reduceInto(x.data, x.shape, strides, out, op);
+  // a view is folded where it lies, its elements read through its strides
+  if (x.isContiguous()) reduceInto(x.data, x.shape, strides, out, op);
+  else reduceStrided(x.storage.data, x.offset, x.strides, x.shape, strides, out, op);
   return new Tensor(out, reducedShape(x.shape, dims, keepdim));
 }
 
@@ -138,7 +140,7 @@ export function amin(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean):
 }
 
 function extreme(
-  op: string,
+  op: OpName,
   kind: 'max' | 'min',
   x: TensorLike,
   dim: Dims,
@@ -227,7 +229,7 @@ function varianceOptions(
 }
 
 function varianceOf(
-  op: string,
+  op: OpName,
   x: TensorLike,
   dim: Dims,
   opts: VarianceOptions | boolean | undefined,
@@ -328,7 +330,7 @@ export function argmin(x: TensorLike, dim?: number, opts?: ReduceOptions | boole
 }
 
 function argExtremeOp(
-  op: string,
+  op: OpName,
   x: TensorLike,
   dim: number | undefined,
   opts: ReduceOptions | boolean | undefined,

@@ -5,7 +5,7 @@ import { checkShape, normalizeDim, shapesEqual, sizeOf } from '../shape';
 import { viewStrides } from '../storage';
 import type { Pullback } from '../tape';
 import { Tensor } from '../tensor';
-import { empty, named, record, toTensor, type TensorLike } from './op';
+import { defineOp, empty, named, type OpName, record, toTensor, type TensorLike } from './op';
 
 // Views: tensors that read their input's storage through other strides and offset, made in
 // O(1) without copying. Each records itself on the tape like any op (a view's gradient is
@@ -18,7 +18,7 @@ import { empty, named, record, toTensor, type TensorLike } from './op';
  * the base that owns the storage.
  */
 function makeView(
-  op: string,
+  op: OpName,
   x: Tensor,
   shape: readonly number[],
   strides: readonly number[],
@@ -98,9 +98,14 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
 /** x itself when its elements are in row-major order, else a row-major copy (on the tape). */
 export function contiguous(x: TensorLike): Tensor {
   const a = toTensor('contiguous', x);
-  if (a.isContiguous()) return a;
-  return record('contiguous', [a], new Tensor(a.data, a.shape), (dy) => [dy]);
+  return a.isContiguous() ? a : copy(a);
 }
+
+const copy = defineOp(
+  'contiguous',
+  (a: Tensor) => new Tensor(a.data, a.shape),
+  (dy) => [dy],
+);
 
 /** Reorders the dims: output dim i is input dim `dims[i]`. */
 export function permute(x: TensorLike, dims: readonly number[]): Tensor {
@@ -308,11 +313,17 @@ function foldWindows(
   size: number,
   step: number,
 ): Tensor {
-  const y = empty(shape, dy.dtype);
-  const rowMajor = y.strides.length === 0 ? [1] : y.strides;
-  const into = [...rowMajor.map((s, i) => (i === d ? s * step : s)), rowMajor[d]];
-  addStrided(dy.data, y.storage.data, 0, into, dy.shape);
-  return record('unfoldBackward', [dy], y, (g) => [g.unfold(d, size, step)]);
+  return defineOp(
+    'unfoldBackward',
+    (g: Tensor) => {
+      const y = empty(shape, g.dtype);
+      const rowMajor = y.strides.length === 0 ? [1] : y.strides;
+      const into = [...rowMajor.map((s, i) => (i === d ? s * step : s)), rowMajor[d]];
+      addStrided(g.data, y.storage.data, 0, into, g.shape);
+      return y;
+    },
+    (g) => [g.unfold(d, size, step)],
+  )(dy);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { TypedArray } from '../../dtype';
 import type { FoldOp } from '../kernels';
-import { positions } from '../strided';
+import { forEachRow, positions, rowOf } from '../strided';
 
 // NaN wins in max and min, as in PyTorch: once the accumulator is NaN nothing replaces it
 const combines: Record<FoldOp, (acc: number, v: number) => number> = {
@@ -140,4 +140,21 @@ export function foldAxis(
       for (let i = 0; i < inner; i++) out[o * inner + i] = combine(out[o * inner + i], x[from + i]);
     }
   }
+}
+
+/** `reduceInto` for an `x` read through `xStrides` from `xOffset` (a view). */
+export function reduceStrided(
+  x: TypedArray,
+  xOffset: number,
+  xStrides: readonly number[],
+  shape: readonly number[],
+  outStrides: readonly number[],
+  out: TypedArray,
+  op: FoldOp,
+): void {
+  const combine = combines[op];
+  const [n, sx, so] = rowOf(shape, [xStrides, outStrides]);
+  forEachRow(shape, [xStrides, outStrides], [xOffset, 0], ([px, po]) => {
+    for (let k = 0; k < n; k++) out[po + k * so] = combine(out[po + k * so], x[px + k * sx]);
+  });
 }
