@@ -109,10 +109,24 @@ function product(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
     B.offset = B.offsets[t];
     gemm(A, B, c, t * n * m, n, k, m);
   }
-  return record('matmul', [a, b], out, (dy, needs) => [
-    needs[0] ? (ta ? product(b, dy, tb, true) : product(dy, b, false, !tb)) : null,
-    needs[1] ? (tb ? product(dy, a, true, ta) : product(a, dy, !ta, false)) : null,
-  ]);
+  return record('matmul', [a, b], out, (dy, needs) => {
+    // dy is often an expanded view (the gradient of a sum): laid out once for both products
+    const g = needs[0] && needs[1] ? matrices(dy) : dy;
+    return [
+      needs[0] ? (ta ? product(b, g, tb, true) : product(g, b, false, !tb)) : null,
+      needs[1] ? (tb ? product(g, a, true, ta) : product(a, g, !ta, false)) : null,
+    ];
+  });
+}
+
+/** x itself when the gemm reads its matrices where they lie, else a row-major copy of it. */
+function matrices(x: Tensor): Tensor {
+  const nd = x.ndim;
+  const [r, c] = x.shape.slice(-2);
+  const t = x.strides;
+  const rowMajor = (c === 1 || t[nd - 1] === 1) && (r === 1 || t[nd - 2] === c);
+  const colMajor = (r === 1 || t[nd - 2] === 1) && (c === 1 || t[nd - 1] === r);
+  return x.isContiguous() || rowMajor || colMajor ? x : x.contiguous();
 }
 
 /**
