@@ -16,7 +16,7 @@ export function format(x: Tensor): string {
   const body =
     x.ndim === 0
       ? fmtValue(values[0])
-      : nest(x, fmtValue, summarise, 0, 0, x.size, 'tensor('.length + 1);
+      : nest(x, values, fmtValue, summarise, 0, 0, x.size, 'tensor('.length + 1);
   const extras: string[] = [];
   if (x.dtype !== 'float32') extras.push(`dtype=${x.dtype}`);
   if (x.entry) extras.push(`op=${x.entry.op}`);
@@ -39,6 +39,7 @@ function formatter(values: number[], float: boolean, bool: boolean): (v: number)
 
 function nest(
   x: Tensor,
+  values: readonly number[],
   f: (v: number) => string,
   summarise: boolean,
   dim: number,
@@ -52,8 +53,8 @@ function nest(
     summarise && n > 2 * EDGE ? [...range(0, EDGE), -1, ...range(n - EDGE, n)] : range(0, n);
   const parts = picks.map((i) => {
     if (i < 0) return '...';
-    if (dim === x.ndim - 1) return f(x.data[offset + i]);
-    return nest(x, f, summarise, dim + 1, offset + i * inner, inner, indent + 1);
+    if (dim === x.ndim - 1) return f(values[offset + i]);
+    return nest(x, values, f, summarise, dim + 1, offset + i * inner, inner, indent + 1);
   });
   if (dim === x.ndim - 1) return `[${parts.join(', ')}]`;
   const sep = `,${'\n'.repeat(x.ndim - dim - 1)}${' '.repeat(indent)}`;

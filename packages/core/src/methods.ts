@@ -10,6 +10,7 @@ import type {
   PadOptions,
   ReduceOptions,
   TensorLike,
+  ValuesIndices,
   VarianceOptions,
 } from './ops/index';
 import { Tensor } from './tensor';
@@ -23,6 +24,13 @@ function sizesOf(args: Sizes): readonly number[] {
 
 /** A getter's `this`: the tensor it was called on (an object literal's getters cannot declare it). */
 const self = (x: unknown) => x as Tensor;
+
+/** The median: a 0-d tensor over all elements; along `dim`, `[values, indices]`. */
+function median(this: Tensor): Tensor;
+function median(this: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+function median(this: Tensor, dim?: number, keepdim?: boolean): Tensor | ValuesIndices {
+  return dim === undefined ? ops.median(this) : ops.median(this, dim, keepdim);
+}
 
 /** The methods, each with `this` the tensor it is called on; tensor.ts merges their types into Tensor's. */
 export const tensorMethods = {
@@ -375,6 +383,101 @@ export const tensorMethods = {
   },
   scatterAdd(this: Tensor, dim: number, index: IndexLike, src: TensorLike): Tensor {
     return ops.scatterAdd(this, dim, index, src);
+  },
+  maskedFill(this: Tensor, mask: Tensor, value: TensorLike): Tensor {
+    return ops.maskedFill(this, mask, value);
+  },
+  maskedSelect(this: Tensor, mask: Tensor): Tensor {
+    return ops.maskedSelect(this, mask);
+  },
+  tril(this: Tensor, k?: number): Tensor {
+    return ops.tril(this, k);
+  },
+  triu(this: Tensor, k?: number): Tensor {
+    return ops.triu(this, k);
+  },
+  nonzero(this: Tensor): Tensor {
+    return ops.nonzero(this);
+  },
+  flip(this: Tensor, ...dims: Sizes): Tensor {
+    return ops.flip(this, sizesOf(dims));
+  },
+  roll(
+    this: Tensor,
+    shifts: number | readonly number[],
+    dims?: number | readonly number[],
+  ): Tensor {
+    return ops.roll(this, shifts, dims);
+  },
+  tile(this: Tensor, ...reps: Sizes): Tensor {
+    return ops.tile(this, sizesOf(reps));
+  },
+  repeatInterleave(
+    this: Tensor,
+    repeats: number | readonly number[] | Tensor,
+    dim?: number,
+  ): Tensor {
+    return ops.repeatInterleave(this, repeats, dim);
+  },
+  diagEmbed(this: Tensor, offset?: number, dim1?: number, dim2?: number): Tensor {
+    return ops.diagEmbed(this, offset, dim1, dim2);
+  },
+  takeAlongDim(this: Tensor, indices: IndexLike, dim?: number): Tensor {
+    return ops.takeAlongDim(this, indices, dim);
+  },
+  scatter(this: Tensor, dim: number, index: IndexLike, src: TensorLike): Tensor {
+    return ops.scatter(this, dim, index, src);
+  },
+  indexCopy(this: Tensor, dim: number, index: IndexLike, source: TensorLike): Tensor {
+    return ops.indexCopy(this, dim, index, source);
+  },
+  cumsum(this: Tensor, dim: number): Tensor {
+    return ops.cumsum(this, dim);
+  },
+  cumprod(this: Tensor, dim: number): Tensor {
+    return ops.cumprod(this, dim);
+  },
+  logcumsumexp(this: Tensor, dim: number): Tensor {
+    return ops.logcumsumexp(this, dim);
+  },
+  cummax(this: Tensor, dim: number): ValuesIndices {
+    return ops.cummax(this, dim);
+  },
+  cummin(this: Tensor, dim: number): ValuesIndices {
+    return ops.cummin(this, dim);
+  },
+  sort(this: Tensor, dim?: number, descending?: boolean): ValuesIndices {
+    return ops.sort(this, dim, descending);
+  },
+  argsort(this: Tensor, dim?: number, descending?: boolean): Tensor {
+    return ops.argsort(this, dim, descending);
+  },
+  topk(this: Tensor, k: number, dim?: number, largest?: boolean): ValuesIndices {
+    return ops.topk(this, k, dim, largest);
+  },
+  kthvalue(this: Tensor, k: number, dim?: number, keepdim?: boolean): ValuesIndices {
+    return ops.kthvalue(this, k, dim, keepdim);
+  },
+  /** The median: a 0-d tensor over all elements; along `dim`, `[values, indices]`. */
+  median,
+  lgamma(this: Tensor): Tensor {
+    return ops.lgamma(this);
+  },
+  digamma(this: Tensor): Tensor {
+    return ops.digamma(this);
+  },
+  /** ψ⁽ⁿ⁾ of this tensor (PyTorch's `x.polygamma(n)`). */
+  polygamma(this: Tensor, n: number): Tensor {
+    return ops.polygamma(n, this);
+  },
+  erfc(this: Tensor): Tensor {
+    return ops.erfc(this);
+  },
+  erfinv(this: Tensor): Tensor {
+    return ops.erfinv(this);
+  },
+  sinc(this: Tensor): Tensor {
+    return ops.sinc(this);
   },
   clone(this: Tensor): Tensor {
     return ops.clone(this);

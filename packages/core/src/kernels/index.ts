@@ -7,7 +7,14 @@ import { wasmKernels, wasmSupported } from './wasm/index';
 // and the TypeScript kernels run it. setBackend (src/backend.ts) chooses the backend.
 
 export type { FoldOp, Kernels, MapOp, Operand, ZipOp } from './kernels';
-export { argExtreme, clampKernel, reduceStrided, select3, softplusKernel } from './ts/index';
+export {
+  argExtreme,
+  clampKernel,
+  polygamma,
+  reduceStrided,
+  select3,
+  softplusKernel,
+} from './ts/index';
 export { addStrided, broadcastStrides, copyStrided, positions, stridesIn } from './strided';
 
 const backends: Record<string, Kernels> = { ts: ts.tsKernels, wasm: wasmKernels };

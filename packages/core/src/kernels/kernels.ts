@@ -43,7 +43,12 @@ export type MathMapOp =
   | 'atanh'
   | 'log2'
   | 'log10'
-  | 'exp2';
+  | 'exp2'
+  | 'lgamma'
+  | 'digamma'
+  | 'erfc'
+  | 'erfinv'
+  | 'sinc';
 
 /**
  * Element-wise functions of two arguments. The `…Backward` ones are fused gradient rules

@@ -11,7 +11,7 @@ export {
 } from './activation';
 export { add, div, eq, ge, gt, le, lt, maximum, minimum, mul, ne, pow, sub, where } from './binary';
 export * from './creation';
-export * from './indexing';
+export { gather, indexAdd, type IndexLike, indexSelect, scatterAdd } from './indexing';
 export * from './inplace';
 export * from './matmul';
 export * from './movement';
@@ -42,4 +42,11 @@ export {
   tanh,
 } from './unary';
 export * from './math';
+export * from './mask';
+export * from './reorder';
+export * from './scatter';
+export * from './cumulative';
+export * from './sort';
+export * from './special';
+export type { ValuesIndices } from './pair';
 export type { TensorLike } from './op';

@@ -14,7 +14,7 @@ export type IndexLike = Tensor | number | readonly number[] | readonly (readonly
  * get exactly the checks a tensor's values get: nothing is coerced (no 1.5 → 1, '2' → 2,
  * null → 0 or 2³² → 0 on the way in).
  */
-function toIndex(op: string, index: IndexLike, size: number): Tensor {
+export function toIndex(op: string, index: IndexLike, size: number): Tensor {
   if (index instanceof Tensor && index.dtype === 'bool') {
     throw new DTypeError(
       op,
@@ -62,7 +62,7 @@ function tensorOfIndices(op: string, index: unknown): Tensor {
 }
 
 /** Sizes of the blocks before and after `dim`. */
-function around(shape: readonly number[], dim: number): [number, number] {
+export function around(shape: readonly number[], dim: number): [number, number] {
   return [sizeOf(shape.slice(0, dim)), sizeOf(shape.slice(dim + 1))];
 }
 
@@ -79,10 +79,11 @@ export function indexSelect(x: TensorLike, dim: number, index: IndexLike): Tenso
     a.shape.map((s, i) => (i === d ? k : s)),
     a.dtype,
   );
+  const [from, at, to] = [a.data, idx.data, y.data]; // read once: a view's data is a copy
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
-      const src = (o * n + idx.data[j]) * inner;
-      y.data.set(a.data.subarray(src, src + inner), (o * k + j) * inner);
+      const src = (o * n + at[j]) * inner;
+      to.set(from.subarray(src, src + inner), (o * k + j) * inner);
     }
   }
   return record('indexSelect', [a], y, (dy) => [a.zerosLike().indexAdd(d, idx, dy)]);
@@ -115,12 +116,13 @@ export function indexAdd(
   const n = a.shape[d];
   const k = idx.size;
   const y = empty(a.shape, promoteTypes(a.dtype, s.dtype));
-  y.data.set(a.data);
+  const [from, at, to] = [s.data, idx.data, y.data];
+  to.set(a.data);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
-      const dst = (o * n + idx.data[j]) * inner;
+      const dst = (o * n + at[j]) * inner;
       const src = (o * k + j) * inner;
-      for (let i = 0; i < inner; i++) y.data[dst + i] += s.data[src + i];
+      for (let i = 0; i < inner; i++) to[dst + i] += from[src + i];
     }
   }
   if (y.dtype === 'bool') asBool(y.data);
@@ -137,8 +139,9 @@ export function gather(x: TensorLike, dim: number, index: IndexLike): Tensor {
   const idx = toIndex('gather', index, a.shape[d]);
   checkScatterShape('gather', a, idx, d);
   const y = empty(idx.shape, a.dtype);
+  const [from, to] = [a.data, y.data];
   scatterWalk(a.shape, idx, d, (src, pos) => {
-    y.data[pos] = a.data[src];
+    to[pos] = from[src];
   });
   return record('gather', [a], y, (dy) => [a.zerosLike().scatterAdd(d, idx, dy)]);
 }
@@ -157,15 +160,16 @@ export function scatterAdd(x: TensorLike, dim: number, index: IndexLike, src: Te
     );
   }
   const y = empty(a.shape, promoteTypes(a.dtype, s.dtype));
-  y.data.set(a.data);
+  const [from, to] = [s.data, y.data];
+  to.set(a.data);
   scatterWalk(a.shape, idx, d, (dst, pos) => {
-    y.data[dst] += s.data[pos];
+    to[dst] += from[pos];
   });
   if (y.dtype === 'bool') asBool(y.data);
   return record('scatterAdd', [a, s], y, (dy, needs) => [dy, needs[1] ? dy.gather(d, idx) : null]);
 }
 
-function checkScatterShape(op: string, x: Tensor, idx: Tensor, d: number): void {
+export function checkScatterShape(op: string, x: Tensor, idx: Tensor, d: number): void {
   if (idx.ndim !== x.ndim || idx.shape.some((n, i) => i !== d && n > x.shape[i])) {
     throw new ShapeError(
       op,
@@ -175,7 +179,7 @@ function checkScatterShape(op: string, x: Tensor, idx: Tensor, d: number): void 
 }
 
 /** For each position of `idx`, the flat offset in a tensor of `shape` it points at. */
-function scatterWalk(
+export function scatterWalk(
   shape: readonly number[],
   idx: Tensor,
   d: number,
@@ -188,9 +192,10 @@ function scatterWalk(
     s *= shape[i];
   }
   const pos = new Array<number>(nd).fill(0);
+  const at = idx.data;
   for (let p = 0; p < idx.size; p++) {
     let offset = 0;
-    for (let i = 0; i < nd; i++) offset += (i === d ? idx.data[p] : pos[i]) * strides[i];
+    for (let i = 0; i < nd; i++) offset += (i === d ? at[p] : pos[i]) * strides[i];
     visit(offset, p);
     for (let i = nd - 1; i >= 0; i--) {
       if (++pos[i] < idx.shape[i]) break;

@@ -1,5 +1,6 @@
 import type { TypedArray } from '../../dtype';
 import type { MathMapOp, MathZipOp } from '../kernels';
+import { digamma, erfc, erfinv, lgamma, sinc } from './gamma';
 
 // Loops for the inverse trigonometric, hyperbolic and base-2/10 functions, and for the binary
 // ones (atan2, hypot, logaddexp, xlogy): one written-out loop each, as in elementwise.ts.
@@ -40,6 +41,21 @@ export function mathMap(op: MathMapOp, x: TypedArray, out: TypedArray): void {
       return;
     case 'exp2':
       for (let i = 0; i < n; i++) out[i] = 2 ** x[i];
+      return;
+    case 'lgamma':
+      for (let i = 0; i < n; i++) out[i] = lgamma(x[i]);
+      return;
+    case 'digamma':
+      for (let i = 0; i < n; i++) out[i] = digamma(x[i]);
+      return;
+    case 'erfc':
+      for (let i = 0; i < n; i++) out[i] = erfc(x[i]);
+      return;
+    case 'erfinv':
+      for (let i = 0; i < n; i++) out[i] = erfinv(x[i]);
+      return;
+    case 'sinc':
+      for (let i = 0; i < n; i++) out[i] = sinc(x[i]);
       return;
   }
 }
