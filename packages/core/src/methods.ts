@@ -7,8 +7,10 @@ import * as ops from './ops/index';
 import type {
   Dims,
   IndexLike,
+  IndexPart,
   PadOptions,
   ReduceOptions,
+  SampleOptions,
   TensorLike,
   ValuesIndices,
   VarianceOptions,
@@ -383,6 +385,22 @@ export const tensorMethods = {
   },
   scatterAdd(this: Tensor, dim: number, index: IndexLike, src: TensorLike): Tensor {
     return ops.scatterAdd(this, dim, index, src);
+  },
+  /** Python's indexing as a view: `x.at(':, 1:5:2, -1')` is `x[:, 1:5:2, -1]`. */
+  at(this: Tensor, index: string | readonly IndexPart[]): Tensor {
+    return ops.at(this, index);
+  },
+  /** 0/1 samples, 1 with this tensor's probabilities. */
+  bernoulli(this: Tensor, opts?: SampleOptions): Tensor {
+    return ops.bernoulli(this, opts);
+  },
+  /** Indices drawn in proportion to this tensor's weights (rows for 2-D). */
+  multinomial(
+    this: Tensor,
+    numSamples: number,
+    opts?: SampleOptions & { replacement?: boolean },
+  ): Tensor {
+    return ops.multinomial(this, numSamples, opts);
   },
   maskedFill(this: Tensor, mask: Tensor, value: TensorLike): Tensor {
     return ops.maskedFill(this, mask, value);

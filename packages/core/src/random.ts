@@ -118,3 +118,11 @@ export const defaultGenerator = new Generator(0);
 export function manualSeed(seed: number): Generator {
   return defaultGenerator.manualSeed(seed);
 }
+
+/** The `generator` of an op's options, checked; the default generator when there is none. */
+export function generatorOf(op: string, opts: { generator?: unknown } | undefined): Generator {
+  if (opts?.generator === undefined) return defaultGenerator;
+  if (!(opts.generator instanceof Generator))
+    throw new ValueError(op, `generator must be a Generator, got ${show(opts.generator)}`);
+  return opts.generator;
+}

@@ -187,6 +187,7 @@ export const opCases: OpCase[] = [
   { op: 'scatterAdd', fn: (x, s) => x.scatterAdd(0, [[1, 0], [1, 1]], s), shapes: [[2, 2], [2, 2]] },
   { op: 'clone', fn: (x) => x.clone(), shapes: [[2, 3]] },
   { op: 'cast', note: 'through float32 and back', fn: (x) => x.cast('float32').mul(3).cast('float64'), shapes: [[3]], check: { eps: 1e-2 } },
+  { op: 'at', note: 'Python indexing: views all the way', fn: (x) => x.at('1:, None, ::2').mul(x.at([-1, '...']).sum()), shapes: [[3, 4]] },
   // masks, reordering, scatter
   { op: 'maskedFill', fn: (x, m) => x.maskedFill(m, -1), shapes: [[2, 3]], constants: mask },
   { op: 'maskedFill', note: 'a tensor value, a broadcast mask', fn: (x, v, m) => x.maskedFill(m.select(0, 0), v), shapes: [[2, 3], []], constants: mask },
@@ -275,6 +276,10 @@ export const nonDifferentiable = [
   'argmin',
   'argsort',
   'nonzero',
+  'bernoulli',
+  'multinomial',
+  'normal',
+  'uniform',
   'detach',
   'tensor',
   'zeros',

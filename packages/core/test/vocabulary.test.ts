@@ -275,3 +275,69 @@ describe('special functions', () => {
     expect(ad.tensor([0]).sinc().item()).toBe(1);
   });
 });
+
+describe('indexing with at', () => {
+  it('reads Python’s basic indexing as views', () => {
+    const x = ad.arange(24).reshape([2, 3, 4]);
+    expect(x.at('1, :, -1').toArray()).toEqual([15, 19, 23]);
+    expect(x.at('..., ::2').shape).toEqual([2, 3, 2]);
+    expect(x.at(':, 1:3, 1:4:2').toArray()).toEqual([
+      [
+        [5, 7],
+        [9, 11],
+      ],
+      [
+        [17, 19],
+        [21, 23],
+      ],
+    ]);
+    expect(x.at('None, 0').shape).toEqual([1, 3, 4]);
+    expect(x.at([0, { start: 1 }, '...']).toArray()).toEqual(x.at('0, 1:').toArray());
+    expect(x.at('0, ..., 1').storage).toBe(x.storage);
+    expect(() => x.at('0, 0, 0, 0')).toThrow(/at: 4 dims indexed, but the tensor \[2,3,4\] has 3/);
+    expect(() => x.at('0:1:a')).toThrow(IndexError);
+    expect(() => x.at('5')).toThrow(/^at: /);
+  });
+});
+
+describe('sampling with tensor parameters', () => {
+  const g = () => new ad.Generator(7);
+
+  it('bernoulli and multinomial draw from the seeded generator', () => {
+    const p = ad.full([20000], 0.3, f64);
+    const draws = p.bernoulli({ generator: g() });
+    expect(draws.toArray()).toEqual(ad.bernoulli(p, { generator: g() }).toArray());
+    expect(Math.abs(draws.mean().item() - 0.3)).toBeLessThan(0.02);
+    const w = ad.tensor([
+      [0, 1, 3],
+      [5, 0, 0],
+    ]);
+    const picks = w.multinomial(4000, { replacement: true, generator: g() });
+    expect(picks.shape).toEqual([2, 4000]);
+    const first = picks.select(0, 0).toFlatArray();
+    expect(first.every((k) => k === 1 || k === 2)).toBe(true);
+    expect(Math.abs(first.filter((k) => k === 2).length / 4000 - 0.75)).toBeLessThan(0.03);
+    expect(
+      picks
+        .select(0, 1)
+        .toFlatArray()
+        .every((k) => k === 0),
+    ).toBe(true);
+    const perm = ad.ones([5]).multinomial(5, { generator: g() }).toFlatArray();
+    expect([...perm].sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(() => ad.tensor([1, 0]).multinomial(2)).toThrow(/without replacement from 1/);
+    expect(() => ad.tensor([0.5, 2]).bernoulli()).toThrow(/\[0, 1\]/);
+  });
+
+  it('normal and uniform broadcast tensor parameters', () => {
+    const mean = ad.tensor([[0], [100]], f64);
+    const y = ad.normal(mean, ad.tensor([1, 2, 3], f64), { generator: g() });
+    expect(y.shape).toEqual([2, 3]);
+    expect(Math.abs(y.select(0, 1).mean().item() - 100)).toBeLessThan(10);
+    const u = ad.uniform(ad.zeros([1000], f64), 2, { generator: g() });
+    expect(u.min().item()).toBeGreaterThanOrEqual(0);
+    expect(u.max().item()).toBeLessThan(2);
+    expect(() => ad.normal(0, ad.tensor([-1]))).toThrow(/std must be ≥ 0/);
+    expect(() => ad.uniform(1, 0)).toThrow(/low must be ≤ high/);
+  });
+});

@@ -15,7 +15,15 @@ export {
   select3,
   softplusKernel,
 } from './ts/index';
-export { addStrided, broadcastStrides, copyStrided, positions, stridesIn } from './strided';
+export {
+  addStrided,
+  broadcastStrides,
+  copyStrided,
+  forEachRow,
+  positions,
+  rowOf,
+  stridesIn,
+} from './strided';
 
 const backends: Record<string, Kernels> = { ts: ts.tsKernels, wasm: wasmKernels };
 let active: Kernels = wasmSupported() ? wasmKernels : ts.tsKernels;

@@ -12,7 +12,7 @@ import {
   type TypedArray,
 } from '../dtype';
 import { DTypeError, fmt, ShapeError, ValueError } from '../errors';
-import { defaultGenerator, Generator as GeneratorClass, type Generator } from '../random';
+import { type Generator, generatorOf } from '../random';
 import { checkShape, sizeOf } from '../shape';
 import { Tensor } from '../tensor';
 import { toTensor } from './op';
@@ -342,13 +342,6 @@ function randomFill(
   const data = allocate(dtype, sizeOf(shape), op);
   for (let i = 0; i < data.length; i++) data[i] = draw(g);
   return leaf(data, shape, opts);
-}
-
-function generatorOf(op: string, opts: RandomOptions): Generator {
-  if (opts?.generator === undefined) return defaultGenerator;
-  if (!(opts.generator instanceof GeneratorClass))
-    throw new ValueError(op, `generator must be a Generator, got ${show(opts.generator)}`);
-  return opts.generator;
 }
 
 /**

@@ -48,5 +48,7 @@ export * from './scatter';
 export * from './cumulative';
 export * from './sort';
 export * from './special';
+export * from './sample';
+export { at, type IndexPart } from './at';
 export type { ValuesIndices } from './pair';
 export type { TensorLike } from './op';

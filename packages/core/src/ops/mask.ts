@@ -1,5 +1,6 @@
 import { checkInt, show } from '../args';
 import { DTypeError, fmt, ShapeError } from '../errors';
+import { broadcastStrides, forEachRow, rowOf } from '../kernels/index';
 import { broadcastShapes, shapesEqual } from '../shape';
 import { Tensor } from '../tensor';
 import { where } from './binary';
@@ -54,10 +55,16 @@ export function maskedSelect(x: TensorLike, mask: Tensor): Tensor {
   const a = toTensor('maskedSelect', x);
   const m = checkMask('maskedSelect', mask);
   const shape = broadcastShapes('maskedSelect', a.shape, m.shape);
-  const keep = m.expand(shape).data;
+  // walk the broadcast shape without making it: each true element of the mask picks the
+  // element of x at the same broadcast position
+  const [keep, xs] = [m.data, broadcastStrides(a.shape, shape)];
+  const ms = broadcastStrides(m.shape, shape);
   const picks: number[] = [];
-  for (let i = 0; i < keep.length; i++) if (keep[i] !== 0) picks.push(i);
-  return named('maskedSelect', () => a.expand(shape).reshape([-1]).indexSelect(0, picks));
+  const [n, sm, sx] = rowOf(shape, [ms, xs]);
+  forEachRow(shape, [ms, xs], [0, 0], ([pm, px]) => {
+    for (let k = 0; k < n; k++) if (keep[pm + k * sm] !== 0) picks.push(px + k * sx);
+  });
+  return named('maskedSelect', () => a.reshape([-1]).indexSelect(0, picks));
 }
 
 /** The lower triangle of the matrices in x's last two dims: elements with col − row ≤ k kept. */

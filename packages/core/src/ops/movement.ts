@@ -5,7 +5,7 @@ import { broadcastStrides, copyStrided } from '../kernels/strided';
 import { reduceInto } from '../kernels/index';
 import { checkShape, normalizeDim, shapesEqual, sizeOf, stridesOf } from '../shape';
 import { Tensor } from '../tensor';
-import { empty, named, record, toTensor, type TensorLike } from './op';
+import { empty, record, toTensor, type TensorLike } from './op';
 
 /** Collapses dims startDim..endDim into one. */
 export function flatten(x: TensorLike, startDim = 0, endDim = -1): Tensor {
@@ -149,15 +149,19 @@ export function repeat(x: TensorLike, reps: readonly number[]): Tensor {
       `needs at least ${a.ndim} repeats for ${fmt(a.shape)}, got ${fmt(reps)}`,
     );
   checkShape('repeat', reps);
-  return named('repeat', () => {
-    const shape = [...new Array(reps.length - a.ndim).fill(1), ...a.shape];
-    const interleaved = shape.flatMap((n) => [1, n]);
-    const expanded = shape.flatMap((n, i) => [reps[i], n]);
-    return a
-      .reshape(interleaved)
-      .expand(expanded)
-      .reshape(shape.map((n, i) => n * reps[i]));
-  });
+  const shape = [...new Array(reps.length - a.ndim).fill(1), ...a.shape];
+  const interleaved = shape.flatMap((n) => [1, n]);
+  const expanded = shape.flatMap((n, i) => [reps[i], n]);
+  // the output first: when it cannot be allocated, nothing has been recorded
+  const y = empty(
+    shape.map((n, i) => n * reps[i]),
+    a.dtype,
+  );
+  const from = broadcastStrides(interleaved, expanded); // x read with a zero stride per repeat
+  copyStrided(a.data, 0, from, y.data, 0, stridesOf(expanded), expanded);
+  return record('repeat', [a], y, (dy) => [
+    dy.reshape(expanded).sumTo(interleaved).reshape(a.shape),
+  ]);
 }
 
 /** A copy that stays on the tape (gradient passes straight through). */
