@@ -38,7 +38,8 @@ function inplace(
     store(op, x, r);
     return x;
   }
-  const old = new Tensor(x.data.slice(), x.shape); // a pullback may read the old value
+  const values = x.isContiguous() ? x.data.slice() : x.data; // a view's data is a copy already
+  const old = new Tensor(values, x.shape); // a pullback may read the old value
   setEntry(old, x.entry);
   let r = compute(old);
   check(op, x, r);
@@ -55,7 +56,8 @@ function inplace(
 function store(op: string, x: Tensor, r: Tensor): void {
   checkWritable(op, x);
   const src = r.dtype === x.dtype ? r.data : castArray(r.data, x.dtype);
-  copyStrided(src, 0, stridesOf(x.shape), x.storage.data, x.offset, x.strides, x.shape);
+  if (x.isContiguous()) x.data.set(src);
+  else copyStrided(src, 0, stridesOf(x.shape), x.storage.data, x.offset, x.strides, x.shape);
   bump(x.storage);
 }
 
