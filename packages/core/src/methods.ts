@@ -386,6 +386,10 @@ export const tensorMethods = {
   scatterAdd(this: Tensor, dim: number, index: IndexLike, src: TensorLike): Tensor {
     return ops.scatterAdd(this, dim, index, src);
   },
+  /** einsum with this tensor as the first operand: `a.einsum('ij,jk->ik', b)`. */
+  einsum(this: Tensor, equation: string, ...others: TensorLike[]): Tensor {
+    return ops.einsum(equation, this, ...others);
+  },
   /** Python's indexing as a view: `x.at(':, 1:5:2, -1')` is `x[:, 1:5:2, -1]`. */
   at(this: Tensor, index: string | readonly IndexPart[]): Tensor {
     return ops.at(this, index);

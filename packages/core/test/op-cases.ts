@@ -188,6 +188,9 @@ export const opCases: OpCase[] = [
   { op: 'clone', fn: (x) => x.clone(), shapes: [[2, 3]] },
   { op: 'cast', note: 'through float32 and back', fn: (x) => x.cast('float32').mul(3).cast('float64'), shapes: [[3]], check: { eps: 1e-2 } },
   { op: 'at', note: 'Python indexing: views all the way', fn: (x) => x.at('1:, None, ::2').mul(x.at([-1, '...']).sum()), shapes: [[3, 4]] },
+  { op: 'einsum', note: 'a batched product, implicit output', fn: (a, b) => ad.einsum('bij,bjk', a, b), shapes: [[2, 2, 3], [2, 3, 2]] },
+  { op: 'einsum', note: 'trace, diagonal, outer, ellipsis', fn: (a, v) => ad.einsum('ii->', a).mul(ad.einsum('ii->i', a)).add(ad.einsum('i,j->ij', v, v).sum()).add(ad.einsum('...i->...', v)), shapes: [[3, 3], [3]] },
+  { op: 'einsum', note: 'a bilinear form with a broadcast dim', fn: (x, w, y) => ad.einsum('bn,anm,bm->ba', x, w, y), shapes: [[2, 3], [1, 3, 2], [2, 2]] },
   // masks, reordering, scatter
   { op: 'maskedFill', fn: (x, m) => x.maskedFill(m, -1), shapes: [[2, 3]], constants: mask },
   { op: 'maskedFill', note: 'a tensor value, a broadcast mask', fn: (x, v, m) => x.maskedFill(m.select(0, 0), v), shapes: [[2, 3], []], constants: mask },

@@ -341,3 +341,50 @@ describe('sampling with tensor parameters', () => {
     expect(() => ad.uniform(1, 0)).toThrow(/low must be ≤ high/);
   });
 });
+
+describe('einsum', () => {
+  const g = new ad.Generator(3);
+  const r = (...shape: number[]) => ad.randn(shape, { dtype: 'float64', generator: g });
+  const same = (x: ad.Tensor, y: ad.Tensor) => {
+    expect(x.shape).toEqual(y.shape);
+    const [a, b] = [x.toFlatArray(), y.toFlatArray()];
+    a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThan(1e-12));
+  };
+
+  it('agrees with the ops it stands for', () => {
+    const [a, b, c] = [r(3, 4), r(4, 5), r(2, 3, 4)];
+    same(ad.einsum('ij,jk->ik', a, b), a.matmul(b));
+    same(ad.einsum('ij,jk', a, b), a.matmul(b));
+    same(ad.einsum('ij->ji', a), a.T);
+    same(ad.einsum('ij->', a), a.sum());
+    same(ad.einsum('bij,jk->bik', c, b), c.matmul(b));
+    same(ad.einsum('...ij,jk->...ik', c, b), c.matmul(b));
+    same(ad.einsum('...ij->...ji', c), c.mT);
+    const s = r(4, 4);
+    same(ad.einsum('ii', s), s.diagonal().sum());
+    same(ad.einsum('ii->i', s), s.diagonal());
+    same(
+      ad.einsum('i,j->ij', a.select(0, 0), b.select(1, 0)),
+      ad.outer(a.select(0, 0), b.select(1, 0)),
+    );
+    same(ad.einsum('ij,ij->i', a, a), a.square().sum(1));
+    const [x, w, y] = [r(2, 3), r(5, 3, 4), r(2, 4)];
+    same(
+      ad.einsum('bn,anm,bm->ba', x, w, y),
+      x.unsqueeze(1).unsqueeze(-1).mul(w).mul(y.unsqueeze(1).unsqueeze(2)).sum([2, 3]),
+    );
+  });
+
+  it('broadcasts size-1 dims and names what is wrong', () => {
+    const a = r(3, 1);
+    const b = r(3, 4);
+    same(ad.einsum('ij,ij->ij', a, b), a.mul(b));
+    expect(() => ad.einsum('ij,jk', r(2, 3), r(4, 2))).toThrow(
+      /einsum: label 'j' is 3 in one place and 4/,
+    );
+    expect(() => ad.einsum('ij->k', r(2, 3))).toThrow(/output label 'k' is in no operand/);
+    expect(() => ad.einsum('ij,jk', r(2, 3))).toThrow(/names 2 operands, got 1/);
+    expect(() => ad.einsum('ijk', r(2, 3))).toThrow(ShapeError);
+    expect(() => ad.einsum('i1', r(2, 3))).toThrow(/must be letters/);
+  });
+});

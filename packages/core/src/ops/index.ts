@@ -49,6 +49,7 @@ export * from './cumulative';
 export * from './sort';
 export * from './special';
 export * from './sample';
+export { einsum } from './einsum';
 export { at, type IndexPart } from './at';
 export type { ValuesIndices } from './pair';
 export type { TensorLike } from './op';

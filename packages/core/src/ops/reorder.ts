@@ -7,6 +7,9 @@ import { zeros } from './creation';
 import { cat } from './movement';
 import { empty, named, record, toTensor, type TensorLike } from './op';
 
+/** The most elements a typed array holds here (2³² − 1). */
+const MAX_ELEMENTS = 2 ** 32 - 1;
+
 // Ops that put elements in another order or repeat them: each a copy (PyTorch's are too).
 
 function dimsOf(op: string, dims: number | readonly number[], ndim: number): number[] {
@@ -86,6 +89,9 @@ export function repeatInterleave(
   const a = toTensor('repeatInterleave', x);
   const d = dim === undefined ? 0 : normalizeDim('repeatInterleave', dim, a.ndim);
   const counts = countsOf(repeats, dim === undefined ? a.size : a.shape[d]); // before any op
+  const total = counts.reduce((s, c) => s + c, 0);
+  if (total > MAX_ELEMENTS)
+    throw new ValueError('repeatInterleave', `${total} elements are more than a tensor can hold`);
   const src = dim === undefined ? a.reshape([-1]) : a;
   const picks: number[] = [];
   counts.forEach((c, i) => {

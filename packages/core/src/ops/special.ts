@@ -1,4 +1,5 @@
 import { checkInt } from '../args';
+import { ValueError } from '../errors';
 import { allocate, floatOf } from '../dtype';
 import { polygamma as polygammaOf } from '../kernels/index';
 import { Tensor } from '../tensor';
@@ -55,9 +56,13 @@ export const sinc = unary('sinc', (dy, x, y) => {
   return where(zero, 0, dy.mul(safe.mul(Math.PI).cos().sub(y).div(safe)));
 });
 
-/** ψ⁽ⁿ⁾(x), the n-th derivative of digamma (n ≥ 0; n = 0 is digamma); d/dx = ψ⁽ⁿ⁺¹⁾(x). */
+/**
+ * ψ⁽ⁿ⁾(x), the n-th derivative of digamma (0 ≤ n ≤ 1000; n = 0 is digamma); d/dx = ψ⁽ⁿ⁺¹⁾(x).
+ * (Past n ≈ 170, n! overflows float64: the values are ±∞ or 0 except for very large x.)
+ */
 export function polygamma(n: number, x: TensorLike): Tensor {
   checkInt('polygamma', 'n', n, 0);
+  if (n > 1000) throw new ValueError('polygamma', `n must be at most 1000, got ${n}`);
   const a = toTensor('polygamma', x);
   if (n === 0) return a.digamma();
   const y = new Tensor(allocate(floatOf(a.dtype), a.size, 'polygamma'), a.shape);
