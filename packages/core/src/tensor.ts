@@ -1,7 +1,7 @@
 import { allocate, type DType, dtypeOfArray, isFloat, type TypedArray } from './dtype';
 import { AutogradError, DTypeError, fmt, ValueError } from './errors';
 import { format } from './format';
-import type { tensorMethods } from './methods';
+import type { TensorMethods } from './methods';
 import { normalizeDim, type Shape, stridesOf } from './shape';
 import { copyStrided } from './kernels/strided';
 import { isRowMajor, Storage } from './storage';
@@ -24,9 +24,6 @@ export interface HookHandle {
   /** Unregisters the hook. */
   remove(): void;
 }
-
-/** The methods that call ops (`x.add(y)`, `x.sum()`…): installed on the prototype by methods.ts. */
-type TensorMethods = typeof tensorMethods;
 
 // the class and this interface merge: a Tensor has the fields below and the methods of methods.ts
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
