@@ -1,4 +1,5 @@
 import { checkFunction } from './args';
+import { trace, traced } from './compile/trace';
 import { ValueError } from './errors';
 import { type OpName, record, toTensor, type TensorLike } from './ops/op';
 import { noGrad, type Pullback } from './tape';
@@ -17,7 +18,8 @@ export function customOp(
   if (typeof name !== 'string' || name === '')
     throw new ValueError('customOp', 'name must be a non-empty string');
   checkFunction('customOp', 'forward', forward);
-  return (...args: TensorLike[]) => {
+  const f = (...args: TensorLike[]): Tensor => {
+    if (trace.on && trace.entering !== f) return traced(f, args);
     const xs = args.map((a) => toTensor(name, a));
     const result: unknown = noGrad(() => forward(...xs));
     if (
@@ -35,6 +37,7 @@ export function customOp(
     const out = xs.includes(y) ? new Tensor(y.data.slice(), y.shape) : y;
     return record(name as OpName, xs, out, pullback); // the user's own op name
   };
+  return f;
 }
 
 /**

@@ -59,3 +59,10 @@ export {
 } from './args';
 export * from './ops/index';
 export { variance as var } from './ops/reduce';
+export {
+  compile,
+  type CompileOptions,
+  type CompiledFunction,
+  type CompileStats,
+} from './compile/compile';
+export { sideEffect } from './compile/trace';

@@ -1,4 +1,5 @@
 import type { TypedArray } from './dtype';
+import { trace } from './compile/trace';
 
 // set by Storage's static block, which may touch its private count: see bump
 let increment: (s: Storage) => void;
@@ -25,6 +26,7 @@ export class Storage {
 
 /** Marks `s` as written to: the only place a version goes up. */
 export function bump(s: Storage): void {
+  if (trace.on) trace.recorder?.wrote();
   increment(s);
 }
 

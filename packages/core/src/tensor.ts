@@ -6,6 +6,7 @@ import { normalizeDim, type Shape, stridesOf } from './shape';
 import { copyStrided } from './kernels/strided';
 import { isRowMajor, Storage } from './storage';
 import type { Entry } from './tape';
+import { trace } from './compile/trace';
 
 /** Where a view reads its base's storage, and how to make it again. */
 export interface ViewOf {
@@ -53,8 +54,7 @@ export class Tensor {
   readonly base: Tensor | null;
   /** For a view, how to make the same view of another tensor shaped like `base`. */
   readonly replay: ((base: Tensor) => Tensor) | null;
-  /** Accumulated gradient (leaves, and non-leaves that called `retainGrad()`). */
-  grad: Tensor | null;
+  private gradient: Tensor | null;
   /** Gradient hooks, in registration order. */
   hooks: GradHook[] | null;
   /** Whether backward stores this non-leaf's gradient in `.grad`. */
@@ -72,7 +72,7 @@ export class Tensor {
     this.storage = data instanceof Storage ? data : new Storage(data);
     this.shape = shape;
     this.dtype = dtypeOfArray(this.storage.data);
-    this.grad = null;
+    this.gradient = null;
     this.hooks = null;
     this.retainsGrad = false;
     this.node = null;
@@ -94,6 +94,18 @@ export class Tensor {
       this.replay = view.replay;
       this.nodeVersion = this.storage.version;
     }
+    if (trace.on) trace.recorder?.made(this, !(data instanceof Storage));
+  }
+
+  /** Accumulated gradient (leaves, and non-leaves that called `retainGrad()`). */
+  get grad(): Tensor | null {
+    if (trace.on) trace.recorder?.gradRead(this, this.gradient);
+    return this.gradient;
+  }
+
+  set grad(g: Tensor | null) {
+    if (trace.on) trace.recorder?.gradSet(this, g);
+    this.gradient = g;
   }
 
   /**
@@ -101,6 +113,7 @@ export class Tensor {
    * storage, so writes show through; for any other view it is a copy.
    */
   get data(): TypedArray {
+    if (trace.on) trace.recorder?.read(this);
     const d = this.storage.data;
     if (this.layout !== null) return gather(this);
     return this.offset === 0 && d.length === this.size
@@ -206,6 +219,7 @@ export class Tensor {
         'item',
         `only single-element tensors have an item, this one is ${fmt(this.shape)}`,
       );
+    if (trace.on) trace.recorder?.read(this);
     return this.storage.data[this.offset];
   }
 

@@ -306,6 +306,8 @@ export const nonDifferentiable = [
 /** Exported functions that are not ops: autograd machinery and settings. */
 export const notOps = [
   'backward',
+  'compile',
+  'sideEffect',
   'gradients',
   'noGrad',
   'enableGrad',

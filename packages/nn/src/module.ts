@@ -3,6 +3,7 @@ import {
   checkOptions,
   formatShape as fmt,
   noGrad,
+  sideEffect,
   Tensor,
   ValueError,
   writeInPlace,
@@ -97,6 +98,8 @@ export abstract class Module {
    * renamed to the keys buffers have now (PyTorch's: `running_mean`).
    */
   private migrated(state: Readonly<Record<string, Tensor>>): Readonly<Record<string, Tensor>> {
+    if (typeof state !== 'object' || state === null)
+      throw new ValueError('loadStateDict', `expected a state dict object, got ${String(state)}`);
     const renames = new Map(
       this.namedModules().flatMap(([prefix, m]) =>
         [...m.bufferNames]
@@ -111,8 +114,22 @@ export abstract class Module {
   /** Sets training mode here and below. */
   train(mode = true): this {
     checkBool('train', 'mode', mode);
-    for (const m of this.modules()) m.training = mode;
+    sideEffect('train', () => {
+      for (const m of this.modules()) m.training = mode;
+    });
     return this;
+  }
+
+  /**
+   * What a compiled function that uses this module depends on (see `ad.compile`): every
+   * module's training flag, and the parameters and buffers themselves (a replaced one records again).
+   */
+  compileState(): unknown[] {
+    return [
+      ...this.modules().map((m) => m.training),
+      ...this.parameters(),
+      ...this.namedBuffers().map(([, b]) => b),
+    ];
   }
 
   /** Sets evaluation mode here and below. */

@@ -116,3 +116,28 @@ export function gemm(
 ): void {
   if (!active.gemm(a, b, c, cOffset, n, k, m)) ts.tsKernels.gemm(a, b, c, cOffset, n, k, m);
 }
+
+/** `op` of one number as the TypeScript kernels compute it: what a fused loop calls for rarer ops. */
+export function scalarMap(op: MapOp): (x: number) => number {
+  const x1 = new Float64Array(1);
+  const y1 = new Float64Array(1);
+  return (x) => {
+    x1[0] = x;
+    ts.tsKernels.map(op, x1, y1);
+    return y1[0];
+  };
+}
+
+/** `op` of two numbers as the TypeScript kernels compute it. */
+export function scalarZip(op: ZipOp): (a: number, b: number) => number {
+  const a1 = new Float64Array(1);
+  const b1 = new Float64Array(1);
+  const y1 = new Float64Array(1);
+  const one = [1];
+  return (a, b) => {
+    a1[0] = a;
+    b1[0] = b;
+    ts.tsKernels.zip(op, a1, one, b1, one, y1, one);
+    return y1[0];
+  };
+}

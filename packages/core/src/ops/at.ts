@@ -2,6 +2,7 @@ import { show } from '../args';
 import { fmt, IndexError, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
 import { named, toTensor, type TensorLike } from './op';
+import { trace, traced } from '../compile/trace';
 
 // Python's basic indexing for TypeScript: x.at(':, 1:5:2, -1') is x[:, 1:5:2, -1]. Every
 // part is a view (select, slice, unsqueeze), so nothing is copied and gradients flow back.
@@ -22,6 +23,7 @@ export type IndexPart =
  * ```
  */
 export function at(x: TensorLike, index: string | readonly IndexPart[]): Tensor {
+  if (trace.on && trace.entering !== at) return traced(at, arguments);
   const a = toTensor('at', x);
   const parts = typeof index === 'string' ? parse(index) : checkParts(index);
   const ellipses = parts.filter((p) => p === '...').length;

@@ -5,6 +5,8 @@ import { broadcastShapes, shapesEqual } from '../shape';
 import type { Grads } from '../tape';
 import { Tensor } from '../tensor';
 import { record, toTensor, type TensorLike, unexpanded } from './op';
+import { registerElementwise, registerLowering } from '../compile/registry';
+import { trace, traced } from '../compile/trace';
 
 /** Gradients of a binary op; a side given as a plain number arrives as that number. */
 type BinaryGrad = (
@@ -22,7 +24,8 @@ type Kind = 'arith' | 'float' | 'compare';
  * `kind` sets the result dtype: the promoted one (arith), a float (float), or bool (compare).
  */
 export function binary(op: ZipOp, kind: Kind, grad: BinaryGrad | null) {
-  return (x: TensorLike, y: TensorLike): Tensor => {
+  const f = function (x: TensorLike, y: TensorLike): Tensor {
+    if (trace.on && trace.entering !== f) return traced(f, arguments);
     if (typeof y === 'number' && x instanceof Tensor)
       return withNumber(op, kind, grad, x, y, false);
     if (typeof x === 'number' && y instanceof Tensor) return withNumber(op, kind, grad, y, x, true);
@@ -43,6 +46,30 @@ export function binary(op: ZipOp, kind: Kind, grad: BinaryGrad | null) {
     if (dtype === 'bool' && kind === 'arith') asBool(out.data);
     return record(op, [a, b], out, grad && ((dy, needs) => grad(dy, a, b, out, needs)));
   };
+  if (kind !== 'compare') registerElementwise(f, { kind: 'zip', op });
+  registerLowering(f, (args, [out]) => lowerZip(op, args[0], args[1], out));
+  return Object.defineProperty(f, 'name', { value: op });
+}
+
+/** A replay of `op(x, y)` into `out` with the buffers bound once; null where eager execution made copies. */
+function lowerZip(op: ZipOp, x: unknown, y: unknown, out: Tensor): (() => void) | null {
+  if (!out.isContiguous() || out.dtype === 'bool') return null;
+  const o = out.data;
+  if (x instanceof Tensor && typeof y === 'number') {
+    if (!x.isContiguous()) return null;
+    const d = x.data;
+    return () => zipNumber(op, d, y, o);
+  }
+  if (typeof x === 'number' && y instanceof Tensor) {
+    if (!y.isContiguous()) return null;
+    const d = y.data;
+    return () => numberZip(op, x, d, o);
+  }
+  if (!(x instanceof Tensor && y instanceof Tensor)) return null;
+  const [ua, ub] = [unexpanded(x), unexpanded(y)];
+  if (!ua.isContiguous() || !ub.isContiguous()) return null;
+  const [a, as, b, bs, shape] = [ua.data, ua.shape, ub.data, ub.shape, out.shape];
+  return () => zip(op, a, as, b, bs, o, shape);
 }
 
 /**
@@ -219,6 +246,7 @@ export const ge = binary('ge', 'compare', null);
  * ```
  */
 export function where(cond: TensorLike, x: TensorLike, y: TensorLike): Tensor {
+  if (trace.on && trace.entering !== where) return traced(where, arguments);
   const c = toTensor('where', cond);
   const a = toTensor('where', x, y instanceof Tensor ? y : undefined);
   const b = toTensor('where', y, a);

@@ -16,6 +16,7 @@ import { type Generator, generatorOf } from '../random';
 import { checkShape, sizeOf } from '../shape';
 import { Tensor } from '../tensor';
 import { toTensor } from './op';
+import { trace, traced } from '../compile/trace';
 
 /** Options every creation function takes. */
 export interface CreateOptions {
@@ -45,6 +46,7 @@ export function tensor(
   data: NestedArray | TypedArray | Tensor,
   opts: CreateOptions & { shape?: readonly number[] } = {},
 ): Tensor {
+  if (trace.on && trace.entering !== tensor) return traced(tensor, arguments);
   opts = checkOptions('tensor', opts, ['dtype', 'requiresGrad', 'shape']);
   let flat: ArrayLike<number>;
   let shape: number[];
@@ -201,6 +203,7 @@ function shapeAndOptions<O>(op: string, args: ShapeArgs<O>): [readonly number[],
  * ```
  */
 export function zeros(...args: ShapeArgs<CreateOptions>): Tensor {
+  if (trace.on && trace.entering !== zeros) return traced(zeros, arguments);
   const [shape, opts] = shapeAndOptions('zeros', args);
   return filled('zeros', shape, 0, opts ?? {});
 }
@@ -213,6 +216,7 @@ export function zeros(...args: ShapeArgs<CreateOptions>): Tensor {
  * ```
  */
 export function ones(...args: ShapeArgs<CreateOptions>): Tensor {
+  if (trace.on && trace.entering !== ones) return traced(ones, arguments);
   const [shape, opts] = shapeAndOptions('ones', args);
   return filled('ones', shape, 1, opts ?? {});
 }
@@ -225,6 +229,7 @@ export function ones(...args: ShapeArgs<CreateOptions>): Tensor {
  * ```
  */
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+  if (trace.on && trace.entering !== full) return traced(full, arguments);
   return filled('full', shape, value, opts);
 }
 
@@ -236,6 +241,7 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
  * ```
  */
 export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
+  if (trace.on && trace.entering !== zerosLike) return traced(zerosLike, arguments);
   return filledLike('zerosLike', x, 0, opts);
 }
 
@@ -247,6 +253,7 @@ export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
  * ```
  */
 export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
+  if (trace.on && trace.entering !== onesLike) return traced(onesLike, arguments);
   return filledLike('onesLike', x, 1, opts);
 }
 
@@ -258,6 +265,7 @@ export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
  * ```
  */
 export function fullLike(x: Tensor, value: number, opts: CreateOptions = {}): Tensor {
+  if (trace.on && trace.entering !== fullLike) return traced(fullLike, arguments);
   return filledLike('fullLike', x, value, opts);
 }
 
@@ -274,6 +282,7 @@ function filledLike(op: string, x: Tensor, value: number, opts: CreateOptions): 
  * ```
  */
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  if (trace.on && trace.entering !== arange) return traced(arange, arguments);
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
   checkNumber('arange', 'start', lo);
   checkNumber('arange', 'end', hi);
@@ -299,6 +308,7 @@ export function linspace(
   steps: number,
   opts: CreateOptions = {},
 ): Tensor {
+  if (trace.on && trace.entering !== linspace) return traced(linspace, arguments);
   checkNumber('linspace', 'start', start);
   checkNumber('linspace', 'end', end);
   checkShape('linspace', [steps]);
@@ -324,6 +334,7 @@ export function linspace(
  * ```
  */
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  if (trace.on && trace.entering !== eye) return traced(eye, arguments);
   const t = filled('eye', [n, m], 0, opts);
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
   return t;
@@ -352,6 +363,7 @@ function randomFill(
  * ```
  */
 export function rand(...args: ShapeArgs<RandomOptions>): Tensor {
+  if (trace.on && trace.entering !== rand) return traced(rand, arguments);
   const [shape, opts] = shapeAndOptions('rand', args);
   return randomFill('rand', shape, opts ?? {}, (g) => g.random());
 }
@@ -364,6 +376,7 @@ export function rand(...args: ShapeArgs<RandomOptions>): Tensor {
  * ```
  */
 export function randn(...args: ShapeArgs<RandomOptions>): Tensor {
+  if (trace.on && trace.entering !== randn) return traced(randn, arguments);
   const [shape, opts] = shapeAndOptions('randn', args);
   return randomFill('randn', shape, opts ?? {}, (g) => g.normal());
 }
@@ -381,6 +394,7 @@ export function randint(
   shape: readonly number[],
   opts: RandomOptions = {},
 ): Tensor {
+  if (trace.on && trace.entering !== randint) return traced(randint, arguments);
   checkShape('randint', shape);
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new ValueError(
@@ -404,6 +418,7 @@ export function randint(
  * ```
  */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  if (trace.on && trace.entering !== randperm) return traced(randperm, arguments);
   checkShape('randperm', [n]);
   const dtype = dtypeFrom('randperm', opts, RANDOM_KEYS, 'int32');
   if (dtype === 'bool' && n > 2)

@@ -2,6 +2,7 @@ import { show } from '../args';
 import { fmt, ShapeError, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
 import { named, toTensor, type TensorLike } from './op';
+import { trace, traced } from '../compile/trace';
 
 // einsum, lowered to ops the fast kernels run: repeated labels of one operand become
 // diagonal views, labels no one else needs are summed out at once, and each pair of operands
@@ -25,6 +26,7 @@ interface Term {
  * ```
  */
 export function einsum(equation: string, ...operands: TensorLike[]): Tensor {
+  if (trace.on && trace.entering !== einsum) return traced(einsum, arguments);
   if (typeof equation !== 'string')
     throw new ValueError('einsum', `the equation must be a string, got ${show(equation)}`);
   const xs = operands.map((x) => toTensor('einsum', x));

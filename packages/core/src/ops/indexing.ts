@@ -5,6 +5,7 @@ import { normalizeDim, sizeOf } from '../shape';
 import { Tensor } from '../tensor';
 import { asBool, mul } from './binary';
 import { empty, record, toTensor, type TensorLike } from './op';
+import { trace, traced } from '../compile/trace';
 
 /** Indices: an integer tensor, or plain (nested) arrays of integers. */
 export type IndexLike = Tensor | number | readonly number[] | readonly (readonly number[])[];
@@ -68,6 +69,7 @@ export function around(shape: readonly number[], dim: number): [number, number] 
 
 /** Picks the slices `index` (1-D) along `dim`; repeated indices are allowed and their gradients add. */
 export function indexSelect(x: TensorLike, dim: number, index: IndexLike): Tensor {
+  if (trace.on && trace.entering !== indexSelect) return traced(indexSelect, arguments);
   const a = toTensor('indexSelect', x);
   const d = normalizeDim('indexSelect', dim, a.ndim);
   const idx = toIndex('indexSelect', index, a.shape[d]);
@@ -97,6 +99,7 @@ export function indexAdd(
   source: TensorLike,
   opts: { alpha?: number } = {},
 ): Tensor {
+  if (trace.on && trace.entering !== indexAdd) return traced(indexAdd, arguments);
   const a = toTensor('indexAdd', x);
   const { alpha = 1 } = checkOptions('indexAdd', opts, ['alpha']);
   checkNumber('indexAdd', 'alpha', alpha, { finite: false });
@@ -134,6 +137,7 @@ export function indexAdd(
 
 /** `out[…i…] = x[…index[…i…]…]` along `dim` (PyTorch's `gather`); out has index's shape. */
 export function gather(x: TensorLike, dim: number, index: IndexLike): Tensor {
+  if (trace.on && trace.entering !== gather) return traced(gather, arguments);
   const a = toTensor('gather', x);
   const d = normalizeDim('gather', dim, a.ndim);
   const idx = toIndex('gather', index, a.shape[d]);
@@ -148,6 +152,7 @@ export function gather(x: TensorLike, dim: number, index: IndexLike): Tensor {
 
 /** x with `src[…i…]` added at `x[…index[…i…]…]` along `dim` (repeats accumulate). */
 export function scatterAdd(x: TensorLike, dim: number, index: IndexLike, src: TensorLike): Tensor {
+  if (trace.on && trace.entering !== scatterAdd) return traced(scatterAdd, arguments);
   const a = toTensor('scatterAdd', x);
   const s = toTensor('scatterAdd', src, a);
   const d = normalizeDim('scatterAdd', dim, a.ndim);

@@ -10,6 +10,7 @@ import { setEntry, Tensor } from '../tensor';
 import { add, div, mul, sub } from './binary';
 import { full } from './creation';
 import { named, record, toTensor, type TensorLike } from './op';
+import { trace, traced } from '../compile/trace';
 
 /**
  * Replaces x's value by `compute(x)`, writing into x's storage, so every view of it (and
@@ -144,7 +145,8 @@ function target(op: string, x: unknown): void {
  * first, so that a call that cannot be stored fails before anything is recorded.
  */
 function inplaceBinary(name: string, op: (a: Tensor, b: Tensor) => Tensor, floatResult = false) {
-  return (x: Tensor, other: TensorLike): Tensor => {
+  const f = function (x: Tensor, other: TensorLike): Tensor {
+    if (trace.on && trace.entering !== f) return traced(f, arguments);
     target(name, x);
     const o = toTensor(name, other, x);
     const shape = broadcastShapes(name, x.shape, o.shape);
@@ -161,6 +163,7 @@ function inplaceBinary(name: string, op: (a: Tensor, b: Tensor) => Tensor, float
       throw new DTypeError(name, `a ${dtype} result cannot be stored in a ${x.dtype} tensor`);
     return inplace(name, x, [o], (v) => op(v, o));
   };
+  return Object.defineProperty(f, 'name', { value: name });
 }
 
 /**
@@ -186,6 +189,7 @@ export const div_ = inplaceBinary('div_', div, true);
 
 /** x limited to [min, max], in place. */
 export function clamp_(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  if (trace.on && trace.entering !== clamp_) return traced(clamp_, arguments);
   target('clamp_', x);
   if (x.dtype === 'bool')
     throw new DTypeError('clamp_', 'clamp is not supported for bool tensors (as in PyTorch)');
@@ -196,6 +200,7 @@ export function clamp_(x: Tensor, min?: number | null, max?: number | null): Ten
 
 /** Every element set to `value`, in place. */
 export function fill_(x: Tensor, value: number): Tensor {
+  if (trace.on && trace.entering !== fill_) return traced(fill_, arguments);
   target('fill_', x);
   toElement('fill_', checkNumber('fill_', 'value', value, { finite: false }), x.dtype);
   return inplace('fill_', x, [], (v) =>
@@ -205,11 +210,13 @@ export function fill_(x: Tensor, value: number): Tensor {
 
 /** Every element set to 0, in place. */
 export function zero_(x: Tensor): Tensor {
+  if (trace.on && trace.entering !== zero_) return traced(zero_, arguments);
   return fill_(x, 0);
 }
 
 /** x's elements replaced by `src`'s (broadcast to x's shape), in place. */
 export function copy_(x: Tensor, src: TensorLike): Tensor {
+  if (trace.on && trace.entering !== copy_) return traced(copy_, arguments);
   target('copy_', x);
   const s = toTensor('copy_', src, x);
   if (!shapesEqual(broadcastShapes('copy_', x.shape, s.shape), x.shape))
@@ -232,6 +239,7 @@ export function uniform_(
   high = 1,
   generator: Generator = defaultGenerator,
 ): Tensor {
+  if (trace.on && trace.entering !== uniform_) return traced(uniform_, arguments);
   checkNumber('uniform_', 'low', low);
   checkNumber('uniform_', 'high', high);
   return fillRandom('uniform_', x, generator, (g) => low + (high - low) * g.random());
@@ -250,6 +258,7 @@ export function normal_(
   std = 1,
   generator: Generator = defaultGenerator,
 ): Tensor {
+  if (trace.on && trace.entering !== normal_) return traced(normal_, arguments);
   checkNumber('normal_', 'mean', mean);
   checkNumber('normal_', 'std', std, { min: 0 });
   return fillRandom('normal_', x, generator, (g) => mean + std * g.normal());
@@ -282,6 +291,7 @@ function fillRandom(
  * initialisers, gradient clipping). Not recorded, like writing PyTorch's `x.data`.
  */
 export function writeInPlace(x: Tensor, fill: (data: TypedArray) => void): Tensor {
+  if (trace.on && trace.entering !== writeInPlace) return traced(writeInPlace, arguments);
   target('writeInPlace', x);
   checkFunction('writeInPlace', 'fill', fill);
   if (x.isContiguous()) {

@@ -5,6 +5,7 @@ import { broadcastShapes, shapesEqual } from '../shape';
 import { Tensor } from '../tensor';
 import { where } from './binary';
 import { empty, named, record, toTensor, type TensorLike } from './op';
+import { trace, traced } from '../compile/trace';
 
 // Boolean masks, as PyTorch takes them: bool tensors that broadcast against the input.
 
@@ -25,6 +26,7 @@ function checkMask(op: 'maskedFill' | 'maskedSelect', mask: unknown): Tensor {
  * ```
  */
 export function maskedFill(x: TensorLike, mask: Tensor, value: TensorLike): Tensor {
+  if (trace.on && trace.entering !== maskedFill) return traced(maskedFill, arguments);
   const a = toTensor('maskedFill', x);
   const m = checkMask('maskedFill', mask);
   if (!shapesEqual(broadcastShapes('maskedFill', a.shape, m.shape), a.shape))
@@ -52,6 +54,7 @@ export function maskedFill(x: TensorLike, mask: Tensor, value: TensorLike): Tens
  * ```
  */
 export function maskedSelect(x: TensorLike, mask: Tensor): Tensor {
+  if (trace.on && trace.entering !== maskedSelect) return traced(maskedSelect, arguments);
   const a = toTensor('maskedSelect', x);
   const m = checkMask('maskedSelect', mask);
   const shape = broadcastShapes('maskedSelect', a.shape, m.shape);
@@ -69,11 +72,13 @@ export function maskedSelect(x: TensorLike, mask: Tensor): Tensor {
 
 /** The lower triangle of the matrices in x's last two dims: elements with col − row ≤ k kept. */
 export function tril(x: TensorLike, k = 0): Tensor {
+  if (trace.on && trace.entering !== tril) return traced(tril, arguments);
   return triangle('tril', x, k, (row, col) => col - row <= k);
 }
 
 /** The upper triangle of the matrices in x's last two dims: elements with col − row ≥ k kept. */
 export function triu(x: TensorLike, k = 0): Tensor {
+  if (trace.on && trace.entering !== triu) return traced(triu, arguments);
   return triangle('triu', x, k, (row, col) => col - row >= k);
 }
 
@@ -104,6 +109,7 @@ function triangle(
  * ```
  */
 export function nonzero(x: TensorLike): Tensor {
+  if (trace.on && trace.entering !== nonzero) return traced(nonzero, arguments);
   const a = toTensor('nonzero', x);
   const d = a.data;
   const found: number[] = [];

@@ -5,6 +5,7 @@ import { positions } from '../kernels/strided';
 import { broadcastShapes, sizeOf } from '../shape';
 import { Tensor } from '../tensor';
 import { named, record, toTensor, type TensorLike } from './op';
+import { trace, traced } from '../compile/trace';
 
 /**
  * Matrix product with PyTorch's rules: 1-D·1-D is a dot product, a 1-D operand gains a
@@ -12,6 +13,7 @@ import { named, record, toTensor, type TensorLike } from './op';
  * broadcast.
  */
 export function matmul(x: TensorLike, y: TensorLike): Tensor {
+  if (trace.on && trace.entering !== matmul) return traced(matmul, arguments);
   const a = toTensor('matmul', x);
   const b = toTensor('matmul', y, a);
   noBool('matmul', a, b);
@@ -45,6 +47,7 @@ export function matmul(x: TensorLike, y: TensorLike): Tensor {
 
 /** x·wᵀ + b (PyTorch's `F.linear`): x [..., in], w [out, in], b [out]; wᵀ is never materialised. */
 export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | null): Tensor {
+  if (trace.on && trace.entering !== linear) return traced(linear, arguments);
   const a = toTensor('linear', x);
   const w = toTensor('linear', weight, a);
   noBool('linear', a, w);
@@ -89,6 +92,7 @@ function noBool(op: string, a: Tensor, b: Tensor): void {
  * with C = op(A)·op(B), d op(A) = dC·op(B)ᵀ and d op(B) = op(A)ᵀ·dC.
  */
 function product(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
+  if (trace.on && trace.entering !== product) return traced(product, arguments);
   const [ar, ac] = a.shape.slice(-2);
   const [br, bc] = b.shape.slice(-2);
   const [n, k] = ta ? [ac, ar] : [ar, ac];
@@ -157,6 +161,7 @@ function operand(x: Tensor, trans: boolean, batch: readonly number[]) {
 
 /** Inner product of two 1-D tensors. */
 export function dot(x: TensorLike, y: TensorLike): Tensor {
+  if (trace.on && trace.entering !== dot) return traced(dot, arguments);
   const a = toTensor('dot', x);
   const b = toTensor('dot', y, a);
   if (a.ndim !== 1 || b.ndim !== 1 || a.size !== b.size) {
@@ -170,6 +175,7 @@ export function dot(x: TensorLike, y: TensorLike): Tensor {
 
 /** Outer product aᵢ·bⱼ of two 1-D tensors. */
 export function outer(x: TensorLike, y: TensorLike): Tensor {
+  if (trace.on && trace.entering !== outer) return traced(outer, arguments);
   const a = toTensor('outer', x);
   const b = toTensor('outer', y, a);
   if (a.ndim !== 1 || b.ndim !== 1) {

@@ -6,9 +6,11 @@ import { reduceInto } from '../kernels/index';
 import { checkShape, normalizeDim, shapesEqual, sizeOf, stridesOf } from '../shape';
 import { Tensor } from '../tensor';
 import { empty, record, toTensor, type TensorLike } from './op';
+import { trace, traced } from '../compile/trace';
 
 /** Collapses dims startDim..endDim into one. */
 export function flatten(x: TensorLike, startDim = 0, endDim = -1): Tensor {
+  if (trace.on && trace.entering !== flatten) return traced(flatten, arguments);
   const a = toTensor('flatten', x);
   if (a.ndim === 0) return a.reshape([1]);
   const s = normalizeDim('flatten', startDim, a.ndim);
@@ -23,6 +25,7 @@ export function flatten(x: TensorLike, startDim = 0, endDim = -1): Tensor {
 
 /** Removes size-1 dims: all of them, or just `dim` when it is 1. */
 export function squeeze(x: TensorLike, dim?: number): Tensor {
+  if (trace.on && trace.entering !== squeeze) return traced(squeeze, arguments);
   const a = toTensor('squeeze', x);
   if (dim === undefined) return a.reshape(a.shape.filter((d) => d !== 1));
   const d = normalizeDim('squeeze', dim, a.ndim);
@@ -31,6 +34,7 @@ export function squeeze(x: TensorLike, dim?: number): Tensor {
 
 /** Inserts a size-1 dim at `dim` (which may equal ndim). */
 export function unsqueeze(x: TensorLike, dim: number): Tensor {
+  if (trace.on && trace.entering !== unsqueeze) return traced(unsqueeze, arguments);
   const a = toTensor('unsqueeze', x);
   const d = normalizeDim('unsqueeze', dim, a.ndim, 1);
   return a.reshape([...a.shape.slice(0, d), 1, ...a.shape.slice(d)]);
@@ -38,6 +42,7 @@ export function unsqueeze(x: TensorLike, dim: number): Tensor {
 
 /** Sums x down to `shape`, the shape it was broadcast from (PyTorch's `sum_to_size`). */
 export function sumTo(x: TensorLike, shape: readonly number[]): Tensor {
+  if (trace.on && trace.entering !== sumTo) return traced(sumTo, arguments);
   const a = toTensor('sumTo', x);
   checkIntArray('sumTo', 'shape', shape, 0);
   if (shapesEqual(a.shape, shape)) return a;
@@ -53,6 +58,7 @@ export function sumTo(x: TensorLike, shape: readonly number[]): Tensor {
 
 /** Joins tensors along `dim`; all other sizes must agree. */
 export function cat(tensors: readonly TensorLike[], dim = 0): Tensor {
+  if (trace.on && trace.entering !== cat) return traced(cat, arguments);
   if (!Array.isArray(tensors))
     throw new ValueError('cat', `expected an array of tensors, got ${show(tensors)}`);
   if (tensors.length === 0) throw new ValueError('cat', 'expected at least one tensor');
@@ -86,6 +92,7 @@ export function cat(tensors: readonly TensorLike[], dim = 0): Tensor {
 
 /** Stacks same-shape tensors along a new dim. */
 export function stack(tensors: readonly TensorLike[], dim = 0): Tensor {
+  if (trace.on && trace.entering !== stack) return traced(stack, arguments);
   if (!Array.isArray(tensors))
     throw new ValueError('stack', `expected an array of tensors, got ${show(tensors)}`);
   if (tensors.length === 0) throw new ValueError('stack', 'expected at least one tensor');
@@ -105,6 +112,7 @@ export function stack(tensors: readonly TensorLike[], dim = 0): Tensor {
 
 /** Splits along `dim` into pieces of `size` (the last may be smaller) or of the given sizes. */
 export function split(x: TensorLike, size: number | readonly number[], dim = 0): Tensor[] {
+  if (trace.on && trace.entering !== split) return traced(split, arguments);
   const a = toTensor('split', x);
   const d = normalizeDim('split', dim, a.ndim);
   const n = a.shape[d];
@@ -133,6 +141,7 @@ export function split(x: TensorLike, size: number | readonly number[], dim = 0):
 
 /** Splits along `dim` into `chunks` pieces of equal size (the last may be smaller), as PyTorch. */
 export function chunk(x: TensorLike, chunks: number, dim = 0): Tensor[] {
+  if (trace.on && trace.entering !== chunk) return traced(chunk, arguments);
   const a = toTensor('chunk', x);
   checkInt('chunk', 'chunks', chunks, 1);
   const d = normalizeDim('chunk', dim, a.ndim);
@@ -141,6 +150,7 @@ export function chunk(x: TensorLike, chunks: number, dim = 0): Tensor[] {
 
 /** Tiles x: dim i is repeated `reps[i]` times (PyTorch's `repeat`). */
 export function repeat(x: TensorLike, reps: readonly number[]): Tensor {
+  if (trace.on && trace.entering !== repeat) return traced(repeat, arguments);
   const a = toTensor('repeat', x);
   checkIntArray('repeat', 'repeats', reps, 0);
   if (reps.length < a.ndim)
@@ -166,6 +176,7 @@ export function repeat(x: TensorLike, reps: readonly number[]): Tensor {
 
 /** A copy that stays on the tape (gradient passes straight through). */
 export function clone(x: TensorLike): Tensor {
+  if (trace.on && trace.entering !== clone) return traced(clone, arguments);
   const a = toTensor('clone', x);
   const data = a.isContiguous() ? a.data.slice() : a.data; // a view's data is a fresh copy
   return record('clone', [a], new Tensor(data, a.shape), (dy) => [dy]);
@@ -173,6 +184,7 @@ export function clone(x: TensorLike): Tensor {
 
 /** x converted to `dtype`; between floats the gradient is converted back. */
 export function cast(x: TensorLike, dtype: DType): Tensor {
+  if (trace.on && trace.entering !== cast) return traced(cast, arguments);
   const a = toTensor('cast', x);
   if (a.dtype === dtype) return a;
   const y = new Tensor(castArray(a.data, dtype), a.shape);

@@ -6,6 +6,7 @@ import { checkSaved, Entry, type Grads, inBackward, isGradEnabled, type Pullback
 import { setEntry, Tensor } from '../tensor';
 import { anomalyEnabled, checkFinite } from '../anomaly';
 import type { OpName } from './names';
+import { trace, traced } from '../compile/trace';
 
 export type { OpName } from './names';
 
@@ -24,6 +25,7 @@ export function record(
   output: Tensor,
   pullback: Pullback | null,
 ): Tensor {
+  if (trace.on) trace.recorder?.untraced(op, inputs, output);
   if (inBackward()) for (let i = 0; i < inputs.length; i++) checkSaved(inputs[i]);
   if (anomalyEnabled() && !inBackward()) checkFinite(op, output, 'forward');
   if (pullback === null || !isGradEnabled() || !isFloat(output.dtype)) return output;
@@ -69,10 +71,12 @@ export function defineOp<I extends readonly Tensor[]>(
   forward: (...inputs: I) => Tensor,
   backward: (dy: Tensor, inputs: I, output: Tensor, needs: readonly boolean[]) => Grads,
 ): (...inputs: I) => Tensor {
-  return (...inputs) => {
+  const f = (...inputs: I): Tensor => {
+    if (trace.on && trace.entering !== f) return traced(f, inputs);
     const y = forward(...inputs);
     return record(name, inputs, y, (dy, needs) => backward(dy, inputs, y, needs));
   };
+  return Object.defineProperty(f, 'name', { value: name });
 }
 
 /** A new tensor of `shape`, filled with zeros. */

@@ -5,6 +5,7 @@ import { copyStrided } from '../kernels/strided';
 import { stridesOf } from '../shape';
 import type { Tensor } from '../tensor';
 import { empty, named, record, toTensor, type TensorLike } from './op';
+import { trace, traced } from '../compile/trace';
 
 /** How `pad` fills: a constant, the mirror image (without the edge), the edge value, or wrapping around. */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
@@ -21,6 +22,7 @@ export interface PadOptions {
  * existing elements, so their gradients come from `indexSelect`.
  */
 export function pad(x: TensorLike, pads: readonly number[], opts: number | PadOptions = 0): Tensor {
+  if (trace.on && trace.entering !== pad) return traced(pad, arguments);
   const a = toTensor('pad', x);
   const o =
     typeof opts === 'number' ? { value: opts } : checkOptions('pad', opts, ['mode', 'value']);

@@ -7,6 +7,7 @@ import { noGrad } from '../tape';
 import { Tensor } from '../tensor';
 import { where } from './binary';
 import { named, type OpName, record, toTensor, type TensorLike } from './op';
+import { trace, traced } from '../compile/trace';
 
 /** Which dims to reduce: one, several, or all when omitted or null. */
 export type Dims = number | readonly number[] | null | undefined;
@@ -58,6 +59,7 @@ function unreduce(dy: Tensor, x: Tensor, dims: readonly number[]): Tensor {
 
 /** Σ x over `dim` (all when omitted). Integers and booleans sum to int32. */
 export function sum(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+  if (trace.on && trace.entering !== sum) return traced(sum, arguments);
   const a = toTensor('sum', x);
   const dims = normalizeDims('sum', dim, a.ndim);
   const dtype = isFloat(a.dtype) ? a.dtype : 'int32';
@@ -67,6 +69,7 @@ export function sum(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): 
 
 /** The mean of x over `dim` (all when omitted). */
 export function mean(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+  if (trace.on && trace.entering !== mean) return traced(mean, arguments);
   const a = toTensor('mean', x);
   const dims = normalizeDims('mean', dim, a.ndim);
   const keepdim = keepdimOf('mean', opts);
@@ -83,6 +86,7 @@ function count(x: Tensor, dims: readonly number[]): number {
  * exact and differentiable to any order there too.
  */
 export function prod(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+  if (trace.on && trace.entering !== prod) return traced(prod, arguments);
   const a = toTensor('prod', x);
   const dims = normalizeDims('prod', dim, a.ndim);
   const y = fold('prod', a, dims, keepdimOf('prod', opts), isFloat(a.dtype) ? a.dtype : 'int32', 1);
@@ -121,21 +125,25 @@ function exclusiveCumprod(rows: Tensor): Tensor {
  * gradient goes to the first maximal element; over all dims (or a list) ties share it evenly.
  */
 export function max(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+  if (trace.on && trace.entering !== max) return traced(max, arguments);
   return extreme('max', 'max', x, dim, opts);
 }
 
 /** The smallest x; the gradient goes to the first minimal element along one `dim`, else ties share it. */
 export function min(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+  if (trace.on && trace.entering !== min) return traced(min, arguments);
   return extreme('min', 'min', x, dim, opts);
 }
 
 /** The largest x over `dim` (all when omitted); tied maxima share the gradient evenly (PyTorch's amax). */
 export function amax(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+  if (trace.on && trace.entering !== amax) return traced(amax, arguments);
   return extreme('amax', 'max', x, dim, opts);
 }
 
 /** The smallest x over `dim` (all when omitted); tied minima share the gradient evenly. */
 export function amin(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+  if (trace.on && trace.entering !== amin) return traced(amin, arguments);
   return extreme('amin', 'min', x, dim, opts);
 }
 
@@ -181,6 +189,7 @@ function checkNonEmpty(op: string, x: Tensor, dims: readonly number[]): void {
 
 /** log Σ exp x over `dim`, computed as m + log Σ exp(x − m) with m = max x so it never overflows. */
 export function logsumexp(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+  if (trace.on && trace.entering !== logsumexp) return traced(logsumexp, arguments);
   const a = toTensor('logsumexp', x);
   const dims = normalizeDims('logsumexp', dim, a.ndim);
   const keepdim = keepdimOf('logsumexp', opts);
@@ -208,6 +217,7 @@ export function variance(
   opts?: VarianceOptions | boolean,
   keepdim?: boolean,
 ): Tensor {
+  if (trace.on && trace.entering !== variance) return traced(variance, arguments);
   return varianceOf('var', x, dim, opts, keepdim);
 }
 
@@ -253,6 +263,7 @@ export function std(
   opts?: VarianceOptions | boolean,
   keepdim?: boolean,
 ): Tensor {
+  if (trace.on && trace.entering !== std) return traced(std, arguments);
   return named('std', () => varianceOf('std', x, dim, opts, keepdim).sqrt());
 }
 
@@ -262,6 +273,7 @@ export function std(
  * p < 1 nothing flows to zero elements.
  */
 export function norm(x: TensorLike, p = 2, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
+  if (trace.on && trace.entering !== norm) return traced(norm, arguments);
   const a = toTensor('norm', x);
   checkNumber('norm', 'p', p, { finite: false });
   if (Number.isNaN(p)) throw new ValueError('norm', 'p must be a number, got NaN');
@@ -315,6 +327,7 @@ export function norm(x: TensorLike, p = 2, dim?: Dims, opts?: ReduceOptions | bo
  * ```
  */
 export function argmax(x: TensorLike, dim?: number, opts?: ReduceOptions | boolean): Tensor {
+  if (trace.on && trace.entering !== argmax) return traced(argmax, arguments);
   return argExtremeOp('argmax', x, dim, opts, (v, best) => v > best);
 }
 
@@ -326,6 +339,7 @@ export function argmax(x: TensorLike, dim?: number, opts?: ReduceOptions | boole
  * ```
  */
 export function argmin(x: TensorLike, dim?: number, opts?: ReduceOptions | boolean): Tensor {
+  if (trace.on && trace.entering !== argmin) return traced(argmin, arguments);
   return argExtremeOp('argmin', x, dim, opts, (v, best) => v < best);
 }
 

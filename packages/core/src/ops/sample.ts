@@ -5,6 +5,7 @@ import { type Generator, generatorOf } from '../random';
 import { broadcastShapes } from '../shape';
 import { Tensor } from '../tensor';
 import { empty, record, toTensor, type TensorLike } from './op';
+import { trace, traced } from '../compile/trace';
 
 // Sampling with tensor parameters, from the seeded generator. Samples carry no gradient (as
 // PyTorch's bernoulli, multinomial and normal(mean, std) do not); for a reparameterised
@@ -27,6 +28,7 @@ function generator(op: string, opts: SampleOptions | undefined): Generator {
  * ```
  */
 export function bernoulli(p: TensorLike, opts?: SampleOptions): Tensor {
+  if (trace.on && trace.entering !== bernoulli) return traced(bernoulli, arguments);
   const probs = toTensor('bernoulli', p);
   const g = generator('bernoulli', opts);
   const ps = probs.data;
@@ -54,6 +56,7 @@ export function multinomial(
   numSamples: number,
   opts: SampleOptions & { replacement?: boolean } = {},
 ): Tensor {
+  if (trace.on && trace.entering !== multinomial) return traced(multinomial, arguments);
   const w = toTensor('multinomial', weights);
   const { replacement = false, generator: gen } = checkOptions('multinomial', opts, [
     'replacement',
@@ -108,6 +111,7 @@ export function multinomial(
  * ```
  */
 export function normal(mean: TensorLike, std: TensorLike, opts?: SampleOptions): Tensor {
+  if (trace.on && trace.entering !== normal) return traced(normal, arguments);
   return sampled(
     'normal',
     mean,
@@ -126,6 +130,7 @@ export function normal(mean: TensorLike, std: TensorLike, opts?: SampleOptions):
  * ```
  */
 export function uniform(low: TensorLike, high: TensorLike, opts?: SampleOptions): Tensor {
+  if (trace.on && trace.entering !== uniform) return traced(uniform, arguments);
   return sampled(
     'uniform',
     low,

@@ -3,6 +3,7 @@ import { normalizeDim } from '../shape';
 import { Tensor } from '../tensor';
 import { around, checkScatterShape, type IndexLike, scatterWalk, toIndex } from './indexing';
 import { empty, named, record, toTensor, type TensorLike } from './op';
+import { trace, traced } from '../compile/trace';
 
 // Writing along a dim by index, out of place (PyTorch's scatter, index_copy), and reading
 // with indices that broadcast (take_along_dim).
@@ -12,6 +13,7 @@ import { empty, named, record, toTensor, type TensorLike } from './op';
  * outside it (NumPy's and PyTorch's `take_along_dim`); without dim, over the flattened x.
  */
 export function takeAlongDim(x: TensorLike, indices: IndexLike, dim?: number): Tensor {
+  if (trace.on && trace.entering !== takeAlongDim) return traced(takeAlongDim, arguments);
   const a = toTensor('takeAlongDim', x);
   if (dim === undefined) {
     const flat = toIndex('takeAlongDim', indices, a.size);
@@ -45,6 +47,7 @@ export function takeAlongDim(x: TensorLike, indices: IndexLike, dim?: number): T
  * gradient reaches x where nothing was written, and src from where it was.
  */
 export function scatter(x: TensorLike, dim: number, index: IndexLike, src: TensorLike): Tensor {
+  if (trace.on && trace.entering !== scatter) return traced(scatter, arguments);
   const a = toTensor('scatter', x);
   const d = normalizeDim('scatter', dim, a.ndim);
   const idx = toIndex('scatter', index, a.shape[d]);
@@ -111,6 +114,7 @@ export function indexCopy(
   index: IndexLike,
   source: TensorLike,
 ): Tensor {
+  if (trace.on && trace.entering !== indexCopy) return traced(indexCopy, arguments);
   const a = toTensor('indexCopy', x);
   const d = normalizeDim('indexCopy', dim, a.ndim);
   const idx = toIndex('indexCopy', index, a.shape[d]);

@@ -6,6 +6,7 @@ import { Tensor } from '../tensor';
 import { where } from './binary';
 import { record, toTensor, type TensorLike } from './op';
 import { unary } from './unary';
+import { trace, traced } from '../compile/trace';
 
 // Special functions: the gamma family, the complementary and inverse error functions, sinc.
 // Kernels in kernels/ts/gamma.ts; each derivative is written with ops (digamma's is
@@ -61,6 +62,7 @@ export const sinc = unary('sinc', (dy, x, y) => {
  * (Past n ≈ 170, n! overflows float64: the values are ±∞ or 0 except for very large x.)
  */
 export function polygamma(n: number, x: TensorLike): Tensor {
+  if (trace.on && trace.entering !== polygamma) return traced(polygamma, arguments);
   checkInt('polygamma', 'n', n, 0);
   if (n > 1000) throw new ValueError('polygamma', `n must be at most 1000, got ${n}`);
   const a = toTensor('polygamma', x);

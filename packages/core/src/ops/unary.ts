@@ -5,6 +5,8 @@ import { clampKernel, map, type MapOp } from '../kernels/index';
 import { Tensor } from '../tensor';
 import { binary, mul, sub } from './binary';
 import { record, toTensor, type TensorLike } from './op';
+import { registerElementwise, registerLowering } from '../compile/registry';
+import { trace, traced } from '../compile/trace';
 
 type UnaryGrad = (dy: Tensor, x: Tensor, y: Tensor) => Tensor;
 
@@ -14,7 +16,8 @@ type UnaryGrad = (dy: Tensor, x: Tensor, y: Tensor) => Tensor;
  * `keepsDtype` ops (neg, abs, square, sign, relu) keep integer dtypes as PyTorch does.
  */
 export function unary(op: MapOp, grad: UnaryGrad | null, keepsDtype = false) {
-  return (x: TensorLike): Tensor => {
+  const f = function (x: TensorLike): Tensor {
+    if (trace.on && trace.entering !== f) return traced(f, arguments);
     const a = toTensor(op, x);
     if (op === 'neg' && a.dtype === 'bool') {
       throw new DTypeError(
@@ -26,6 +29,13 @@ export function unary(op: MapOp, grad: UnaryGrad | null, keepsDtype = false) {
     map(op, a.data, y.data);
     return record(op, [a], y, grad && ((dy) => [grad(dy, a, y)]));
   };
+  registerElementwise(f, { kind: 'map', op });
+  registerLowering(f, ([x], [y]) => {
+    if (!(x instanceof Tensor) || !x.isContiguous() || !y.isContiguous()) return null;
+    const [xd, yd] = [x.data, y.data];
+    return () => map(op, xd, yd);
+  });
+  return Object.defineProperty(f, 'name', { value: op });
 }
 
 /**
@@ -170,6 +180,7 @@ export const sigmoidBackward = binary('sigmoidBackward', 'float', (g, dy, y, _ou
 
 /** x limited to [min, max] (either bound may be omitted); the gradient passes where x is inside. */
 export function clamp(x: TensorLike, min?: number | null, max?: number | null): Tensor {
+  if (trace.on && trace.entering !== clamp) return traced(clamp, arguments);
   const a = toTensor('clamp', x);
   let lo =
     min === undefined || min === null

@@ -1,6 +1,7 @@
 import {
   checkOptions,
   noGrad,
+  sideEffect,
   Tensor,
   type TypedArray,
   ValueError,
@@ -90,8 +91,15 @@ export abstract class Optimizer<O extends { lr: number }> {
     for (const g of this.paramGroups) for (const p of g.params) p.grad = null;
   }
 
-  /** Updates every parameter that has a gradient. */
+  /**
+   * Updates every parameter that has a gradient. Inside `ad.compile` it is a side effect:
+   * every replay runs it again, reading the learning rate and state as they are then.
+   */
   step(): void {
+    sideEffect(`${this.constructor.name}.step`, () => this.update_());
+  }
+
+  private update_(): void {
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {

@@ -1,4 +1,4 @@
-import { checkInt, checkNumber, checkOneOf, checkOptions, ValueError } from '@ad/core';
+import { checkInt, checkNumber, checkOneOf, checkOptions, sideEffect, ValueError } from '@ad/core';
 import { Optimizer } from './optimizer';
 
 type AnyOptimizer = Optimizer<{ lr: number }>;
@@ -25,10 +25,12 @@ export class LRScheduler {
 
   /** Advances one epoch and sets the new rates. */
   step(): void {
-    this.lastEpoch++;
-    this.optimizer.paramGroups.forEach(
-      (g, i) => (g.lr = this.rule(g.lr, this.baseLrs[i], this.lastEpoch)),
-    );
+    sideEffect(`${this.constructor.name}.step`, () => {
+      this.lastEpoch++;
+      this.optimizer.paramGroups.forEach(
+        (g, i) => (g.lr = this.rule(g.lr, this.baseLrs[i], this.lastEpoch)),
+      );
+    });
   }
 
   /** The rates set by the last step. */

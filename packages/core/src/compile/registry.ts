@@ -1,0 +1,32 @@
+// What ops tell a compiled replay about themselves, registered where each op is defined:
+// which are element-wise (so that runs of them fuse into one loop) and how to run one
+// straight on the kernels with its buffers bound once.
+import type { Tensor } from '../tensor';
+
+/** An element-wise op: the kernel op it runs and whether it takes one operand or two. */
+export interface Elementwise {
+  kind: 'map' | 'zip';
+  op: string;
+}
+
+/** Given a recorded call's arguments and results, a closure that recomputes the results in place; null to decline. */
+export type Lowering = (args: readonly unknown[], outs: readonly Tensor[]) => (() => void) | null;
+
+const elementwise = new WeakMap<object, Elementwise>();
+const lowerings = new WeakMap<object, Lowering>();
+
+export function registerElementwise(fn: object, e: Elementwise): void {
+  elementwise.set(fn, e);
+}
+
+export function elementwiseOf(fn: object): Elementwise | undefined {
+  return elementwise.get(fn);
+}
+
+export function registerLowering(fn: object, lower: Lowering): void {
+  lowerings.set(fn, lower);
+}
+
+export function loweringOf(fn: object): Lowering | undefined {
+  return lowerings.get(fn);
+}
