@@ -34,6 +34,11 @@ export function getBackend(): Backend {
   };
 }
 
+/** The settings that change what kernels compute with, as one string (cheap to compare on every call). */
+export function backendKey(): string {
+  return `${kernels().name}/${getThreads()}`;
+}
+
 /**
  * Chooses the kernels (PyTorch's `set_num_threads` is `setBackend({ threads })`):
  * `{ wasm: false }` forces the TypeScript ones, `{ threads: 1 }` keeps products on the calling

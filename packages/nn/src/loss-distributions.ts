@@ -107,8 +107,11 @@ export function gaussianNllLoss(
     v0.shape.join() === input.shape.slice(0, -1).join()
   )
     v0 = v0.unsqueeze(-1);
-  const bad = ad.noGrad(() => v0.lt(0).sum().item());
-  if (bad > 0) throw new ad.ValueError(op, 'variance has negative entries');
+  const checked = v0;
+  ad.sideEffect(`${op}: check the variance`, () => {
+    if (ad.noGrad(() => checked.lt(0).sum().item()) > 0)
+      throw new ad.ValueError(op, 'variance has negative entries');
+  });
   // clamped without recording, so the gradient flows to the variance unchanged, as PyTorch's
   const v = v0.add(ad.stopGradient(v0.clamp(eps).sub(v0)));
   let loss = v.log().add(input.sub(target).square().div(v)).mul(0.5);

@@ -65,12 +65,14 @@ export function binaryCrossEntropy(
 ): Tensor {
   const { reduction, weight } = lossOptions('binaryCrossEntropy', opts, ['weight']);
   sameShape('binaryCrossEntropy', input, target);
-  const outside = ad.noGrad(() => input.lt(0).add(input.gt(1)).add(input.ne(input)).sum().item());
-  if (outside > 0)
-    throw new ValueError(
-      'binaryCrossEntropy',
-      `all elements of input must be probabilities in [0, 1]; ${outside} are not`,
-    );
+  ad.sideEffect('binaryCrossEntropy: check the input', () => {
+    const outside = ad.noGrad(() => input.lt(0).add(input.gt(1)).add(input.ne(input)).sum().item());
+    if (outside > 0)
+      throw new ValueError(
+        'binaryCrossEntropy',
+        `all elements of input must be probabilities in [0, 1]; ${outside} are not`,
+      );
+  });
   target = asFloat(target, input);
   let loss = bceTerms(input, target);
   if (weight !== undefined) loss = loss.mul(weight);
@@ -178,11 +180,14 @@ function checkTargets(op: string, scores: Tensor, target: Tensor, opts: NllOptio
   }
   classWeight(op, opts.weight, c);
   const ignore = ad.checkNumber(op, 'ignoreIndex', opts.ignoreIndex ?? -100, { integer: true });
-  const bad = target
-    .toFlatArray()
-    .find((v) => v !== ignore && !(Number.isInteger(v) && v >= 0 && v < c));
-  if (bad !== undefined)
-    throw new ad.IndexError(op, `target ${bad} is out of range for ${c} classes`);
+  // reads the targets' values: a compiled step checks every batch's, not the first one's
+  ad.sideEffect(`${op}: check the targets`, () => {
+    const bad = target
+      .toFlatArray()
+      .find((v) => v !== ignore && !(Number.isInteger(v) && v >= 0 && v < c));
+    if (bad !== undefined)
+      throw new ad.IndexError(op, `target ${bad} is out of range for ${c} classes`);
+  });
 }
 
 /** log p of each target class, and each target's weight (0 where ignored); targets already checked. */

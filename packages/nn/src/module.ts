@@ -125,11 +125,24 @@ export abstract class Module {
    * module's training flag, and the parameters and buffers themselves (a replaced one records again).
    */
   compileState(): unknown[] {
-    return [
-      ...this.modules().map((m) => m.training),
-      ...this.parameters(),
-      ...this.namedBuffers().map(([, b]) => b),
-    ];
+    const out: unknown[] = [];
+    // one walk, no names: it runs on every call of a compiled function
+    const visit = (m: Module) => {
+      out.push(m.training);
+      for (const v of Object.values(m)) {
+        const children = v instanceof Module ? [v] : Array.isArray(v) ? v : [];
+        if (v instanceof Parameter) out.push(v);
+        for (const c of children) {
+          if (!(c instanceof Module)) continue;
+          out.push(c);
+          visit(c);
+        }
+      }
+      for (const name of m.bufferNames.values())
+        out.push((m as unknown as Record<string, unknown>)[name]);
+    };
+    visit(this);
+    return out;
   }
 
   /** Sets evaluation mode here and below. */

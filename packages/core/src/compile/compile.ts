@@ -4,7 +4,7 @@ import { checkFunction, checkOptions } from '../args';
 import { ValueError } from '../errors';
 import { noGrad } from '../tape';
 import { Tensor } from '../tensor';
-import { type Fact, factsOf, firstMismatch, isPlain, settingsFacts } from './guards';
+import { type Facts, flatten, isPlain, matches, mismatch, record as recordFacts } from './guards';
 import { Program } from './program';
 import { failedStartCheck, Recording, tensorsIn } from './recording';
 import { trace } from './trace';
@@ -47,7 +47,7 @@ export type CompiledFunction<F extends (...args: never[]) => unknown> = F & {
 };
 
 interface Variant {
-  facts: Fact[];
+  facts: Facts;
   recording: Recording;
   program: Program | null;
   /** Copies of the argument tensors the recording read, in the order of the arguments' tensors. */
@@ -107,14 +107,20 @@ export function compile<F extends (...args: never[]) => unknown>(
     // inside another recording (or an op), the function is part of that one
     if (trace.recorder !== null) return run(...args);
     stats.calls++;
-    const now = callFacts(args, guards);
+    const listed = guards === undefined ? null : guardValues(guards);
+    const now = flatten(args, listed);
     const tensors: Tensor[] = [];
     tensorsIn(args, tensors);
     let reason: string | null = null;
+    let missed: Variant | null = null; // the first recording whose facts differ: named only if none replays
     for (let i = 0; i < variants.length; i++) {
       const v = variants[i];
-      const miss =
-        firstMismatch(v.facts, now) ?? copyIn(v, tensors) ?? failedStartCheck(v.recording.checks);
+      if (!matches(v.facts, now)) {
+        missed ??= v;
+        continue;
+      }
+      copyIn(v, tensors);
+      const miss = failedStartCheck(v.recording.checks);
       if (miss !== null) {
         reason ??= miss;
         continue;
@@ -131,6 +137,7 @@ export function compile<F extends (...args: never[]) => unknown>(
       }
       reason ??= aborted;
     }
+    if (reason === null && missed !== null) reason = mismatch(missed.facts, now, args, listed);
     if (reason !== null) {
       failures.set(reason, (failures.get(reason) ?? 0) + 1);
       log?.(`ad.compile(${name}): recording again: ${reason}`);
@@ -146,7 +153,7 @@ export function compile<F extends (...args: never[]) => unknown>(
     return record(args, tensors, now);
   };
 
-  const record = (args: unknown[], tensors: Tensor[], now: Fact[]): unknown => {
+  const record = (args: unknown[], tensors: Tensor[], now: unknown[]): unknown => {
     stats.recordings++;
     // argument tensors that do not require grad are read through copies, refilled on replay
     const inputs = tensors.map((t) => (t.requiresGrad ? null : copyOf(t)));
@@ -169,7 +176,14 @@ export function compile<F extends (...args: never[]) => unknown>(
     if (!backward && outs.some((y) => recording.producedBy.has(y) && y.requiresGrad))
       recording.refuse('it returns a tensor that requires grad, to differentiate outside the call');
     const versions = inputs.map(() => 0);
-    const v: Variant = { facts: now, recording, program: null, inputs, versions, result };
+    const v: Variant = {
+      facts: recordFacts(now),
+      recording,
+      program: null,
+      inputs,
+      versions,
+      result,
+    };
     if (recording.unsupported === null) {
       v.program = new Program(recording, { fuse });
     }
@@ -189,37 +203,35 @@ export function compile<F extends (...args: never[]) => unknown>(
   compiled.explain = () =>
     variants.length === 0
       ? `ad.compile(${name}): nothing recorded yet`
-      : variants.map((v, i) => `variant ${i + 1}: ${describe(v)}`).join('\n');
+      : variants
+          .map((v, i) => {
+            const steps = v.program?.listing.map((l) => `  ${l}`) ?? [];
+            return [`variant ${i + 1}: ${describe(v)}`, ...steps].join('\n');
+          })
+          .join('\n');
   compiled.reset = () => void variants.splice(0);
   return compiled;
 }
 
-function callFacts(args: unknown[], guards: (() => unknown[]) | undefined): Fact[] {
-  const facts: Fact[] = [];
-  args.forEach((a, i) => factsOf(`argument ${i}`, a, facts));
-  settingsFacts(facts);
-  if (guards !== undefined) {
-    const values = guards();
-    if (!Array.isArray(values))
-      throw new ValueError('compile', `guards must return an array, got ${typeof values}`);
-    values.forEach((g, i) => factsOf(`guard ${i}`, g, facts));
-  }
-  return facts;
+function guardValues(guards: () => unknown[]): unknown[] {
+  const values = guards();
+  if (!Array.isArray(values))
+    throw new ValueError('compile', `guards must return an array, got ${typeof values}`);
+  return values;
 }
 
 function copyOf(t: Tensor): Tensor {
   return new Tensor(t.data.slice(), t.shape);
 }
 
-/** Puts this call's argument values into the recording's copies; null (a guard never fails here). */
-function copyIn(v: Variant, tensors: readonly Tensor[]): null {
+/** Puts this call's argument values into the recording's copies. */
+function copyIn(v: Variant, tensors: readonly Tensor[]): void {
   for (let i = 0; i < tensors.length; i++) {
     const copy = v.inputs[i];
     if (copy === null) continue;
     copy.data.set(tensors[i].data);
     v.versions[i] = copy.version;
   }
-  return null;
 }
 
 /** Writes back what the function changed in place in its argument copies. */

@@ -1,21 +1,12 @@
-// What a recording assumed about the world when it was made, and the check of those
-// assumptions on every later call. Everything is flattened into a list of facts; a recording
-// replays only when every fact still holds.
+// What a recording assumed about its call, and the check of it on every later call. The
+// arguments, the settings and the listed guards flatten into one list of values; a call
+// replays a recording only when its list matches the recorded one. The check allocates one
+// array and names nothing; only a failed one walks again, slowly, to say where it failed.
+import { backendKey } from '../backend';
 import { getDefaultDtype } from '../dtype';
 import { anomalyEnabled } from '../anomaly';
-import { getBackend } from '../backend';
 import { isGradEnabled } from '../tape';
 import { Tensor } from '../tensor';
-
-/** One fact: where it was read (for messages), and the value or tensor it expects. */
-export interface Fact {
-  where: string;
-  /** A primitive compared with Object.is, an object compared by identity, or a tensor's metadata. */
-  value: unknown;
-  tensor?: TensorMeta;
-  /** The tensor itself must be the same one (it is used, not copied). */
-  same?: boolean;
-}
 
 export interface TensorMeta {
   shape: readonly number[];
@@ -25,44 +16,75 @@ export interface TensorMeta {
 
 /**
  * Objects can tell a recording what it depends on in them: `@ad/nn`'s modules list their
- * parameters, buffers and training flags, so that a replaced parameter or `eval()` re-records.
+ * parameters, buffers and training flags, so that a replaced parameter or `eval()` records again.
  */
 export interface CompileState {
   compileState(): unknown[];
 }
 
-function hasState(x: object): x is CompileState {
-  return typeof (x as Partial<CompileState>).compileState === 'function';
+/** The recorded list: values, and for each tensor its metadata then and whether it must be the same one. */
+export interface Facts {
+  values: unknown[];
+  metas: (TensorMeta | null)[];
+  same: boolean[];
 }
 
-/** The facts of one value: a tensor's metadata, a primitive's value, an object's identity and state. */
-export function factsOf(where: string, x: unknown, out: Fact[], seen = new Set<unknown>()): void {
-  if (x instanceof Tensor) {
-    // argument tensors that do not require grad are copied in: only their metadata counts
-    out.push({
-      where,
-      value: x,
-      tensor: metaOf(x),
-      same: !where.startsWith('argument') || x.requiresGrad,
-    });
-    return;
-  }
-  if (x === null || (typeof x !== 'object' && typeof x !== 'function')) {
-    out.push({ where, value: x });
+const ARGS_END = Symbol('end of arguments');
+const LENGTH = Symbol('length');
+
+/** Every value the call depends on, flattened (arguments, then settings, then guards). */
+export function flatten(args: readonly unknown[], guards: readonly unknown[] | null): unknown[] {
+  const out: unknown[] = [];
+  const seen = new Set<unknown>();
+  for (const a of args) walk(a, out, seen, null);
+  out.push(ARGS_END, isGradEnabled(), backendKey(), getDefaultDtype(), anomalyEnabled());
+  if (guards !== null) for (const g of guards) walk(g, out, seen, null);
+  return out;
+}
+
+/** The same walk, naming each value (only to describe a failed check). */
+function names(args: readonly unknown[], guards: readonly unknown[] | null): string[] {
+  const out: string[] = [];
+  const seen = new Set<unknown>();
+  args.forEach((a, i) => walk(a, [], seen, `argument ${i}`, out));
+  out.push('the arguments', 'grad mode', 'the backend', 'the default dtype', 'anomaly detection');
+  guards?.forEach((g, i) => walk(g, [], seen, `guard ${i}`, out));
+  return out;
+}
+
+function walk(
+  x: unknown,
+  out: unknown[],
+  seen: Set<unknown>,
+  path: string | null,
+  names?: string[],
+): void {
+  const push = (v: unknown, name: string | null) => {
+    out.push(v);
+    names?.push(name ?? '');
+  };
+  if (x === null || (typeof x !== 'object' && typeof x !== 'function') || x instanceof Tensor) {
+    push(x, path);
     return;
   }
   if (seen.has(x)) return;
   seen.add(x);
   if (Array.isArray(x)) {
-    out.push({ where: `${where}.length`, value: x.length });
-    x.forEach((v, i) => factsOf(`${where}[${i}]`, v, out, seen));
+    push(LENGTH, null);
+    push(x.length, path && `the length of ${path}`);
+    x.forEach((v, i) => walk(v, out, seen, path && `${path}[${i}]`, names));
   } else if (isPlain(x)) {
     const keys = Object.keys(x);
-    out.push({ where: `${where} keys`, value: keys.join(',') });
-    for (const k of keys) factsOf(`${where}.${k}`, (x as Record<string, unknown>)[k], out, seen);
+    push(keys.join(','), path && `the keys of ${path}`);
+    for (const k of keys)
+      walk((x as Record<string, unknown>)[k], out, seen, path && `${path}.${k}`, names);
   } else {
-    out.push({ where, value: x });
-    if (hasState(x)) factsOf(`${where} state`, x.compileState(), out, seen);
+    push(x, path);
+    const state = (x as Partial<CompileState>).compileState;
+    if (typeof state === 'function') {
+      const values = state.call(x);
+      if (Array.isArray(values)) walk(values, out, seen, path && `the state of ${path}`, names);
+    }
   }
 }
 
@@ -76,36 +98,63 @@ export function metaOf(t: Tensor): TensorMeta {
   return { shape: t.shape, dtype: t.dtype, requiresGrad: t.requiresGrad };
 }
 
-/** The settings every recording depends on: grad mode, kernels, threads, default dtype, anomaly mode. */
-export function settingsFacts(out: Fact[]): void {
-  out.push({ where: 'grad mode', value: isGradEnabled() });
-  const backend = getBackend();
-  out.push({ where: 'backend wasm', value: backend.wasm });
-  out.push({ where: 'threads', value: backend.threads });
-  out.push({ where: 'default dtype', value: getDefaultDtype() });
-  out.push({ where: 'anomaly detection', value: anomalyEnabled() });
+/** The facts of a call, to keep with its recording. */
+export function record(values: unknown[]): Facts {
+  const metas = values.map((v) => (v instanceof Tensor ? metaOf(v) : null));
+  let inArgs = true;
+  const same = values.map((v) => {
+    if (v === ARGS_END) inArgs = false;
+    // argument tensors that do not require grad are copied in: only their metadata counts
+    return v instanceof Tensor && (!inArgs || v.requiresGrad);
+  });
+  return { values, metas, same };
 }
 
-/** The first fact of `now` that differs from `then` (same order), described; null when all hold. */
-export function firstMismatch(then: readonly Fact[], now: readonly Fact[]): string | null {
-  if (then.length !== now.length) return `the arguments' structure changed`;
-  for (let i = 0; i < then.length; i++) {
-    const a = then[i];
+/** Whether `now` matches the recorded facts. */
+export function matches(facts: Facts, now: readonly unknown[]): boolean {
+  const { values, metas, same } = facts;
+  if (values.length !== now.length) return false;
+  for (let i = 0; i < values.length; i++) {
+    const a = values[i];
     const b = now[i];
-    if (a.tensor !== undefined) {
-      const m = b.tensor;
-      if (m === undefined) return `${a.where} is no longer a tensor`;
-      const change = metaChange(a.tensor, m);
-      if (change !== null) return `${a.where}: ${change}`;
-      if (a.same === true && a.value !== b.value) return `${a.where} is another tensor`;
-    } else if (!Object.is(a.value, b.value)) {
-      return `${a.where} changed (${show(a.value)} → ${show(b.value)})`;
+    const meta = metas[i];
+    if (meta === null) {
+      if (a !== b && !(a !== a && b !== b)) return false;
+    } else if (!(b instanceof Tensor) || (same[i] && a !== b) || metaChange(meta, b) !== null) {
+      return false;
     }
   }
-  return null;
+  return true;
 }
 
-export function metaChange(a: TensorMeta, b: TensorMeta): string | null {
+/** Why `now` does not match: the first difference, named. */
+export function mismatch(
+  facts: Facts,
+  now: readonly unknown[],
+  args: readonly unknown[],
+  guards: readonly unknown[] | null,
+): string {
+  const named = names(args, guards);
+  const { values, metas, same } = facts;
+  const n = Math.min(values.length, now.length);
+  for (let i = 0; i < n; i++) {
+    const a = values[i];
+    const b = now[i];
+    const meta = metas[i];
+    const where = named[i] || 'a value';
+    if (meta === null) {
+      if (a !== b && !(a !== a && b !== b)) return `${where} changed (${show(a)} → ${show(b)})`;
+    } else if (!(b instanceof Tensor)) return `${where} is no longer a tensor`;
+    else if (same[i] && a !== b) return `${where} is another tensor`;
+    else {
+      const change = metaChange(meta, b);
+      if (change !== null) return `${where}: ${change}`;
+    }
+  }
+  return `the arguments' structure changed`;
+}
+
+export function metaChange(a: TensorMeta, b: Tensor | TensorMeta): string | null {
   if (a.dtype !== b.dtype) return `dtype ${a.dtype} → ${b.dtype}`;
   if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i]))
     return `shape [${a.shape.join(', ')}] → [${b.shape.join(', ')}]`;
@@ -117,6 +166,7 @@ export function metaChange(a: TensorMeta, b: TensorMeta): string | null {
 function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'function') return `function ${v.name || '(anonymous)'}`;
+  if (typeof v === 'symbol') return 'a list';
   if (typeof v === 'object' && v !== null) return `a ${v.constructor?.name ?? 'object'}`;
   return String(v);
 }

@@ -6,6 +6,7 @@ import { withGradMode } from '../tape';
 import { setEntry, type Tensor } from '../tensor';
 import { fuseSteps } from './fuse';
 import { lowerOp } from './lower';
+import { isConstant } from './registry';
 import { type Recording, sameValues, type Step, tensorsIn } from './recording';
 import { type Recorder, trace } from './trace';
 
@@ -19,6 +20,8 @@ export interface ProgramOptions {
 export class Program {
   private readonly runs: Run[];
   private readonly summary: string;
+  /** One line per replayed step: how it runs. */
+  readonly listing: string[];
   /** Index of the first run that changes something outside the program's own tensors. */
   private readonly firstEffect: number;
   /** Tensors whose `.grad` the program sets: put back when a replay stops. */
@@ -26,7 +29,8 @@ export class Program {
 
   constructor(recording: Recording, opts: ProgramOptions) {
     const steps = recording.steps.filter((s) => s.kind !== 'op' || !s.view);
-    const { runs, fused, lowered, firstEffect } = build(steps, recording, opts);
+    const { runs, fused, lowered, firstEffect, listing } = build(steps, recording, opts);
+    this.listing = listing;
     this.runs = runs;
     this.firstEffect = firstEffect;
     this.gradTargets = [...new Set(steps.flatMap((s) => (s.kind === 'grad' ? [s.target] : [])))];
@@ -61,17 +65,28 @@ function build(
   steps: readonly Step[],
   recording: Recording,
   opts: ProgramOptions,
-): { runs: Run[]; fused: number; lowered: number; firstEffect: number } {
+): { runs: Run[]; fused: number; lowered: number; firstEffect: number; listing: string[] } {
   const runs: Run[] = [];
+  const listing: string[] = [];
   let firstEffect = Infinity;
   let fused = 0;
   let lowered = 0;
+  // a constant's buffer written by no other step keeps its recorded value
+  const writers = new Map<object, number>();
+  for (const s of steps)
+    if (s.kind === 'op')
+      for (const y of s.outs) writers.set(y.storage, (writers.get(y.storage) ?? 0) + 1);
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
+    if (s.kind === 'op' && isConstant(s.fn) && s.outs.every((y) => writers.get(y.storage) === 1)) {
+      listing.push(`constant: ${s.fn.name} → ${shapes(s.outs)}`);
+      continue;
+    }
     if (opts.fuse) {
-      const group = fuseSteps(steps, i, recording);
+      const group = fuseSteps(steps, i);
       if (group !== null) {
         runs.push(group.run);
+        listing.push(`fused loop: ${group.names.join(', ')}`);
         fused += group.count;
         i += group.count - 1;
         continue;
@@ -83,14 +98,20 @@ function build(
       const fast = lowerOp(s);
       if (fast !== null) lowered++;
       runs.push(fast ?? generic(s));
+      listing.push(
+        `${fast !== null ? 'kernel' : 'call'}: ${s.fn.name || 'an op'} → ${shapes(s.outs)}`,
+      );
     } else if (s.kind === 'grad') {
       const { target, value } = s;
       runs.push(() => void (target.grad = value));
+      listing.push(`set .grad of a tensor of shape [${target.shape}]`);
     } else if (s.kind === 'effect') {
       const f = s.fn;
       runs.push(() => void f());
+      listing.push(`side effect: ${s.name}`);
     } else {
       const { tensor, values } = s;
+      listing.push(`check the values of a tensor of shape [${tensor.shape}]`);
       runs.push(() =>
         sameValues(tensor.data, values)
           ? undefined
@@ -98,7 +119,11 @@ function build(
       );
     }
   }
-  return { runs, fused, lowered, firstEffect };
+  return { runs, fused, lowered, firstEffect, listing };
+}
+
+function shapes(ts: readonly Tensor[]): string {
+  return ts.map((t) => `[${t.shape}]`).join(', ');
 }
 
 /**

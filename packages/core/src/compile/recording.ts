@@ -68,6 +68,8 @@ interface Frame {
   own: boolean;
   /** Every tensor made inside, in order. */
   made: Tensor[];
+  /** Wrote a buffer in place. */
+  wrote: boolean;
 }
 
 type OpStep = Extract<Step, { kind: 'op' }>;
@@ -85,7 +87,7 @@ export class Recording implements Recorder {
   readonly checks: StartCheck[] = [];
   /** Why this recording cannot be replayed (the function then always runs eagerly); null if it can. */
   unsupported: string | null = null;
-  private readonly root: Frame = { steps: [], own: false, made: [] };
+  private readonly root: Frame = { steps: [], own: false, made: [], wrote: false };
   private readonly frames: Frame[] = [this.root];
   /** Side effects so far: a value read back after one cannot be checked before it. */
   private effects = 0;
@@ -118,7 +120,7 @@ export class Recording implements Recorder {
     const name = fn.name || 'an op';
     quietly(() => inputs.forEach((t) => this.see(t, name)));
     const versions = inputs.map((t) => t.version);
-    const frame: Frame = { steps: [], own: false, made: [] };
+    const frame: Frame = { steps: [], own: false, made: [], wrote: false };
     this.frames.push(frame);
     let result: unknown;
     try {
@@ -141,9 +143,13 @@ export class Recording implements Recorder {
     // computed something itself: one step, and what its inner ops made is gone from the program
     for (const s of frame.steps)
       if (s.kind === 'op') for (const y of s.outs) this.producedBy.delete(y);
-    const view = outs.every((y) =>
-      inputs.some((x, i) => x.storage === y.storage && versions[i] === x.version),
-    );
+    // only views of its inputs, nothing written: a replay has nothing to do
+    const view =
+      outs.length > 0 &&
+      !frame.wrote &&
+      outs.every((y) =>
+        inputs.some((x, i) => x.storage === y.storage && versions[i] === x.version),
+      );
     const grad = isGradEnabled();
     const step: OpStep = { kind: 'op', fn, args: copied, outs, view, inner: new Map(), grad };
     parent.steps.push(step);
@@ -176,6 +182,7 @@ export class Recording implements Recorder {
 
   wrote(): void {
     trace.entering = null;
+    for (const f of this.frames) f.wrote = true;
     if (!this.atRoot) this.frames[this.frames.length - 1].own = true;
   }
 

@@ -23,6 +23,17 @@ export function elementwiseOf(fn: object): Elementwise | undefined {
   return elementwise.get(fn);
 }
 
+const constants = new WeakSet<object>();
+
+/** An op whose result depends on its arguments only (zeros, arange): recorded once, never replayed. */
+export function registerConstant(...fns: object[]): void {
+  for (const fn of fns) constants.add(fn);
+}
+
+export function isConstant(fn: object): boolean {
+  return constants.has(fn);
+}
+
 export function registerLowering(fn: object, lower: Lowering): void {
   lowerings.set(fn, lower);
 }

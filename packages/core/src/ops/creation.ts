@@ -16,6 +16,7 @@ import { type Generator, generatorOf } from '../random';
 import { checkShape, sizeOf } from '../shape';
 import { Tensor } from '../tensor';
 import { toTensor } from './op';
+import { registerConstant } from '../compile/registry';
 import { trace, traced } from '../compile/trace';
 
 /** Options every creation function takes. */
@@ -434,3 +435,6 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   }
   return leaf(data, [n], opts);
 }
+
+// what these make depends on their arguments alone: a compiled replay keeps the recorded result
+registerConstant(zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye);

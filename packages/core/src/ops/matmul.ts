@@ -5,6 +5,7 @@ import { positions } from '../kernels/strided';
 import { broadcastShapes, sizeOf } from '../shape';
 import { Tensor } from '../tensor';
 import { named, record, toTensor, type TensorLike } from './op';
+import { registerLowering } from '../compile/registry';
 import { trace, traced } from '../compile/trace';
 
 /**
@@ -122,6 +123,26 @@ function product(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
     ];
   });
 }
+
+// a replay of a product calls the gemm on the recorded buffers, unless an operand was copied
+registerLowering(product, ([a, b, ta, tb], [out]) => {
+  const [x, y] = [a as Tensor, b as Tensor];
+  const [n, m] = out.shape.slice(-2);
+  const k = ta ? x.shape[x.ndim - 2] : x.shape[x.ndim - 1];
+  const batch = out.shape.slice(0, -2);
+  const A = operand(x, ta as boolean, batch);
+  const B = operand(y, tb as boolean, batch);
+  if (A.data !== x.storage.data || B.data !== y.storage.data) return null;
+  const c = out.storage.data;
+  const count = sizeOf(batch);
+  return () => {
+    for (let t = 0; t < count; t++) {
+      A.offset = A.offsets[t];
+      B.offset = B.offsets[t];
+      gemm(A, B, c, t * n * m, n, k, m);
+    }
+  };
+});
 
 /** x itself when the gemm reads its matrices where they lie, else a row-major copy of it. */
 function matrices(x: Tensor): Tensor {

@@ -6,6 +6,7 @@ import { reduceInto } from '../kernels/index';
 import { checkShape, normalizeDim, shapesEqual, sizeOf, stridesOf } from '../shape';
 import { Tensor } from '../tensor';
 import { empty, record, toTensor, type TensorLike } from './op';
+import { registerLowering } from '../compile/registry';
 import { trace, traced } from '../compile/trace';
 
 /** Collapses dims startDim..endDim into one. */
@@ -55,6 +56,16 @@ export function sumTo(x: TensorLike, shape: readonly number[]): Tensor {
   reduceInto(a.data, a.shape, broadcastStrides(shape, a.shape), y.data, 'sum');
   return record('sumTo', [a], y, (dy) => [dy.expand(a.shape)]);
 }
+
+registerLowering(sumTo, ([x, shape], [y]) => {
+  if (!(x instanceof Tensor) || !x.isContiguous() || y === x || y.dtype !== x.dtype) return null;
+  const strides = broadcastStrides(shape as number[], x.shape);
+  const [xd, xs, yd] = [x.data, x.shape, y.data];
+  return () => {
+    yd.fill(0);
+    reduceInto(xd, xs, strides, yd, 'sum');
+  };
+});
 
 /** Joins tensors along `dim`; all other sizes must agree. */
 export function cat(tensors: readonly TensorLike[], dim = 0): Tensor {

@@ -7,6 +7,7 @@ import { noGrad } from '../tape';
 import { Tensor } from '../tensor';
 import { where } from './binary';
 import { named, type OpName, record, toTensor, type TensorLike } from './op';
+import { registerLowering } from '../compile/registry';
 import { trace, traced } from '../compile/trace';
 
 /** Which dims to reduce: one, several, or all when omitted or null. */
@@ -44,6 +45,19 @@ function fold(
   else reduceStrided(x.storage.data, x.offset, x.strides, x.shape, strides, out, op);
   return new Tensor(out, reducedShape(x.shape, dims, keepdim));
 }
+
+// a replay of sum folds straight into its recorded output (a view is left to a plain call)
+registerLowering(sum, ([x, dim], [y]) => {
+  if (!(x instanceof Tensor) || !x.isContiguous() || !isFloat(x.dtype)) return null;
+  const dims = normalizeDims('sum', dim as Dims | undefined, x.ndim);
+  const keepShape = reducedShape(x.shape, dims, true);
+  const strides = stridesOf(keepShape).map((s, i) => (dims.includes(i) ? 0 : s));
+  const [xd, shape, yd] = [x.data, x.shape, y.data];
+  return () => {
+    yd.fill(0);
+    reduceInto(xd, shape, strides, yd, 'sum');
+  };
+});
 
 /** ±∞, the identity of max/min, as the bound an int32 or bool array can hold (∞ stores as 0). */
 function identityOf(init: number, dtype: DType): number {

@@ -3,6 +3,7 @@ import {
   checkNumber,
   checkOptions,
   noGrad,
+  sideEffect,
   Tensor,
   ValueError,
   writeInPlace,
@@ -24,6 +25,16 @@ export function clipGradNorm(
   checkNumber('clipGradNorm', 'maxNorm', maxNorm, { min: 0, finite: false });
   checkNumber('clipGradNorm', 'normType', p, { min: 0, finite: false });
   checkBool('clipGradNorm', 'errorIfNonfinite', errorIfNonfinite);
+  // reads and rescales the gradients in place: a compiled step does it again on each call
+  return sideEffect('clipGradNorm', () => clipNorm(params, maxNorm, p, errorIfNonfinite));
+}
+
+function clipNorm(
+  params: readonly Tensor[],
+  maxNorm: number,
+  p: number,
+  errorIfNonfinite: boolean,
+): number {
   const grads = gradsOf('clipGradNorm', params);
   let total = 0;
   for (const g of grads) {
@@ -54,10 +65,12 @@ function gradsOf(op: string, params: readonly Tensor[]): Tensor[] {
 /** Clamps every gradient element to [−clipValue, clipValue]. */
 export function clipGradValue(params: readonly Tensor[], clipValue: number): void {
   checkNumber('clipGradValue', 'clipValue', clipValue, { min: 0, finite: false });
-  for (const g of gradsOf('clipGradValue', params)) {
-    writeInPlace(g, (data) => {
-      for (let i = 0; i < data.length; i++)
-        data[i] = Math.min(Math.max(data[i], -clipValue), clipValue);
-    });
-  }
+  sideEffect('clipGradValue', () => {
+    for (const g of gradsOf('clipGradValue', params)) {
+      writeInPlace(g, (data) => {
+        for (let i = 0; i < data.length; i++)
+          data[i] = Math.min(Math.max(data[i], -clipValue), clipValue);
+      });
+    }
+  });
 }

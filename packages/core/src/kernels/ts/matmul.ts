@@ -193,13 +193,31 @@ function gemmSmall(
   const bd = b.data;
   const [ai, ap] = a.trans ? [1, n] : [k, 1];
   const [bp, bj] = b.trans ? [1, k] : [m, 1];
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < m; j++) {
-      let s = 0;
-      let pa = a.offset + i * ai;
-      let pb = b.offset + j * bj;
-      for (let p = 0; p < k; p++, pa += ap, pb += bp) s += ad[pa] * bd[pb];
-      c[cOffset + i * m + j] = s;
+  if (m < 4) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        let pa = a.offset + i * ai;
+        let pb = b.offset + j * bj;
+        for (let p = 0; p < k; p++, pa += ap, pb += bp) s += ad[pa] * bd[pb];
+        c[cOffset + i * m + j] = s;
+      }
     }
+    return;
+  }
+  // a row of C at a time, B read along j: the same sums in the same order, in longer loops
+  if (row.length < m) row = new Float64Array(m);
+  for (let i = 0; i < n; i++) {
+    row.fill(0, 0, m);
+    let pa = a.offset + i * ai;
+    for (let p = 0, pb = b.offset; p < k; p++, pa += ap, pb += bp) {
+      const x = ad[pa];
+      if (bj === 1) for (let j = 0; j < m; j++) row[j] += x * bd[pb + j];
+      else for (let j = 0, q = pb; j < m; j++, q += bj) row[j] += x * bd[q];
+    }
+    const dst = cOffset + i * m;
+    for (let j = 0; j < m; j++) c[dst + j] = row[j];
   }
 }
+
+let row = new Float64Array(64);
