@@ -27,6 +27,7 @@ export function trainSpirals(
     loss: (logits, labels) => nn.crossEntropy(logits, labels),
     metrics: { accuracy: nn.accuracy },
     callbacks,
+    compile: true, // record the training step once, replay it for every batch
   });
   const accuracy = (d: nn.TensorDataset) =>
     nn.evaluate(model, d, { metrics: { accuracy: nn.accuracy } }).accuracy;

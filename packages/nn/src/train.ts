@@ -3,6 +3,8 @@ import {
   checkNumber,
   checkOneOf,
   checkOptions,
+  compile,
+  type CompileOptions,
   noGrad,
   type Tensor,
   Tensor as TensorClass,
@@ -90,6 +92,12 @@ export interface FitOptions {
   scheduler?: LRScheduler | ReduceLROnPlateau;
   metrics?: Record<string, MetricFn>;
   callbacks?: Callback[];
+  /**
+   * Compile the training step with `ad.compile` (options, or true for the defaults): each
+   * batch replays the recorded forward, backward and optimizer step. The results equal
+   * uncompiled training's; the model is guarded (a replaced parameter or `eval()` records again).
+   */
+  compile?: boolean | CompileOptions;
 }
 
 /** Trains `model` for `epochs` passes and returns one log per epoch. */
@@ -108,9 +116,13 @@ export function fit(model: Model, opts: FitOptions): EpochLog[] {
     'scheduler',
     'metrics',
     'callbacks',
+    'compile',
   ]);
   if (typeof model?.forward !== 'function')
     throw new ValueError('fit', 'model must have a forward method');
+  const { compile: compiling = false } = opts;
+  if (typeof compiling !== 'boolean' && (typeof compiling !== 'object' || compiling === null))
+    throw new ValueError('fit', 'compile must be a boolean or compile options');
   if (typeof opts.loss !== 'function')
     throw new ValueError('fit', 'loss must be a function of (output, target)');
   if (!(opts.optimizer instanceof Optimizer))
@@ -126,6 +138,20 @@ export function fit(model: Model, opts: FitOptions): EpochLog[] {
           shuffle: opts.shuffle ?? true,
           generator: opts.generator,
         });
+  const { optimizer, loss: lossOf } = opts;
+  const trainStep = (x: Tensor, y: Tensor): Tensor => {
+    optimizer.zeroGrad();
+    const loss = lossOf(model.forward(x), y);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  };
+  const step: (x: Tensor, y: Tensor) => Tensor = compiling
+    ? (compile(trainStep, {
+        guards: () => [model],
+        ...(compiling === true ? {} : compiling),
+      }) as (x: Tensor, y: Tensor) => Tensor)
+    : trainStep;
   const callbacks = opts.callbacks ?? [];
   const history: EpochLog[] = [];
   callbacks.forEach((c) =>
@@ -137,11 +163,7 @@ export function fit(model: Model, opts: FitOptions): EpochLog[] {
     let count = 0;
     let batch = 0;
     for (const [x, y] of loader) {
-      opts.optimizer.zeroGrad();
-      const loss = opts.loss(model.forward(x), y);
-      loss.backward();
-      opts.optimizer.step();
-      const value = loss.item();
+      const value = step(x, y).item();
       total += value * x.shape[0];
       count += x.shape[0];
       callbacks.forEach((c) => c.onBatchEnd?.({ epoch, batch: batch++, loss: value }));

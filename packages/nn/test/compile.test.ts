@@ -65,3 +65,33 @@ describe('compiled training steps equal eager ones', () => {
     expect(step.stats.replays).toBe(98);
   });
 });
+
+describe('fit({ compile })', () => {
+  it('trains exactly as without it, with a short last batch', () => {
+    const run = (compile: boolean) => {
+      const generator = new ad.Generator(3);
+      const data = nn.twoSpirals({ n: 50, generator });
+      const model = new nn.MLP([2, 8, 2], { activation: 'tanh', generator });
+      const history = nn.fit(model, {
+        train: data,
+        epochs: 3,
+        batchSize: 16,
+        generator,
+        optimizer: new nn.Adam(model.parameters(), { lr: 0.01 }),
+        loss: (o, y) => nn.crossEntropy(o, y),
+        compile,
+      });
+      return { history, weights: model.parameters().map((p) => Array.from(p.data)) };
+    };
+    expect(run(true)).toEqual(run(false));
+  });
+
+  it('checks the option', () => {
+    const model = new nn.Linear(1, 1);
+    const train = new nn.TensorDataset(ad.ones([2, 1]), ad.ones([2, 1]));
+    const optimizer = new nn.SGD(model.parameters(), { lr: 0.1 });
+    expect(() =>
+      nn.fit(model, { train, loss: nn.mseLoss, optimizer, epochs: 1, compile: 3 as never }),
+    ).toThrow(/compile must be/);
+  });
+});
