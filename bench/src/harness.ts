@@ -88,9 +88,16 @@ export function table(results: readonly Result[], libraries: readonly string[]):
     rows.set(`${r.workload}|${r.size}`, [...(rows.get(`${r.workload}|${r.size}`) ?? []), r]);
   const peers = libraries.filter((l) => !l.startsWith('@ad'));
   // @ad against every peer, and single-threaded @ad against tfjs-wasm (single-threaded too)
+  const has = (l: string) => results.some((r) => r.library === l);
   const pairs = [
     ...peers.map((p) => ['@ad', p]),
     ...(libraries.includes('@ad 1 thread') ? [['@ad 1 thread', 'tfjs-wasm']] : []),
+    ...(has('@ad compiled')
+      ? [
+          ['@ad compiled', '@ad'],
+          ['@ad compiled', 'jax-js jit'],
+        ]
+      : []),
   ];
   const header = [
     'workload',

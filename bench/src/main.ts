@@ -34,9 +34,19 @@ const suites: Record<string, { workloads: string[]; cases: (wanted: Wanted) => P
   {
     matmul: { workloads: ['W1', 'W2'], cases: (wanted) => matmulCases({ quick }, wanted) },
     mlp: { workloads: ['W3', 'W4'], cases: (wanted) => mlpCases(wanted) },
-    tape: { workloads: ['W5'], cases: () => tapeCases() },
+    tape: { workloads: ['W5', 'W5b'], cases: (wanted) => tapeCases(wanted) },
   };
-const libraries = ['@ad', '@ad 1 thread', '@ad ts', '@ad float64', 'tfjs-cpu', 'tfjs-wasm'];
+const libraries = [
+  '@ad',
+  '@ad compiled',
+  '@ad 1 thread',
+  '@ad ts',
+  '@ad float64',
+  'tfjs-cpu',
+  'tfjs-wasm',
+  'jax-js',
+  'jax-js jit',
+];
 const outDir = values.out ?? join(process.cwd(), 'bench', 'results');
 
 /** Runs one workload in this process (the child's side). */

@@ -6,6 +6,7 @@ import * as nn from '@ad/nn';
 import type * as TF from '@tensorflow/tfjs';
 import { assertClose } from './check';
 import type { Case } from './harness';
+import { array, loadJax, mlpStep } from './jax';
 import { loadTf, useBackend } from './tfjs';
 import { adVariants, withDefaults } from './variants';
 
@@ -56,6 +57,32 @@ function adStep(spec: Spec, dtype: ad.FloatDType) {
   return { model, x, y, step };
 }
 
+function oneHot(y: Tensor, classes: number): Float32Array {
+  const out = new Float32Array(y.size * classes);
+  y.data.forEach((c, i) => (out[i * classes + c] = 1));
+  return out;
+}
+
+/** The same step for jax-js, from the same start (weights transposed to in×out). */
+async function jaxStep(spec: Spec, model: nn.MLP, x: Tensor, y: Tensor, jit: boolean) {
+  const j = await loadJax();
+  const linears = model.layers.filter((l): l is nn.Linear => l instanceof nn.Linear);
+  const params = linears.flatMap((l) => [
+    array(j, l.weight.t().contiguous().data, [l.inFeatures, l.outFeatures]),
+    array(j, l.bias!.data, [l.outFeatures]),
+  ]);
+  const classes = spec.sizes[spec.sizes.length - 1];
+  const targets = spec.classification
+    ? array(j, oneHot(y, classes), [spec.batch, classes])
+    : array(j, y.data, y.shape);
+  return mlpStep(j, params, array(j, x.data, x.shape), targets, {
+    act: spec.activation,
+    classification: spec.classification,
+    lr: 0.01,
+    jit,
+  });
+}
+
 function tfStep(tf: typeof TF, spec: Spec, model: nn.MLP, x: Tensor, y: Tensor) {
   const linears = model.layers.filter((l): l is nn.Linear => l instanceof nn.Linear);
   const ws = linears.map((l) =>
@@ -104,6 +131,48 @@ export async function mlpCases(
         fn: ours.step,
       }),
     );
+    // the same step recorded once and replayed (its first call records, from the same start)
+    const compiled = adStep(spec, 'float32');
+    compiled.model.parameters().forEach((p, i) => p.data.set(start[i]));
+    const replay = ad.compile(compiled.step, { guards: () => [compiled.model] });
+    replay();
+    assertClose(
+      `${spec.workload} @ad compiled first step`,
+      (compiled.model.layers[0] as nn.Linear).weight.data,
+      after,
+      1e-4,
+      1e-6,
+    );
+    cases.push(
+      withDefaults({
+        workload: spec.workload,
+        size: `batch ${spec.batch}`,
+        library: '@ad compiled',
+        unit: spec.unit,
+        work: spec.work,
+        fn: () => void replay(),
+      }),
+    );
+    for (const jit of [false, true]) {
+      let theirs: Awaited<ReturnType<typeof jaxStep>>;
+      cases.push({
+        workload: spec.workload,
+        size: `batch ${spec.batch}`,
+        library: jit ? 'jax-js jit' : 'jax-js',
+        unit: spec.unit,
+        work: spec.work,
+        before: async () => {
+          const fresh = adStep(spec, 'float32');
+          theirs = await jaxStep(spec, fresh.model, fresh.x, fresh.y, jit);
+          theirs.step();
+          const w = theirs.params()[0];
+          const [inF, outF] = [spec.sizes[0], spec.sizes[1]];
+          const back = ad.tensor(Array.from(w)).reshape([inF, outF]).t().contiguous().data;
+          assertClose(`${spec.workload} jax-js first step`, back, after, 1e-3, 1e-5);
+        },
+        fn: () => theirs.step(),
+      });
+    }
     if (spec === W3) {
       const wide = adStep(spec, 'float64');
       cases.push(

@@ -1,5 +1,6 @@
 // The peer: TensorFlow.js with its plain-JS cpu backend and its WebAssembly (XNNPACK) backend.
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 type Tf = typeof import('@tensorflow/tfjs');
 let tf: Tf | null = null;
@@ -37,6 +38,12 @@ export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
   }
 }
 
+// jax-js's exports do not include its package.json: read it from where its entry lies
+function jaxVersion(): string {
+  const file = join(dirname(require.resolve('@jax-js/jax')), '..', 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
 export function versions(): Record<string, string> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const v = (p: string) => (require(`${p}/package.json`) as { version: string }).version;
@@ -44,6 +51,7 @@ export function versions(): Record<string, string> {
     '@tensorflow/tfjs-core': v('@tensorflow/tfjs-core'),
     '@tensorflow/tfjs-backend-cpu': v('@tensorflow/tfjs-backend-cpu'),
     '@tensorflow/tfjs-backend-wasm': v('@tensorflow/tfjs-backend-wasm'),
+    '@jax-js/jax': jaxVersion(),
     benchmark: v('benchmark'),
   };
 }

@@ -170,6 +170,7 @@ export function compile<F extends (...args: never[]) => unknown>(
       trace.on = false;
       trace.recorder = null;
     }
+    recording.done();
     const outs: Tensor[] = [];
     tensorsIn(result, outs);
     const backward = recording.steps.some((s) => s.kind === 'grad');

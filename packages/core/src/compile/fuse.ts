@@ -1,9 +1,9 @@
 // Runs of element-wise op steps over the same number of elements, fused into one generated
 // loop: each element goes through the whole chain in registers, and every result is still
-// stored (later steps, gradients and side effects may read any of them). Each op is the
-// formula of the TypeScript kernels, rounded to float32 after every op where the tensors are
-// float32, so a fused run gives the eager values (the WebAssembly kernels' float32 exp, tanh
-// and sigmoid differ from JavaScript's Math in the last bits: there fusion does too).
+// stored (later steps, gradients and side effects may read any of them). Runs are fused only
+// below the size where eager ops leave the TypeScript kernels, and each op is their formula,
+// rounded to float32 after every op where the tensors are float32: a fused run gives the
+// eager values bit for bit.
 import { type MapOp, scalarMap, scalarZip, type ZipOp } from '../kernels/index';
 import { Tensor } from '../tensor';
 import type { Run } from './program';
@@ -13,7 +13,7 @@ import { elementwiseOf } from './registry';
 type OpStep = Extract<Step, { kind: 'op' }>;
 
 /** Longer runs are cut: V8 stops optimizing very large functions. */
-const MAX_OPS = 200;
+const MAX_OPS = 64;
 /** From 128 elements on, the WebAssembly kernels' SIMD loops beat one fused JavaScript loop. */
 export const MAX_ELEMENTS = 127;
 
@@ -88,6 +88,7 @@ export function fuseSteps(
   const ops: OpStep[] = [];
   const grads: Extract<Step, { kind: 'grad' }>[] = [];
   const written = new Set<object>(); // buffers the run stores into
+  const produced = new Set<Tensor>();
   let end = at;
   for (; end < steps.length && ops.length < MAX_OPS; end++) {
     const s = steps[end];
@@ -98,10 +99,10 @@ export function fuseSteps(
     if (fusable(s) !== n) break;
     const op = s as OpStep;
     // an operand that is a view of a buffer this run writes would be read before it is written
-    const produced = new Set(ops.map((o) => o.outs[0]));
     if (op.args.some((a) => a instanceof Tensor && !produced.has(a) && written.has(a.storage.data)))
       break;
     ops.push(op);
+    produced.add(op.outs[0]);
     written.add(op.outs[0].storage.data);
   }
   // trailing gradient writes stay outside: they belong after whatever follows

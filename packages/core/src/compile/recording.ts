@@ -91,13 +91,13 @@ export class Recording implements Recorder {
   private readonly frames: Frame[] = [this.root];
   /** Side effects so far: a value read back after one cannot be checked before it. */
   private effects = 0;
-  private readonly constants = new WeakSet<Tensor>();
+  private readonly constants = new Set<Tensor>();
   /** Tensors made inside an op that became one step: that step and their position in what it made. */
   private readonly inside = new Map<Tensor, [OpStep, number]>();
   /** Every tensor made inside an op. */
-  private readonly local = new WeakSet<Tensor>();
+  private readonly local = new Set<Tensor>();
   /** The tensor each buffer made inside an op was made with. */
-  private readonly owners = new WeakMap<object, Tensor>();
+  private readonly owners = new Map<object, Tensor>();
   private readonly outside = new Map<Tensor, number>(); // tensor → its version when first seen
   private readonly gradsWritten = new Set<Tensor>();
 
@@ -244,6 +244,14 @@ export class Recording implements Recorder {
     if (made.length > 0)
       this.refuse(`sideEffect '${name}' returned a tensor, which a replay could not update`);
     return result;
+  }
+
+  /** Drops what only the recording needed (the program keeps the steps and checks). */
+  done(): void {
+    this.constants.clear();
+    this.local.clear();
+    this.owners.clear();
+    this.inside.clear();
   }
 
   /** Whether a step changes something outside the program's own tensors. */
