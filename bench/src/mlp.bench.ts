@@ -152,6 +152,15 @@ export async function mlpCases(
         work: spec.work,
         fn: () => void replay(),
       }),
+      // what compiling costs: each call records the step anew and builds its program
+      withDefaults({
+        workload: `${spec.workload.split(' ')[0]} compile (first call)`,
+        size: `batch ${spec.batch}`,
+        library: '@ad compiled',
+        unit: 'compiles/s',
+        work: 1,
+        fn: () => void ad.compile(compiled.step, { guards: () => [compiled.model] })(),
+      }),
     );
     for (const jit of [false, true]) {
       let theirs: Awaited<ReturnType<typeof jaxStep>>;
