@@ -5,6 +5,7 @@
 // --check (what `npm run example` passes) the file is type-checked first, and a file with
 // type errors is reported instead of run.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -20,7 +21,9 @@ if (!entry) {
 const outdir = join(root, 'node_modules', '.cache', 'ad-run');
 mkdirSync(outdir, { recursive: true });
 if (check) typeCheck(resolve(entry));
-const outfile = join(outdir, `${basename(entry, '.ts')}.cjs`);
+// named for the checkout too: a bench baseline's checkout shares this node_modules (and cache)
+const tree = createHash('sha1').update(root).digest('hex').slice(0, 8);
+const outfile = join(outdir, `${basename(entry, '.ts')}-${tree}.cjs`);
 buildSync({
   entryPoints: [resolve(entry)],
   bundle: true,
@@ -31,7 +34,7 @@ buildSync({
   logLevel: 'warning',
   // an example exports run() instead of running on import, so examples can import each other
   footer: { js: "if (typeof module.exports.run === 'function') module.exports.run();" },
-  external: ['@tensorflow/*', 'benchmark'],
+  external: ['@tensorflow/*', '@jax-js/*', 'benchmark'],
   alias,
   sourcemap: true,
 });

@@ -270,5 +270,7 @@ describe('compile: what runs eagerly, and side effects', () => {
     expect(() => ad.compile(() => 1, { maxVariants: 0 })).toThrow(/maxVariants/);
     expect(() => ad.compile(() => 1, { nope: 1 } as never)).toThrow(/nope/);
     expect(() => ad.sideEffect('x', 5 as never)).toThrow(/sideEffect/);
+    const later = ad.compile(async (x: Tensor) => x.add(1));
+    expect(() => later(ad.ones([1]))).toThrow(/returned a Promise/);
   });
 });

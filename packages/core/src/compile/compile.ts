@@ -54,6 +54,8 @@ interface Variant {
   inputs: (Tensor | null)[];
   /** Their versions after the last copy-in: a change is an in-place write to copy back. */
   versions: number[];
+  /** The result's tensors that the call made: each call returns copies of them. */
+  fresh: Set<Tensor>;
   result: unknown;
 }
 
@@ -170,9 +172,15 @@ export function compile<F extends (...args: never[]) => unknown>(
       trace.on = false;
       trace.recorder = null;
     }
-    recording.done();
     const outs: Tensor[] = [];
     tensorsIn(result, outs);
+    const fresh = new Set(outs.filter((y) => recording.madeHere(y)));
+    recording.done();
+    if (typeof (result as { then?: unknown } | null)?.then === 'function')
+      throw new ValueError(
+        'compile',
+        `${name} returned a Promise: only its synchronous part could be recorded; compile a synchronous function`,
+      );
     const backward = recording.steps.some((s) => s.kind === 'grad');
     if (!backward && outs.some((y) => recording.producedBy.has(y) && y.requiresGrad))
       recording.refuse('it returns a tensor that requires grad, to differentiate outside the call');
@@ -184,6 +192,7 @@ export function compile<F extends (...args: never[]) => unknown>(
       inputs,
       versions,
       result,
+      fresh,
     };
     if (recording.unsupported === null) {
       v.program = new Program(recording, { fuse });
@@ -246,11 +255,10 @@ function copyOut(v: Variant, tensors: readonly Tensor[]): void {
 /** The call's result: tensors the recording made are copied out (the next replay reuses them). */
 function finish(v: Variant, tensors: readonly Tensor[]): unknown {
   copyOut(v, tensors);
-  const made = v.recording.producedBy;
   return substitute(v.result, (t) => {
     const i = v.inputs.indexOf(t);
     if (i >= 0) return tensors[i];
-    return made.has(t) ? new Tensor(t.data.slice(), t.shape) : t;
+    return v.fresh.has(t) ? new Tensor(t.data.slice(), t.shape) : t;
   });
 }
 

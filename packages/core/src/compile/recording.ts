@@ -81,8 +81,8 @@ type OpStep = Extract<Step, { kind: 'op' }>;
  * step, replayed by calling it again. So a replay recomputes every tensor a later step reads.
  */
 export class Recording implements Recorder {
-  /** Tensors an op made (its results, and what composites made), by the step that last wrote them. */
-  readonly producedBy = new Map<Tensor, number>();
+  /** Tensors the ops made (their results, and views of them), which a replay recomputes. */
+  readonly producedBy = new Set<Tensor>();
   /** Checked before a replay: tensors from outside, gradients and values read. */
   readonly checks: StartCheck[] = [];
   /** Why this recording cannot be replayed (the function then always runs eagerly); null if it can. */
@@ -137,7 +137,7 @@ export class Recording implements Recorder {
       parent.steps.push(...frame.steps);
       if (!this.atRoot) parent.made.push(...frame.made);
       for (const y of outs)
-        if (!this.producedBy.has(y) && !this.outside.has(y)) this.producedBy.set(y, -1);
+        if (!this.producedBy.has(y) && !this.outside.has(y)) this.producedBy.add(y);
       return result;
     }
     // computed something itself: one step, and what its inner ops made is gone from the program
@@ -161,7 +161,7 @@ export class Recording implements Recorder {
       // an op that changed a tensor from outside in place is a side effect of the program
       if (this.outside.has(y)) {
         if (!view && this.atRoot) this.effects++;
-      } else this.producedBy.set(y, 0);
+      } else this.producedBy.add(y);
     }
     return result;
   }
@@ -244,6 +244,11 @@ export class Recording implements Recorder {
     if (made.length > 0)
       this.refuse(`sideEffect '${name}' returned a tensor, which a replay could not update`);
     return result;
+  }
+
+  /** Whether the call made `t` (an op's result, a view of one, or a constant). */
+  madeHere(t: Tensor): boolean {
+    return this.producedBy.has(t) || this.constants.has(t);
   }
 
   /** Drops what only the recording needed (the program keeps the steps and checks). */
