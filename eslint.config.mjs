@@ -35,12 +35,6 @@ export default tseslint.config(
     },
   },
   {
-    // an op's first line hands `arguments` to a compile recording: exactly what the caller
-    // passed, defaults not filled in, so that a replay calls it the same way
-    files: ['packages/core/src/ops/**', 'packages/core/src/custom.ts'],
-    rules: { 'prefer-rest-params': 'off' },
-  },
-  {
     files: ['**/*.mjs', '**/*.cjs', 'scripts/**'],
     languageOptions: {
       globals: {

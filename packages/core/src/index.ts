@@ -65,4 +65,4 @@ export {
   type CompiledFunction,
   type CompileStats,
 } from './compile/compile';
-export { sideEffect } from './compile/trace';
+export { dependsOn, sideEffect } from './compile/trace';

@@ -1,6 +1,7 @@
 import {
   checkBool,
   checkOptions,
+  dependsOn,
   formatShape as fmt,
   noGrad,
   sideEffect,
@@ -15,6 +16,9 @@ import { Parameter } from './parameter';
  * (`Module` properties, or arrays of them) and buffers (`registerBuffer`) are found from
  * the object's own properties, so `this.fc = new Linear(2, 3)` is all it takes.
  */
+// modules running forward: only the outermost one tells a recording it depends on it
+let depth = 0;
+
 export abstract class Module {
   /** Training mode (dropout active, batch norm updating its running stats). */
   training = true;
@@ -23,6 +27,26 @@ export abstract class Module {
 
   /** The computation this module performs, recorded onto the tape like any other ops. */
   abstract forward(...inputs: Tensor[]): Tensor;
+
+  constructor() {
+    // a compiled function that calls this forward depends on the module's parameters and
+    // training flags (ad.dependsOn): a replaced parameter or eval() records it again
+    const forward = this.forward;
+    Object.defineProperty(this, 'forward', {
+      value: (...inputs: Tensor[]): Tensor => {
+        if (depth === 0) dependsOn(this);
+        depth++;
+        try {
+          return forward.apply(this, inputs);
+        } finally {
+          depth--;
+        }
+      },
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
 
   /**
    * Keeps a non-trainable tensor (running statistics…) as property `name`, in the state dict

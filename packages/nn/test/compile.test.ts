@@ -95,3 +95,22 @@ describe('fit({ compile })', () => {
     ).toThrow(/compile must be/);
   });
 });
+
+describe('a module used by a compiled function is guarded without being listed', () => {
+  it('a replaced parameter or eval() records again', () => {
+    const model = new nn.Sequential(new nn.Linear(3, 2, { dtype }), new nn.Dropout(0.5));
+    const step = ad.compile((x: Tensor) => model.forward(x).sum());
+    const x = ad.ones([4, 3], { dtype });
+    const eager = () => (model.forward(x).sum() as Tensor).item();
+    model.eval();
+    expect((step(x) as Tensor).item()).toBe(eager());
+    (model.layers[0] as unknown as { weight: nn.Parameter }).weight = new nn.Parameter(
+      ad.full([2, 3], 2, { dtype }),
+    );
+    expect((step(x) as Tensor).item()).toBe(eager());
+    expect(step.stats.recordings).toBe(2);
+    model.train();
+    step(x);
+    expect(step.stats.recordings).toBe(3);
+  });
+});

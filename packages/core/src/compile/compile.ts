@@ -4,7 +4,15 @@ import { checkFunction, checkOptions } from '../args';
 import { ValueError } from '../errors';
 import { noGrad } from '../tape';
 import { Tensor } from '../tensor';
-import { type Facts, flatten, isPlain, matches, mismatch, record as recordFacts } from './guards';
+import {
+  type Facts,
+  flatten,
+  flattenObjects,
+  isPlain,
+  matches,
+  mismatch,
+  record as recordFacts,
+} from './guards';
 import { Program } from './program';
 import { failedStartCheck, Recording, tensorsIn } from './recording';
 import { trace } from './trace';
@@ -56,6 +64,9 @@ interface Variant {
   versions: number[];
   /** The result's tensors that the call made: each call returns copies of them. */
   fresh: Set<Tensor>;
+  /** Objects the function read state from (its modules), and that state when recorded. */
+  objects: object[];
+  objectFacts: Facts;
   result: unknown;
 }
 
@@ -119,6 +130,10 @@ export function compile<F extends (...args: never[]) => unknown>(
       const v = variants[i];
       if (!matches(v.facts, now)) {
         missed ??= v;
+        continue;
+      }
+      if (v.objects.length > 0 && !matches(v.objectFacts, flattenObjects(v.objects))) {
+        reason ??= 'the state of a module the function used changed (a parameter replaced, eval())';
         continue;
       }
       copyIn(v, tensors);
@@ -193,6 +208,8 @@ export function compile<F extends (...args: never[]) => unknown>(
       versions,
       result,
       fresh,
+      objects: [...recording.objects],
+      objectFacts: recordFacts(flattenObjects([...recording.objects]), false),
     };
     if (recording.unsupported === null) {
       v.program = new Program(recording, { fuse });

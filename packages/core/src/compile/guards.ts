@@ -42,6 +42,14 @@ export function flatten(args: readonly unknown[], guards: readonly unknown[] | n
   return out;
 }
 
+/** The flattened state of objects a recording found it depends on (see `dependsOn`). */
+export function flattenObjects(objects: readonly object[]): unknown[] {
+  const out: unknown[] = [];
+  const seen = new Set<unknown>();
+  for (const o of objects) walk(o, out, seen, null);
+  return out;
+}
+
 /** The same walk, naming each value (only to describe a failed check). */
 function names(args: readonly unknown[], guards: readonly unknown[] | null): string[] {
   const out: string[] = [];
@@ -98,10 +106,10 @@ export function metaOf(t: Tensor): TensorMeta {
   return { shape: t.shape, dtype: t.dtype, requiresGrad: t.requiresGrad };
 }
 
-/** The facts of a call, to keep with its recording. */
-export function record(values: unknown[]): Facts {
+/** The facts of a call, to keep with its recording (`args`: they start with the arguments). */
+export function record(values: unknown[], args = true): Facts {
   const metas = values.map((v) => (v instanceof Tensor ? metaOf(v) : null));
-  let inArgs = true;
+  let inArgs = args;
   const same = values.map((v) => {
     if (v === ARGS_END) inArgs = false;
     // argument tensors that do not require grad are copied in: only their metadata counts

@@ -185,6 +185,7 @@ function collecting(): { tensors: Tensor[]; stop(): void } {
     gradRead: clear,
     gradSet: clear,
     untraced: clear,
+    depends: clear,
     effect: (_name, fn) => fn(),
   };
   trace.recorder = listener;

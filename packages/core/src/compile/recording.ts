@@ -85,6 +85,8 @@ export class Recording implements Recorder {
   readonly producedBy = new Set<Tensor>();
   /** Checked before a replay: tensors from outside, gradients and values read. */
   readonly checks: StartCheck[] = [];
+  /** Objects whose `compileState()` the function read (modules whose forward it called). */
+  readonly objects = new Set<object>();
   /** Why this recording cannot be replayed (the function then always runs eagerly); null if it can. */
   unsupported: string | null = null;
   private readonly root: Frame = { steps: [], own: false, made: [], wrote: false };
@@ -257,6 +259,11 @@ export class Recording implements Recorder {
     this.local.clear();
     this.owners.clear();
     this.inside.clear();
+  }
+
+  depends(obj: object): void {
+    trace.entering = null;
+    if (typeof obj === 'object' && obj !== null) this.objects.add(obj);
   }
 
   /** Whether a step changes something outside the program's own tensors. */

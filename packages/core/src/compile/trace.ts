@@ -21,6 +21,8 @@ export interface Recorder {
   untraced(op: string, inputs: readonly Tensor[], output: Tensor): void;
   /** `sideEffect(name, fn)`: replayed as a call of `fn`, its inside not recorded. */
   effect(name: string, fn: () => unknown): unknown;
+  /** `dependsOn(obj)`: the recording depends on `obj`'s `compileState()`. */
+  depends(obj: object): void;
 }
 
 /**
@@ -57,4 +59,20 @@ export function sideEffect<T>(name: string, fn: () => T): T {
   checkFunction('sideEffect', 'fn', fn);
   if (!trace.on) return fn();
   return (trace.recorder as Recorder).effect(name, fn) as T;
+}
+
+/**
+ * Tells a compiled function's recording that it depends on `obj` (an object with a
+ * `compileState()` method, such as an `@ad/nn` module, which calls this from its `forward`):
+ * every later call checks that state before replaying, as if `obj` were listed in `guards`.
+ * Does nothing outside a recording.
+ * @example
+ * class Scaled {
+ *   factor = 2;
+ *   compileState() { return [this.factor]; }
+ *   apply(x: ad.Tensor) { ad.dependsOn(this); return x.mul(this.factor); }
+ * }
+ */
+export function dependsOn(obj: object): void {
+  if (trace.on) trace.recorder?.depends(obj);
 }

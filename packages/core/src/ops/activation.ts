@@ -25,7 +25,7 @@ export const reluBackward = binary('reluBackward', 'arith', (g, _dy, x, _out, ne
 
 /** x for x > 0, slope·x otherwise. */
 export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
-  if (trace.on && trace.entering !== leakyRelu) return traced(leakyRelu, arguments);
+  if (trace.on && trace.entering !== leakyRelu) return traced(leakyRelu, [x, negativeSlope]);
   const a = toTensor('leakyRelu', x);
   checkNumber('leakyRelu', 'negativeSlope', negativeSlope);
   return named('leakyRelu', () => where(a.gt(0), a, a.mul(negativeSlope)));
@@ -36,7 +36,7 @@ export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
  * would overflow and 0·∞ would leak NaN through `where` into the gradient.
  */
 export function elu(x: TensorLike, alpha = 1): Tensor {
-  if (trace.on && trace.entering !== elu) return traced(elu, arguments);
+  if (trace.on && trace.entering !== elu) return traced(elu, [x, alpha]);
   const a = toTensor('elu', x);
   checkNumber('elu', 'alpha', alpha);
   return named('elu', () => where(a.gt(0), a, a.clamp(null, 0).expm1().mul(alpha)));
@@ -44,7 +44,7 @@ export function elu(x: TensorLike, alpha = 1): Tensor {
 
 /** x·Φ(x), Φ the standard normal CDF; `approximate: 'tanh'` uses PyTorch's tanh formula. */
 export function gelu(x: TensorLike, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
-  if (trace.on && trace.entering !== gelu) return traced(gelu, arguments);
+  if (trace.on && trace.entering !== gelu) return traced(gelu, [x, opts]);
   const a = toTensor('gelu', x);
   const { approximate = 'none' } = checkOptions('gelu', opts, ['approximate']);
   checkOneOf('gelu', 'approximate', approximate, ['none', 'tanh']);
@@ -62,7 +62,7 @@ export function gelu(x: TensorLike, opts: { approximate?: 'none' | 'tanh' } = {}
  * max(z, 0) + log1p(e^(−|z|)) so it neither overflows nor loses small values; σ(βx) is its slope.
  */
 export function softplus(x: TensorLike, beta = 1, threshold = 20): Tensor {
-  if (trace.on && trace.entering !== softplus) return traced(softplus, arguments);
+  if (trace.on && trace.entering !== softplus) return traced(softplus, [x, beta, threshold]);
   const a = toTensor('softplus', x);
   checkNumber('softplus', 'beta', beta);
   checkNumber('softplus', 'threshold', threshold, { finite: false });
@@ -75,21 +75,21 @@ export function softplus(x: TensorLike, beta = 1, threshold = 20): Tensor {
 
 /** x·σ(x) (also called swish). */
 export function silu(x: TensorLike): Tensor {
-  if (trace.on && trace.entering !== silu) return traced(silu, arguments);
+  if (trace.on && trace.entering !== silu) return traced(silu, [x]);
   const a = toTensor('silu', x);
   return named('silu', () => a.mul(a.sigmoid()));
 }
 
 /** ln σ(x) = −softplus(−x), stable for large |x|. */
 export function logSigmoid(x: TensorLike): Tensor {
-  if (trace.on && trace.entering !== logSigmoid) return traced(logSigmoid, arguments);
+  if (trace.on && trace.entering !== logSigmoid) return traced(logSigmoid, [x]);
   const a = toTensor('logSigmoid', x);
   return named('logSigmoid', () => softplus(a.neg()).neg());
 }
 
 /** Softmax along `dim` (last by default): exp(x − logsumexp x), stable for logits of ±1000. */
 export function softmax(x: TensorLike, dim = -1): Tensor {
-  if (trace.on && trace.entering !== softmax) return traced(softmax, arguments);
+  if (trace.on && trace.entering !== softmax) return traced(softmax, [x, dim]);
   const a = toTensor('softmax', x);
   const d = normalizeDim('softmax', dim, Math.max(a.ndim, 1));
   return named('softmax', () => logSoftmax(a, d).exp());
@@ -97,7 +97,7 @@ export function softmax(x: TensorLike, dim = -1): Tensor {
 
 /** log softmax along `dim` (last by default): x − logsumexp x. */
 export function logSoftmax(x: TensorLike, dim = -1): Tensor {
-  if (trace.on && trace.entering !== logSoftmax) return traced(logSoftmax, arguments);
+  if (trace.on && trace.entering !== logSoftmax) return traced(logSoftmax, [x, dim]);
   const a = toTensor('logSoftmax', x);
   const d = normalizeDim('logSoftmax', dim, Math.max(a.ndim, 1));
   return named('logSoftmax', () =>

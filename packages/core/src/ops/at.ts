@@ -23,7 +23,7 @@ export type IndexPart =
  * ```
  */
 export function at(x: TensorLike, index: string | readonly IndexPart[]): Tensor {
-  if (trace.on && trace.entering !== at) return traced(at, arguments);
+  if (trace.on && trace.entering !== at) return traced(at, [x, index]);
   const a = toTensor('at', x);
   const parts = typeof index === 'string' ? parse(index) : checkParts(index);
   const ellipses = parts.filter((p) => p === '...').length;

@@ -25,7 +25,7 @@ type Kind = 'arith' | 'float' | 'compare';
  */
 export function binary(op: ZipOp, kind: Kind, grad: BinaryGrad | null) {
   const f = function (x: TensorLike, y: TensorLike): Tensor {
-    if (trace.on && trace.entering !== f) return traced(f, arguments);
+    if (trace.on && trace.entering !== f) return traced(f, [x, y]);
     if (typeof y === 'number' && x instanceof Tensor)
       return withNumber(op, kind, grad, x, y, false);
     if (typeof x === 'number' && y instanceof Tensor) return withNumber(op, kind, grad, y, x, true);
@@ -246,7 +246,7 @@ export const ge = binary('ge', 'compare', null);
  * ```
  */
 export function where(cond: TensorLike, x: TensorLike, y: TensorLike): Tensor {
-  if (trace.on && trace.entering !== where) return traced(where, arguments);
+  if (trace.on && trace.entering !== where) return traced(where, [cond, x, y]);
   const c = toTensor('where', cond);
   const a = toTensor('where', x, y instanceof Tensor ? y : undefined);
   const b = toTensor('where', y, a);

@@ -47,7 +47,7 @@ export function tensor(
   data: NestedArray | TypedArray | Tensor,
   opts: CreateOptions & { shape?: readonly number[] } = {},
 ): Tensor {
-  if (trace.on && trace.entering !== tensor) return traced(tensor, arguments);
+  if (trace.on && trace.entering !== tensor) return traced(tensor, [data, opts]);
   opts = checkOptions('tensor', opts, ['dtype', 'requiresGrad', 'shape']);
   let flat: ArrayLike<number>;
   let shape: number[];
@@ -204,7 +204,7 @@ function shapeAndOptions<O>(op: string, args: ShapeArgs<O>): [readonly number[],
  * ```
  */
 export function zeros(...args: ShapeArgs<CreateOptions>): Tensor {
-  if (trace.on && trace.entering !== zeros) return traced(zeros, arguments);
+  if (trace.on && trace.entering !== zeros) return traced(zeros, [...args]);
   const [shape, opts] = shapeAndOptions('zeros', args);
   return filled('zeros', shape, 0, opts ?? {});
 }
@@ -217,7 +217,7 @@ export function zeros(...args: ShapeArgs<CreateOptions>): Tensor {
  * ```
  */
 export function ones(...args: ShapeArgs<CreateOptions>): Tensor {
-  if (trace.on && trace.entering !== ones) return traced(ones, arguments);
+  if (trace.on && trace.entering !== ones) return traced(ones, [...args]);
   const [shape, opts] = shapeAndOptions('ones', args);
   return filled('ones', shape, 1, opts ?? {});
 }
@@ -230,7 +230,7 @@ export function ones(...args: ShapeArgs<CreateOptions>): Tensor {
  * ```
  */
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
-  if (trace.on && trace.entering !== full) return traced(full, arguments);
+  if (trace.on && trace.entering !== full) return traced(full, [shape, value, opts]);
   return filled('full', shape, value, opts);
 }
 
@@ -242,7 +242,7 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
  * ```
  */
 export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
-  if (trace.on && trace.entering !== zerosLike) return traced(zerosLike, arguments);
+  if (trace.on && trace.entering !== zerosLike) return traced(zerosLike, [x, opts]);
   return filledLike('zerosLike', x, 0, opts);
 }
 
@@ -254,7 +254,7 @@ export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
  * ```
  */
 export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
-  if (trace.on && trace.entering !== onesLike) return traced(onesLike, arguments);
+  if (trace.on && trace.entering !== onesLike) return traced(onesLike, [x, opts]);
   return filledLike('onesLike', x, 1, opts);
 }
 
@@ -266,7 +266,7 @@ export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
  * ```
  */
 export function fullLike(x: Tensor, value: number, opts: CreateOptions = {}): Tensor {
-  if (trace.on && trace.entering !== fullLike) return traced(fullLike, arguments);
+  if (trace.on && trace.entering !== fullLike) return traced(fullLike, [x, value, opts]);
   return filledLike('fullLike', x, value, opts);
 }
 
@@ -283,7 +283,7 @@ function filledLike(op: string, x: Tensor, value: number, opts: CreateOptions): 
  * ```
  */
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
-  if (trace.on && trace.entering !== arange) return traced(arange, arguments);
+  if (trace.on && trace.entering !== arange) return traced(arange, [start, end, step, opts]);
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
   checkNumber('arange', 'start', lo);
   checkNumber('arange', 'end', hi);
@@ -309,7 +309,7 @@ export function linspace(
   steps: number,
   opts: CreateOptions = {},
 ): Tensor {
-  if (trace.on && trace.entering !== linspace) return traced(linspace, arguments);
+  if (trace.on && trace.entering !== linspace) return traced(linspace, [start, end, steps, opts]);
   checkNumber('linspace', 'start', start);
   checkNumber('linspace', 'end', end);
   checkShape('linspace', [steps]);
@@ -335,7 +335,7 @@ export function linspace(
  * ```
  */
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
-  if (trace.on && trace.entering !== eye) return traced(eye, arguments);
+  if (trace.on && trace.entering !== eye) return traced(eye, [n, m, opts]);
   const t = filled('eye', [n, m], 0, opts);
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
   return t;
@@ -364,7 +364,7 @@ function randomFill(
  * ```
  */
 export function rand(...args: ShapeArgs<RandomOptions>): Tensor {
-  if (trace.on && trace.entering !== rand) return traced(rand, arguments);
+  if (trace.on && trace.entering !== rand) return traced(rand, [...args]);
   const [shape, opts] = shapeAndOptions('rand', args);
   return randomFill('rand', shape, opts ?? {}, (g) => g.random());
 }
@@ -377,7 +377,7 @@ export function rand(...args: ShapeArgs<RandomOptions>): Tensor {
  * ```
  */
 export function randn(...args: ShapeArgs<RandomOptions>): Tensor {
-  if (trace.on && trace.entering !== randn) return traced(randn, arguments);
+  if (trace.on && trace.entering !== randn) return traced(randn, [...args]);
   const [shape, opts] = shapeAndOptions('randn', args);
   return randomFill('randn', shape, opts ?? {}, (g) => g.normal());
 }
@@ -395,7 +395,7 @@ export function randint(
   shape: readonly number[],
   opts: RandomOptions = {},
 ): Tensor {
-  if (trace.on && trace.entering !== randint) return traced(randint, arguments);
+  if (trace.on && trace.entering !== randint) return traced(randint, [low, high, shape, opts]);
   checkShape('randint', shape);
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new ValueError(
@@ -419,7 +419,7 @@ export function randint(
  * ```
  */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
-  if (trace.on && trace.entering !== randperm) return traced(randperm, arguments);
+  if (trace.on && trace.entering !== randperm) return traced(randperm, [n, opts]);
   checkShape('randperm', [n]);
   const dtype = dtypeFrom('randperm', opts, RANDOM_KEYS, 'int32');
   if (dtype === 'bool' && n > 2)

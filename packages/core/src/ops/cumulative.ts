@@ -25,7 +25,7 @@ function eachRow(
 
 /** Running sums along `dim`: y_j = x_0 + … + x_j. Integers and bools sum into int32. */
 export function cumsum(x: TensorLike, dim: number): Tensor {
-  if (trace.on && trace.entering !== cumsum) return traced(cumsum, arguments);
+  if (trace.on && trace.entering !== cumsum) return traced(cumsum, [x, dim]);
   const a = toTensor('cumsum', x);
   const d = a.ndim === 0 ? 0 : normalizeDim('cumsum', dim, a.ndim);
   const y = empty(a.shape, a.dtype === 'bool' ? 'int32' : a.dtype);
@@ -44,7 +44,7 @@ export function cumsum(x: TensorLike, dim: number): Tensor {
  * element of the dim (written with ops, so it differentiates again).
  */
 export function cumprod(x: TensorLike, dim: number): Tensor {
-  if (trace.on && trace.entering !== cumprod) return traced(cumprod, arguments);
+  if (trace.on && trace.entering !== cumprod) return traced(cumprod, [x, dim]);
   const a = toTensor('cumprod', x);
   const d = a.ndim === 0 ? 0 : normalizeDim('cumprod', dim, a.ndim);
   const y = empty(a.shape, a.dtype === 'bool' ? 'int32' : a.dtype);
@@ -68,7 +68,7 @@ function cumprodGrad(x: Tensor, y: Tensor, dy: Tensor, d: number): Tensor {
 
 /** ln(e^x_0 + … + e^x_j) along `dim`, accumulated pairwise so that nothing overflows. */
 export function logcumsumexp(x: TensorLike, dim: number): Tensor {
-  if (trace.on && trace.entering !== logcumsumexp) return traced(logcumsumexp, arguments);
+  if (trace.on && trace.entering !== logcumsumexp) return traced(logcumsumexp, [x, dim]);
   const a = toTensor('logcumsumexp', x);
   if (!isFloat(floatOf(a.dtype)))
     throw new DTypeError('logcumsumexp', `needs a floating tensor, got ${a.dtype}`);
@@ -108,13 +108,13 @@ function logcumsumexpGrad(x: Tensor, y: Tensor, dy: Tensor, d: number): Tensor {
 
 /** Running maxima along `dim` and where each was reached (the latest index on ties, as PyTorch). */
 export function cummax(x: TensorLike, dim: number): ValuesIndices {
-  if (trace.on && trace.entering !== cummax) return traced(cummax, arguments);
+  if (trace.on && trace.entering !== cummax) return traced(cummax, [x, dim]);
   return runningExtreme('cummax', x, dim, (v, best) => v >= best);
 }
 
 /** Running minima along `dim` and where each was reached (the latest index on ties). */
 export function cummin(x: TensorLike, dim: number): ValuesIndices {
-  if (trace.on && trace.entering !== cummin) return traced(cummin, arguments);
+  if (trace.on && trace.entering !== cummin) return traced(cummin, [x, dim]);
   return runningExtreme('cummin', x, dim, (v, best) => v <= best);
 }
 

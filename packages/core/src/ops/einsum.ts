@@ -26,7 +26,7 @@ interface Term {
  * ```
  */
 export function einsum(equation: string, ...operands: TensorLike[]): Tensor {
-  if (trace.on && trace.entering !== einsum) return traced(einsum, arguments);
+  if (trace.on && trace.entering !== einsum) return traced(einsum, [equation, ...operands]);
   if (typeof equation !== 'string')
     throw new ValueError('einsum', `the equation must be a string, got ${show(equation)}`);
   const xs = operands.map((x) => toTensor('einsum', x));

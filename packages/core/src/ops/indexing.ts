@@ -69,7 +69,7 @@ export function around(shape: readonly number[], dim: number): [number, number] 
 
 /** Picks the slices `index` (1-D) along `dim`; repeated indices are allowed and their gradients add. */
 export function indexSelect(x: TensorLike, dim: number, index: IndexLike): Tensor {
-  if (trace.on && trace.entering !== indexSelect) return traced(indexSelect, arguments);
+  if (trace.on && trace.entering !== indexSelect) return traced(indexSelect, [x, dim, index]);
   const a = toTensor('indexSelect', x);
   const d = normalizeDim('indexSelect', dim, a.ndim);
   const idx = toIndex('indexSelect', index, a.shape[d]);
@@ -99,7 +99,8 @@ export function indexAdd(
   source: TensorLike,
   opts: { alpha?: number } = {},
 ): Tensor {
-  if (trace.on && trace.entering !== indexAdd) return traced(indexAdd, arguments);
+  if (trace.on && trace.entering !== indexAdd)
+    return traced(indexAdd, [x, dim, index, source, opts]);
   const a = toTensor('indexAdd', x);
   const { alpha = 1 } = checkOptions('indexAdd', opts, ['alpha']);
   checkNumber('indexAdd', 'alpha', alpha, { finite: false });
@@ -137,7 +138,7 @@ export function indexAdd(
 
 /** `out[…i…] = x[…index[…i…]…]` along `dim` (PyTorch's `gather`); out has index's shape. */
 export function gather(x: TensorLike, dim: number, index: IndexLike): Tensor {
-  if (trace.on && trace.entering !== gather) return traced(gather, arguments);
+  if (trace.on && trace.entering !== gather) return traced(gather, [x, dim, index]);
   const a = toTensor('gather', x);
   const d = normalizeDim('gather', dim, a.ndim);
   const idx = toIndex('gather', index, a.shape[d]);
@@ -152,7 +153,7 @@ export function gather(x: TensorLike, dim: number, index: IndexLike): Tensor {
 
 /** x with `src[…i…]` added at `x[…index[…i…]…]` along `dim` (repeats accumulate). */
 export function scatterAdd(x: TensorLike, dim: number, index: IndexLike, src: TensorLike): Tensor {
-  if (trace.on && trace.entering !== scatterAdd) return traced(scatterAdd, arguments);
+  if (trace.on && trace.entering !== scatterAdd) return traced(scatterAdd, [x, dim, index, src]);
   const a = toTensor('scatterAdd', x);
   const s = toTensor('scatterAdd', src, a);
   const d = normalizeDim('scatterAdd', dim, a.ndim);

@@ -146,7 +146,7 @@ function target(op: string, x: unknown): void {
  */
 function inplaceBinary(name: string, op: (a: Tensor, b: Tensor) => Tensor, floatResult = false) {
   const f = function (x: Tensor, other: TensorLike): Tensor {
-    if (trace.on && trace.entering !== f) return traced(f, arguments);
+    if (trace.on && trace.entering !== f) return traced(f, [x, other]);
     target(name, x);
     const o = toTensor(name, other, x);
     const shape = broadcastShapes(name, x.shape, o.shape);
@@ -189,7 +189,7 @@ export const div_ = inplaceBinary('div_', div, true);
 
 /** x limited to [min, max], in place. */
 export function clamp_(x: Tensor, min?: number | null, max?: number | null): Tensor {
-  if (trace.on && trace.entering !== clamp_) return traced(clamp_, arguments);
+  if (trace.on && trace.entering !== clamp_) return traced(clamp_, [x, min, max]);
   target('clamp_', x);
   if (x.dtype === 'bool')
     throw new DTypeError('clamp_', 'clamp is not supported for bool tensors (as in PyTorch)');
@@ -200,7 +200,7 @@ export function clamp_(x: Tensor, min?: number | null, max?: number | null): Ten
 
 /** Every element set to `value`, in place. */
 export function fill_(x: Tensor, value: number): Tensor {
-  if (trace.on && trace.entering !== fill_) return traced(fill_, arguments);
+  if (trace.on && trace.entering !== fill_) return traced(fill_, [x, value]);
   target('fill_', x);
   toElement('fill_', checkNumber('fill_', 'value', value, { finite: false }), x.dtype);
   return inplace('fill_', x, [], (v) =>
@@ -210,13 +210,13 @@ export function fill_(x: Tensor, value: number): Tensor {
 
 /** Every element set to 0, in place. */
 export function zero_(x: Tensor): Tensor {
-  if (trace.on && trace.entering !== zero_) return traced(zero_, arguments);
+  if (trace.on && trace.entering !== zero_) return traced(zero_, [x]);
   return fill_(x, 0);
 }
 
 /** x's elements replaced by `src`'s (broadcast to x's shape), in place. */
 export function copy_(x: Tensor, src: TensorLike): Tensor {
-  if (trace.on && trace.entering !== copy_) return traced(copy_, arguments);
+  if (trace.on && trace.entering !== copy_) return traced(copy_, [x, src]);
   target('copy_', x);
   const s = toTensor('copy_', src, x);
   if (!shapesEqual(broadcastShapes('copy_', x.shape, s.shape), x.shape))
@@ -239,7 +239,7 @@ export function uniform_(
   high = 1,
   generator: Generator = defaultGenerator,
 ): Tensor {
-  if (trace.on && trace.entering !== uniform_) return traced(uniform_, arguments);
+  if (trace.on && trace.entering !== uniform_) return traced(uniform_, [x, low, high, generator]);
   checkNumber('uniform_', 'low', low);
   checkNumber('uniform_', 'high', high);
   return fillRandom('uniform_', x, generator, (g) => low + (high - low) * g.random());
@@ -258,7 +258,7 @@ export function normal_(
   std = 1,
   generator: Generator = defaultGenerator,
 ): Tensor {
-  if (trace.on && trace.entering !== normal_) return traced(normal_, arguments);
+  if (trace.on && trace.entering !== normal_) return traced(normal_, [x, mean, std, generator]);
   checkNumber('normal_', 'mean', mean);
   checkNumber('normal_', 'std', std, { min: 0 });
   return fillRandom('normal_', x, generator, (g) => mean + std * g.normal());
@@ -291,7 +291,7 @@ function fillRandom(
  * initialisers, gradient clipping). Not recorded, like writing PyTorch's `x.data`.
  */
 export function writeInPlace(x: Tensor, fill: (data: TypedArray) => void): Tensor {
-  if (trace.on && trace.entering !== writeInPlace) return traced(writeInPlace, arguments);
+  if (trace.on && trace.entering !== writeInPlace) return traced(writeInPlace, [x, fill]);
   target('writeInPlace', x);
   checkFunction('writeInPlace', 'fill', fill);
   if (x.isContiguous()) {

@@ -26,7 +26,7 @@ function checkMask(op: 'maskedFill' | 'maskedSelect', mask: unknown): Tensor {
  * ```
  */
 export function maskedFill(x: TensorLike, mask: Tensor, value: TensorLike): Tensor {
-  if (trace.on && trace.entering !== maskedFill) return traced(maskedFill, arguments);
+  if (trace.on && trace.entering !== maskedFill) return traced(maskedFill, [x, mask, value]);
   const a = toTensor('maskedFill', x);
   const m = checkMask('maskedFill', mask);
   if (!shapesEqual(broadcastShapes('maskedFill', a.shape, m.shape), a.shape))
@@ -54,7 +54,7 @@ export function maskedFill(x: TensorLike, mask: Tensor, value: TensorLike): Tens
  * ```
  */
 export function maskedSelect(x: TensorLike, mask: Tensor): Tensor {
-  if (trace.on && trace.entering !== maskedSelect) return traced(maskedSelect, arguments);
+  if (trace.on && trace.entering !== maskedSelect) return traced(maskedSelect, [x, mask]);
   const a = toTensor('maskedSelect', x);
   const m = checkMask('maskedSelect', mask);
   const shape = broadcastShapes('maskedSelect', a.shape, m.shape);
@@ -72,13 +72,13 @@ export function maskedSelect(x: TensorLike, mask: Tensor): Tensor {
 
 /** The lower triangle of the matrices in x's last two dims: elements with col − row ≤ k kept. */
 export function tril(x: TensorLike, k = 0): Tensor {
-  if (trace.on && trace.entering !== tril) return traced(tril, arguments);
+  if (trace.on && trace.entering !== tril) return traced(tril, [x, k]);
   return triangle('tril', x, k, (row, col) => col - row <= k);
 }
 
 /** The upper triangle of the matrices in x's last two dims: elements with col − row ≥ k kept. */
 export function triu(x: TensorLike, k = 0): Tensor {
-  if (trace.on && trace.entering !== triu) return traced(triu, arguments);
+  if (trace.on && trace.entering !== triu) return traced(triu, [x, k]);
   return triangle('triu', x, k, (row, col) => col - row >= k);
 }
 
@@ -109,7 +109,7 @@ function triangle(
  * ```
  */
 export function nonzero(x: TensorLike): Tensor {
-  if (trace.on && trace.entering !== nonzero) return traced(nonzero, arguments);
+  if (trace.on && trace.entering !== nonzero) return traced(nonzero, [x]);
   const a = toTensor('nonzero', x);
   const d = a.data;
   const found: number[] = [];

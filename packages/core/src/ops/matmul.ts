@@ -14,7 +14,7 @@ import { trace, traced } from '../compile/trace';
  * broadcast.
  */
 export function matmul(x: TensorLike, y: TensorLike): Tensor {
-  if (trace.on && trace.entering !== matmul) return traced(matmul, arguments);
+  if (trace.on && trace.entering !== matmul) return traced(matmul, [x, y]);
   const a = toTensor('matmul', x);
   const b = toTensor('matmul', y, a);
   noBool('matmul', a, b);
@@ -48,7 +48,7 @@ export function matmul(x: TensorLike, y: TensorLike): Tensor {
 
 /** x·wᵀ + b (PyTorch's `F.linear`): x [..., in], w [out, in], b [out]; wᵀ is never materialised. */
 export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | null): Tensor {
-  if (trace.on && trace.entering !== linear) return traced(linear, arguments);
+  if (trace.on && trace.entering !== linear) return traced(linear, [x, weight, bias]);
   const a = toTensor('linear', x);
   const w = toTensor('linear', weight, a);
   noBool('linear', a, w);
@@ -93,7 +93,7 @@ function noBool(op: string, a: Tensor, b: Tensor): void {
  * with C = op(A)·op(B), d op(A) = dC·op(B)ᵀ and d op(B) = op(A)ᵀ·dC.
  */
 function product(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
-  if (trace.on && trace.entering !== product) return traced(product, arguments);
+  if (trace.on && trace.entering !== product) return traced(product, [a, b, ta, tb]);
   const [ar, ac] = a.shape.slice(-2);
   const [br, bc] = b.shape.slice(-2);
   const [n, k] = ta ? [ac, ar] : [ar, ac];
@@ -182,7 +182,7 @@ function operand(x: Tensor, trans: boolean, batch: readonly number[]) {
 
 /** Inner product of two 1-D tensors. */
 export function dot(x: TensorLike, y: TensorLike): Tensor {
-  if (trace.on && trace.entering !== dot) return traced(dot, arguments);
+  if (trace.on && trace.entering !== dot) return traced(dot, [x, y]);
   const a = toTensor('dot', x);
   const b = toTensor('dot', y, a);
   if (a.ndim !== 1 || b.ndim !== 1 || a.size !== b.size) {
@@ -196,7 +196,7 @@ export function dot(x: TensorLike, y: TensorLike): Tensor {
 
 /** Outer product aᵢ·bⱼ of two 1-D tensors. */
 export function outer(x: TensorLike, y: TensorLike): Tensor {
-  if (trace.on && trace.entering !== outer) return traced(outer, arguments);
+  if (trace.on && trace.entering !== outer) return traced(outer, [x, y]);
   const a = toTensor('outer', x);
   const b = toTensor('outer', y, a);
   if (a.ndim !== 1 || b.ndim !== 1) {

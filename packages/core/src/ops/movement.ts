@@ -11,7 +11,7 @@ import { trace, traced } from '../compile/trace';
 
 /** Collapses dims startDim..endDim into one. */
 export function flatten(x: TensorLike, startDim = 0, endDim = -1): Tensor {
-  if (trace.on && trace.entering !== flatten) return traced(flatten, arguments);
+  if (trace.on && trace.entering !== flatten) return traced(flatten, [x, startDim, endDim]);
   const a = toTensor('flatten', x);
   if (a.ndim === 0) return a.reshape([1]);
   const s = normalizeDim('flatten', startDim, a.ndim);
@@ -26,7 +26,7 @@ export function flatten(x: TensorLike, startDim = 0, endDim = -1): Tensor {
 
 /** Removes size-1 dims: all of them, or just `dim` when it is 1. */
 export function squeeze(x: TensorLike, dim?: number): Tensor {
-  if (trace.on && trace.entering !== squeeze) return traced(squeeze, arguments);
+  if (trace.on && trace.entering !== squeeze) return traced(squeeze, [x, dim]);
   const a = toTensor('squeeze', x);
   if (dim === undefined) return a.reshape(a.shape.filter((d) => d !== 1));
   const d = normalizeDim('squeeze', dim, a.ndim);
@@ -35,7 +35,7 @@ export function squeeze(x: TensorLike, dim?: number): Tensor {
 
 /** Inserts a size-1 dim at `dim` (which may equal ndim). */
 export function unsqueeze(x: TensorLike, dim: number): Tensor {
-  if (trace.on && trace.entering !== unsqueeze) return traced(unsqueeze, arguments);
+  if (trace.on && trace.entering !== unsqueeze) return traced(unsqueeze, [x, dim]);
   const a = toTensor('unsqueeze', x);
   const d = normalizeDim('unsqueeze', dim, a.ndim, 1);
   return a.reshape([...a.shape.slice(0, d), 1, ...a.shape.slice(d)]);
@@ -43,7 +43,7 @@ export function unsqueeze(x: TensorLike, dim: number): Tensor {
 
 /** Sums x down to `shape`, the shape it was broadcast from (PyTorch's `sum_to_size`). */
 export function sumTo(x: TensorLike, shape: readonly number[]): Tensor {
-  if (trace.on && trace.entering !== sumTo) return traced(sumTo, arguments);
+  if (trace.on && trace.entering !== sumTo) return traced(sumTo, [x, shape]);
   const a = toTensor('sumTo', x);
   checkIntArray('sumTo', 'shape', shape, 0);
   if (shapesEqual(a.shape, shape)) return a;
@@ -69,7 +69,7 @@ registerLowering(sumTo, ([x, shape], [y]) => {
 
 /** Joins tensors along `dim`; all other sizes must agree. */
 export function cat(tensors: readonly TensorLike[], dim = 0): Tensor {
-  if (trace.on && trace.entering !== cat) return traced(cat, arguments);
+  if (trace.on && trace.entering !== cat) return traced(cat, [tensors, dim]);
   if (!Array.isArray(tensors))
     throw new ValueError('cat', `expected an array of tensors, got ${show(tensors)}`);
   if (tensors.length === 0) throw new ValueError('cat', 'expected at least one tensor');
@@ -103,7 +103,7 @@ export function cat(tensors: readonly TensorLike[], dim = 0): Tensor {
 
 /** Stacks same-shape tensors along a new dim. */
 export function stack(tensors: readonly TensorLike[], dim = 0): Tensor {
-  if (trace.on && trace.entering !== stack) return traced(stack, arguments);
+  if (trace.on && trace.entering !== stack) return traced(stack, [tensors, dim]);
   if (!Array.isArray(tensors))
     throw new ValueError('stack', `expected an array of tensors, got ${show(tensors)}`);
   if (tensors.length === 0) throw new ValueError('stack', 'expected at least one tensor');
@@ -123,7 +123,7 @@ export function stack(tensors: readonly TensorLike[], dim = 0): Tensor {
 
 /** Splits along `dim` into pieces of `size` (the last may be smaller) or of the given sizes. */
 export function split(x: TensorLike, size: number | readonly number[], dim = 0): Tensor[] {
-  if (trace.on && trace.entering !== split) return traced(split, arguments);
+  if (trace.on && trace.entering !== split) return traced(split, [x, size, dim]);
   const a = toTensor('split', x);
   const d = normalizeDim('split', dim, a.ndim);
   const n = a.shape[d];
@@ -152,7 +152,7 @@ export function split(x: TensorLike, size: number | readonly number[], dim = 0):
 
 /** Splits along `dim` into `chunks` pieces of equal size (the last may be smaller), as PyTorch. */
 export function chunk(x: TensorLike, chunks: number, dim = 0): Tensor[] {
-  if (trace.on && trace.entering !== chunk) return traced(chunk, arguments);
+  if (trace.on && trace.entering !== chunk) return traced(chunk, [x, chunks, dim]);
   const a = toTensor('chunk', x);
   checkInt('chunk', 'chunks', chunks, 1);
   const d = normalizeDim('chunk', dim, a.ndim);
@@ -161,7 +161,7 @@ export function chunk(x: TensorLike, chunks: number, dim = 0): Tensor[] {
 
 /** Tiles x: dim i is repeated `reps[i]` times (PyTorch's `repeat`). */
 export function repeat(x: TensorLike, reps: readonly number[]): Tensor {
-  if (trace.on && trace.entering !== repeat) return traced(repeat, arguments);
+  if (trace.on && trace.entering !== repeat) return traced(repeat, [x, reps]);
   const a = toTensor('repeat', x);
   checkIntArray('repeat', 'repeats', reps, 0);
   if (reps.length < a.ndim)
@@ -187,7 +187,7 @@ export function repeat(x: TensorLike, reps: readonly number[]): Tensor {
 
 /** A copy that stays on the tape (gradient passes straight through). */
 export function clone(x: TensorLike): Tensor {
-  if (trace.on && trace.entering !== clone) return traced(clone, arguments);
+  if (trace.on && trace.entering !== clone) return traced(clone, [x]);
   const a = toTensor('clone', x);
   const data = a.isContiguous() ? a.data.slice() : a.data; // a view's data is a fresh copy
   return record('clone', [a], new Tensor(data, a.shape), (dy) => [dy]);
@@ -195,7 +195,7 @@ export function clone(x: TensorLike): Tensor {
 
 /** x converted to `dtype`; between floats the gradient is converted back. */
 export function cast(x: TensorLike, dtype: DType): Tensor {
-  if (trace.on && trace.entering !== cast) return traced(cast, arguments);
+  if (trace.on && trace.entering !== cast) return traced(cast, [x, dtype]);
   const a = toTensor('cast', x);
   if (a.dtype === dtype) return a;
   const y = new Tensor(castArray(a.data, dtype), a.shape);

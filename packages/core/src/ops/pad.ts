@@ -22,7 +22,7 @@ export interface PadOptions {
  * existing elements, so their gradients come from `indexSelect`.
  */
 export function pad(x: TensorLike, pads: readonly number[], opts: number | PadOptions = 0): Tensor {
-  if (trace.on && trace.entering !== pad) return traced(pad, arguments);
+  if (trace.on && trace.entering !== pad) return traced(pad, [x, pads, opts]);
   const a = toTensor('pad', x);
   const o =
     typeof opts === 'number' ? { value: opts } : checkOptions('pad', opts, ['mode', 'value']);

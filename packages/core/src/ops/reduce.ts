@@ -73,7 +73,7 @@ function unreduce(dy: Tensor, x: Tensor, dims: readonly number[]): Tensor {
 
 /** Σ x over `dim` (all when omitted). Integers and booleans sum to int32. */
 export function sum(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  if (trace.on && trace.entering !== sum) return traced(sum, arguments);
+  if (trace.on && trace.entering !== sum) return traced(sum, [x, dim, opts]);
   const a = toTensor('sum', x);
   const dims = normalizeDims('sum', dim, a.ndim);
   const dtype = isFloat(a.dtype) ? a.dtype : 'int32';
@@ -83,7 +83,7 @@ export function sum(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): 
 
 /** The mean of x over `dim` (all when omitted). */
 export function mean(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  if (trace.on && trace.entering !== mean) return traced(mean, arguments);
+  if (trace.on && trace.entering !== mean) return traced(mean, [x, dim, opts]);
   const a = toTensor('mean', x);
   const dims = normalizeDims('mean', dim, a.ndim);
   const keepdim = keepdimOf('mean', opts);
@@ -100,7 +100,7 @@ function count(x: Tensor, dims: readonly number[]): number {
  * exact and differentiable to any order there too.
  */
 export function prod(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  if (trace.on && trace.entering !== prod) return traced(prod, arguments);
+  if (trace.on && trace.entering !== prod) return traced(prod, [x, dim, opts]);
   const a = toTensor('prod', x);
   const dims = normalizeDims('prod', dim, a.ndim);
   const y = fold('prod', a, dims, keepdimOf('prod', opts), isFloat(a.dtype) ? a.dtype : 'int32', 1);
@@ -139,25 +139,25 @@ function exclusiveCumprod(rows: Tensor): Tensor {
  * gradient goes to the first maximal element; over all dims (or a list) ties share it evenly.
  */
 export function max(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  if (trace.on && trace.entering !== max) return traced(max, arguments);
+  if (trace.on && trace.entering !== max) return traced(max, [x, dim, opts]);
   return extreme('max', 'max', x, dim, opts);
 }
 
 /** The smallest x; the gradient goes to the first minimal element along one `dim`, else ties share it. */
 export function min(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  if (trace.on && trace.entering !== min) return traced(min, arguments);
+  if (trace.on && trace.entering !== min) return traced(min, [x, dim, opts]);
   return extreme('min', 'min', x, dim, opts);
 }
 
 /** The largest x over `dim` (all when omitted); tied maxima share the gradient evenly (PyTorch's amax). */
 export function amax(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  if (trace.on && trace.entering !== amax) return traced(amax, arguments);
+  if (trace.on && trace.entering !== amax) return traced(amax, [x, dim, opts]);
   return extreme('amax', 'max', x, dim, opts);
 }
 
 /** The smallest x over `dim` (all when omitted); tied minima share the gradient evenly. */
 export function amin(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  if (trace.on && trace.entering !== amin) return traced(amin, arguments);
+  if (trace.on && trace.entering !== amin) return traced(amin, [x, dim, opts]);
   return extreme('amin', 'min', x, dim, opts);
 }
 
@@ -203,7 +203,7 @@ function checkNonEmpty(op: string, x: Tensor, dims: readonly number[]): void {
 
 /** log Σ exp x over `dim`, computed as m + log Σ exp(x − m) with m = max x so it never overflows. */
 export function logsumexp(x: TensorLike, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  if (trace.on && trace.entering !== logsumexp) return traced(logsumexp, arguments);
+  if (trace.on && trace.entering !== logsumexp) return traced(logsumexp, [x, dim, opts]);
   const a = toTensor('logsumexp', x);
   const dims = normalizeDims('logsumexp', dim, a.ndim);
   const keepdim = keepdimOf('logsumexp', opts);
@@ -231,7 +231,7 @@ export function variance(
   opts?: VarianceOptions | boolean,
   keepdim?: boolean,
 ): Tensor {
-  if (trace.on && trace.entering !== variance) return traced(variance, arguments);
+  if (trace.on && trace.entering !== variance) return traced(variance, [x, dim, opts, keepdim]);
   return varianceOf('var', x, dim, opts, keepdim);
 }
 
@@ -277,7 +277,7 @@ export function std(
   opts?: VarianceOptions | boolean,
   keepdim?: boolean,
 ): Tensor {
-  if (trace.on && trace.entering !== std) return traced(std, arguments);
+  if (trace.on && trace.entering !== std) return traced(std, [x, dim, opts, keepdim]);
   return named('std', () => varianceOf('std', x, dim, opts, keepdim).sqrt());
 }
 
@@ -287,7 +287,7 @@ export function std(
  * p < 1 nothing flows to zero elements.
  */
 export function norm(x: TensorLike, p = 2, dim?: Dims, opts?: ReduceOptions | boolean): Tensor {
-  if (trace.on && trace.entering !== norm) return traced(norm, arguments);
+  if (trace.on && trace.entering !== norm) return traced(norm, [x, p, dim, opts]);
   const a = toTensor('norm', x);
   checkNumber('norm', 'p', p, { finite: false });
   if (Number.isNaN(p)) throw new ValueError('norm', 'p must be a number, got NaN');
@@ -341,7 +341,7 @@ export function norm(x: TensorLike, p = 2, dim?: Dims, opts?: ReduceOptions | bo
  * ```
  */
 export function argmax(x: TensorLike, dim?: number, opts?: ReduceOptions | boolean): Tensor {
-  if (trace.on && trace.entering !== argmax) return traced(argmax, arguments);
+  if (trace.on && trace.entering !== argmax) return traced(argmax, [x, dim, opts]);
   return argExtremeOp('argmax', x, dim, opts, (v, best) => v > best);
 }
 
@@ -353,7 +353,7 @@ export function argmax(x: TensorLike, dim?: number, opts?: ReduceOptions | boole
  * ```
  */
 export function argmin(x: TensorLike, dim?: number, opts?: ReduceOptions | boolean): Tensor {
-  if (trace.on && trace.entering !== argmin) return traced(argmin, arguments);
+  if (trace.on && trace.entering !== argmin) return traced(argmin, [x, dim, opts]);
   return argExtremeOp('argmin', x, dim, opts, (v, best) => v < best);
 }
 

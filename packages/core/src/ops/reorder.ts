@@ -23,7 +23,7 @@ function dimsOf(op: string, dims: number | readonly number[], ndim: number): num
 
 /** x with the order of the elements along `dims` reversed. */
 export function flip(x: TensorLike, dims: number | readonly number[]): Tensor {
-  if (trace.on && trace.entering !== flip) return traced(flip, arguments);
+  if (trace.on && trace.entering !== flip) return traced(flip, [x, dims]);
   const a = toTensor('flip', x);
   const ds = dimsOf('flip', dims, a.ndim);
   // read backwards: start at the last element of each flipped dim and step by −stride
@@ -45,7 +45,7 @@ export function roll(
   shifts: number | readonly number[],
   dims?: number | readonly number[],
 ): Tensor {
-  if (trace.on && trace.entering !== roll) return traced(roll, arguments);
+  if (trace.on && trace.entering !== roll) return traced(roll, [x, shifts, dims]);
   const a = toTensor('roll', x);
   const steps =
     typeof shifts === 'number'
@@ -70,7 +70,7 @@ export function roll(
 
 /** x repeated `reps[i]` times along dim i; fewer reps than dims repeat the last dims (NumPy's `tile`). */
 export function tile(x: TensorLike, reps: readonly number[]): Tensor {
-  if (trace.on && trace.entering !== tile) return traced(tile, arguments);
+  if (trace.on && trace.entering !== tile) return traced(tile, [x, reps]);
   const a = toTensor('tile', x);
   const r = checkIntArray('tile', 'reps', reps, 0);
   const full = [...new Array<number>(Math.max(0, a.ndim - r.length)).fill(1), ...r];
@@ -90,7 +90,8 @@ export function repeatInterleave(
   repeats: number | readonly number[] | Tensor,
   dim?: number,
 ): Tensor {
-  if (trace.on && trace.entering !== repeatInterleave) return traced(repeatInterleave, arguments);
+  if (trace.on && trace.entering !== repeatInterleave)
+    return traced(repeatInterleave, [x, repeats, dim]);
   const a = toTensor('repeatInterleave', x);
   const d = dim === undefined ? 0 : normalizeDim('repeatInterleave', dim, a.ndim);
   const counts = countsOf(repeats, dim === undefined ? a.size : a.shape[d]); // before any op
@@ -123,7 +124,7 @@ function countsOf(repeats: number | readonly number[] | Tensor, n: number): numb
  * zeros elsewhere; the two new dims are `dim1` and `dim2` of the result (PyTorch's `diag_embed`).
  */
 export function diagEmbed(x: TensorLike, offset = 0, dim1 = -2, dim2 = -1): Tensor {
-  if (trace.on && trace.entering !== diagEmbed) return traced(diagEmbed, arguments);
+  if (trace.on && trace.entering !== diagEmbed) return traced(diagEmbed, [x, offset, dim1, dim2]);
   const a = toTensor('diagEmbed', x);
   checkInt('diagEmbed', 'offset', offset);
   if (a.ndim === 0) throw new ShapeError('diagEmbed', 'needs at least 1 dim, got a 0-d tensor');

@@ -28,7 +28,7 @@ function generator(op: string, opts: SampleOptions | undefined): Generator {
  * ```
  */
 export function bernoulli(p: TensorLike, opts?: SampleOptions): Tensor {
-  if (trace.on && trace.entering !== bernoulli) return traced(bernoulli, arguments);
+  if (trace.on && trace.entering !== bernoulli) return traced(bernoulli, [p, opts]);
   const probs = toTensor('bernoulli', p);
   const g = generator('bernoulli', opts);
   const ps = probs.data;
@@ -56,7 +56,8 @@ export function multinomial(
   numSamples: number,
   opts: SampleOptions & { replacement?: boolean } = {},
 ): Tensor {
-  if (trace.on && trace.entering !== multinomial) return traced(multinomial, arguments);
+  if (trace.on && trace.entering !== multinomial)
+    return traced(multinomial, [weights, numSamples, opts]);
   const w = toTensor('multinomial', weights);
   const { replacement = false, generator: gen } = checkOptions('multinomial', opts, [
     'replacement',
@@ -111,7 +112,7 @@ export function multinomial(
  * ```
  */
 export function normal(mean: TensorLike, std: TensorLike, opts?: SampleOptions): Tensor {
-  if (trace.on && trace.entering !== normal) return traced(normal, arguments);
+  if (trace.on && trace.entering !== normal) return traced(normal, [mean, std, opts]);
   return sampled(
     'normal',
     mean,
@@ -130,7 +131,7 @@ export function normal(mean: TensorLike, std: TensorLike, opts?: SampleOptions):
  * ```
  */
 export function uniform(low: TensorLike, high: TensorLike, opts?: SampleOptions): Tensor {
-  if (trace.on && trace.entering !== uniform) return traced(uniform, arguments);
+  if (trace.on && trace.entering !== uniform) return traced(uniform, [low, high, opts]);
   return sampled(
     'uniform',
     low,

@@ -13,7 +13,7 @@ import { trace, traced } from '../compile/trace';
  * outside it (NumPy's and PyTorch's `take_along_dim`); without dim, over the flattened x.
  */
 export function takeAlongDim(x: TensorLike, indices: IndexLike, dim?: number): Tensor {
-  if (trace.on && trace.entering !== takeAlongDim) return traced(takeAlongDim, arguments);
+  if (trace.on && trace.entering !== takeAlongDim) return traced(takeAlongDim, [x, indices, dim]);
   const a = toTensor('takeAlongDim', x);
   if (dim === undefined) {
     const flat = toIndex('takeAlongDim', indices, a.size);
@@ -47,7 +47,7 @@ export function takeAlongDim(x: TensorLike, indices: IndexLike, dim?: number): T
  * gradient reaches x where nothing was written, and src from where it was.
  */
 export function scatter(x: TensorLike, dim: number, index: IndexLike, src: TensorLike): Tensor {
-  if (trace.on && trace.entering !== scatter) return traced(scatter, arguments);
+  if (trace.on && trace.entering !== scatter) return traced(scatter, [x, dim, index, src]);
   const a = toTensor('scatter', x);
   const d = normalizeDim('scatter', dim, a.ndim);
   const idx = toIndex('scatter', index, a.shape[d]);
@@ -114,7 +114,7 @@ export function indexCopy(
   index: IndexLike,
   source: TensorLike,
 ): Tensor {
-  if (trace.on && trace.entering !== indexCopy) return traced(indexCopy, arguments);
+  if (trace.on && trace.entering !== indexCopy) return traced(indexCopy, [x, dim, index, source]);
   const a = toTensor('indexCopy', x);
   const d = normalizeDim('indexCopy', dim, a.ndim);
   const idx = toIndex('indexCopy', index, a.shape[d]);

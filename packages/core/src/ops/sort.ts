@@ -53,7 +53,7 @@ function dimOf(op: string, a: Tensor, dim: number): number {
  * ```
  */
 export function sort(x: TensorLike, dim = -1, descending = false): ValuesIndices {
-  if (trace.on && trace.entering !== sort) return traced(sort, arguments);
+  if (trace.on && trace.entering !== sort) return traced(sort, [x, dim, descending]);
   const a = toTensor('sort', x);
   checkBool('sort', 'descending', descending);
   const d = dimOf('sort', a, dim);
@@ -72,7 +72,7 @@ export function sort(x: TensorLike, dim = -1, descending = false): ValuesIndices
  * ```
  */
 export function argsort(x: TensorLike, dim = -1, descending = false): Tensor {
-  if (trace.on && trace.entering !== argsort) return traced(argsort, arguments);
+  if (trace.on && trace.entering !== argsort) return traced(argsort, [x, dim, descending]);
   const a = toTensor('argsort', x);
   checkBool('argsort', 'descending', descending);
   return record('argsort', [a], argsortRows(a, dimOf('argsort', a, dim), descending), null);
@@ -80,7 +80,7 @@ export function argsort(x: TensorLike, dim = -1, descending = false): Tensor {
 
 /** The `k` largest (or smallest) elements along `dim`, in order, and their indices. */
 export function topk(x: TensorLike, k: number, dim = -1, largest = true): ValuesIndices {
-  if (trace.on && trace.entering !== topk) return traced(topk, arguments);
+  if (trace.on && trace.entering !== topk) return traced(topk, [x, k, dim, largest]);
   const a = toTensor('topk', x);
   checkBool('topk', 'largest', largest);
   const d = dimOf('topk', a, dim);
@@ -102,7 +102,7 @@ export function topk(x: TensorLike, k: number, dim = -1, largest = true): Values
 
 /** The `k`-th smallest element along `dim` (k from 1) and its index; `keepdim` keeps the dim. */
 export function kthvalue(x: TensorLike, k: number, dim = -1, keepdim = false): ValuesIndices {
-  if (trace.on && trace.entering !== kthvalue) return traced(kthvalue, arguments);
+  if (trace.on && trace.entering !== kthvalue) return traced(kthvalue, [x, k, dim, keepdim]);
   const a = toTensor('kthvalue', x);
   checkBool('kthvalue', 'keepdim', keepdim);
   const d = dimOf('kthvalue', a, dim);
@@ -121,7 +121,7 @@ export function kthvalue(x: TensorLike, k: number, dim = -1, keepdim = false): V
 export function median(x: TensorLike): Tensor;
 export function median(x: TensorLike, dim: number, keepdim?: boolean): ValuesIndices;
 export function median(x: TensorLike, dim?: number, keepdim = false): Tensor | ValuesIndices {
-  if (trace.on && trace.entering !== median) return traced(median, arguments);
+  if (trace.on && trace.entering !== median) return traced(median, [x, dim, keepdim]);
   const a = toTensor('median', x);
   checkBool('median', 'keepdim', keepdim);
   if (a.size === 0) throw new IndexError('median', 'the median of no elements is undefined');

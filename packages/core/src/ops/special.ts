@@ -62,7 +62,7 @@ export const sinc = unary('sinc', (dy, x, y) => {
  * (Past n ≈ 170, n! overflows float64: the values are ±∞ or 0 except for very large x.)
  */
 export function polygamma(n: number, x: TensorLike): Tensor {
-  if (trace.on && trace.entering !== polygamma) return traced(polygamma, arguments);
+  if (trace.on && trace.entering !== polygamma) return traced(polygamma, [n, x]);
   checkInt('polygamma', 'n', n, 0);
   if (n > 1000) throw new ValueError('polygamma', `n must be at most 1000, got ${n}`);
   const a = toTensor('polygamma', x);

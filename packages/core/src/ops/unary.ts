@@ -17,7 +17,7 @@ type UnaryGrad = (dy: Tensor, x: Tensor, y: Tensor) => Tensor;
  */
 export function unary(op: MapOp, grad: UnaryGrad | null, keepsDtype = false) {
   const f = function (x: TensorLike): Tensor {
-    if (trace.on && trace.entering !== f) return traced(f, arguments);
+    if (trace.on && trace.entering !== f) return traced(f, [x]);
     const a = toTensor(op, x);
     if (op === 'neg' && a.dtype === 'bool') {
       throw new DTypeError(
@@ -180,7 +180,7 @@ export const sigmoidBackward = binary('sigmoidBackward', 'float', (g, dy, y, _ou
 
 /** x limited to [min, max] (either bound may be omitted); the gradient passes where x is inside. */
 export function clamp(x: TensorLike, min?: number | null, max?: number | null): Tensor {
-  if (trace.on && trace.entering !== clamp) return traced(clamp, arguments);
+  if (trace.on && trace.entering !== clamp) return traced(clamp, [x, min, max]);
   const a = toTensor('clamp', x);
   let lo =
     min === undefined || min === null

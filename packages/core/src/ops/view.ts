@@ -65,7 +65,7 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
  * `reshape`, which copies then.
  */
 export function view(x: TensorLike, shape: readonly number[]): Tensor {
-  if (trace.on && trace.entering !== view) return traced(view, arguments);
+  if (trace.on && trace.entering !== view) return traced(view, [x, shape]);
   const a = toTensor('view', x);
   const target = inferShape('view', a, shape);
   const strides = viewStrides(a.shape, a.strides, target);
@@ -90,7 +90,7 @@ export function view(x: TensorLike, shape: readonly number[]): Tensor {
 
 /** The same elements in a new shape; one size may be −1. A view when the strides allow, else a copy. */
 export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
-  if (trace.on && trace.entering !== reshape) return traced(reshape, arguments);
+  if (trace.on && trace.entering !== reshape) return traced(reshape, [x, shape]);
   const a = toTensor('reshape', x);
   const target = inferShape('reshape', a, shape);
   if (shapesEqual(target, a.shape)) return a;
@@ -100,7 +100,7 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
 
 /** x itself when its elements are in row-major order, else a row-major copy (on the tape). */
 export function contiguous(x: TensorLike): Tensor {
-  if (trace.on && trace.entering !== contiguous) return traced(contiguous, arguments);
+  if (trace.on && trace.entering !== contiguous) return traced(contiguous, [x]);
   const a = toTensor('contiguous', x);
   return a.isContiguous() ? a : copy(a);
 }
@@ -113,7 +113,7 @@ const copy = defineOp(
 
 /** Reorders the dims: output dim i is input dim `dims[i]`. */
 export function permute(x: TensorLike, dims: readonly number[]): Tensor {
-  if (trace.on && trace.entering !== permute) return traced(permute, arguments);
+  if (trace.on && trace.entering !== permute) return traced(permute, [x, dims]);
   const a = toTensor('permute', x);
   const order = checkIntArray('permute', 'dims', dims).map((d) =>
     normalizeDim('permute', d, a.ndim),
@@ -139,7 +139,7 @@ export function permute(x: TensorLike, dims: readonly number[]): Tensor {
 
 /** Swaps two dims. */
 export function transpose(x: TensorLike, dim0: number, dim1: number): Tensor {
-  if (trace.on && trace.entering !== transpose) return traced(transpose, arguments);
+  if (trace.on && trace.entering !== transpose) return traced(transpose, [x, dim0, dim1]);
   const a = toTensor('transpose', x);
   const d0 = normalizeDim('transpose', dim0, a.ndim);
   const d1 = normalizeDim('transpose', dim1, a.ndim);
@@ -149,7 +149,7 @@ export function transpose(x: TensorLike, dim0: number, dim1: number): Tensor {
 
 /** Broadcasts x to `shape` (−1 keeps a size) with zero strides; the gradient sums back. */
 export function expand(x: TensorLike, shape: readonly number[]): Tensor {
-  if (trace.on && trace.entering !== expand) return traced(expand, arguments);
+  if (trace.on && trace.entering !== expand) return traced(expand, [x, shape]);
   const a = toTensor('expand', x);
   checkIntArray('expand', 'shape', shape, -1);
   const lead = shape.length - a.ndim;
@@ -176,7 +176,7 @@ export function expand(x: TensorLike, shape: readonly number[]): Tensor {
 
 /** `length` consecutive elements of `dim` from `start` (negative `start` counts from the end). */
 export function narrow(x: TensorLike, dim: number, start: number, length: number): Tensor {
-  if (trace.on && trace.entering !== narrow) return traced(narrow, arguments);
+  if (trace.on && trace.entering !== narrow) return traced(narrow, [x, dim, start, length]);
   const a = toTensor('narrow', x);
   const d = normalizeDim('narrow', dim, a.ndim);
   checkInt('narrow', 'start', start);
@@ -207,7 +207,7 @@ export function narrow(x: TensorLike, dim: number, start: number, length: number
 
 /** The slice at `index` of `dim`, which it removes (Python's `x[:, index]`). */
 export function select(x: TensorLike, dim: number, index: number): Tensor {
-  if (trace.on && trace.entering !== select) return traced(select, arguments);
+  if (trace.on && trace.entering !== select) return traced(select, [x, dim, index]);
   const a = toTensor('select', x);
   const d = normalizeDim('select', dim, a.ndim);
   const n = a.shape[d];
@@ -234,7 +234,7 @@ export function select(x: TensorLike, dim: number, index: number): Tensor {
 
 /** Python's `x[start:end:step]` along `dim`: negative bounds count from the end, and clamp. */
 export function slice(x: TensorLike, dim: number, start = 0, end = Infinity, step = 1): Tensor {
-  if (trace.on && trace.entering !== slice) return traced(slice, arguments);
+  if (trace.on && trace.entering !== slice) return traced(slice, [x, dim, start, end, step]);
   const a = toTensor('slice', x);
   const d = normalizeDim('slice', dim, a.ndim);
   checkNumber('slice', 'start', start, { integer: Number.isFinite(start), finite: false });
@@ -263,7 +263,7 @@ export function slice(x: TensorLike, dim: number, start = 0, end = Infinity, ste
  * below when negative), as a new last dim (PyTorch's `diagonal`).
  */
 export function diagonal(x: TensorLike, offset = 0, dim1 = 0, dim2 = 1): Tensor {
-  if (trace.on && trace.entering !== diagonal) return traced(diagonal, arguments);
+  if (trace.on && trace.entering !== diagonal) return traced(diagonal, [x, offset, dim1, dim2]);
   const a = toTensor('diagonal', x);
   checkInt('diagonal', 'offset', offset);
   const d1 = normalizeDim('diagonal', dim1, a.ndim);
@@ -292,7 +292,7 @@ export function diagonal(x: TensorLike, offset = 0, dim1 = 0, dim2 = 1): Tensor 
  * `Tensor.unfold`). Windows overlap when `step < size`: the gradient adds up where they do.
  */
 export function unfold(x: TensorLike, dim: number, size: number, step: number): Tensor {
-  if (trace.on && trace.entering !== unfold) return traced(unfold, arguments);
+  if (trace.on && trace.entering !== unfold) return traced(unfold, [x, dim, size, step]);
   const a = toTensor('unfold', x);
   const d = a.ndim === 0 ? 0 : normalizeDim('unfold', dim, a.ndim);
   checkInt('unfold', 'size', size, 0);
@@ -347,7 +347,7 @@ function foldWindows(
  * ```
  */
 export function detach(x: TensorLike): Tensor {
-  if (trace.on && trace.entering !== detach) return traced(detach, arguments);
+  if (trace.on && trace.entering !== detach) return traced(detach, [x]);
   const a = toTensor('detach', x);
   return new Tensor(a.storage, a.shape, {
     strides: a.strides,
