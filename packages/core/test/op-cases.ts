@@ -308,6 +308,7 @@ export const notOps = [
   'backward',
   'compile',
   'sideEffect',
+  'dependsOn',
   'gradients',
   'noGrad',
   'enableGrad',
