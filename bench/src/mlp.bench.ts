@@ -134,7 +134,7 @@ export async function mlpCases(
     // the same step recorded once and replayed (its first call records, from the same start)
     const compiled = adStep(spec, 'float32');
     compiled.model.parameters().forEach((p, i) => p.data.set(start[i]));
-    const replay = ad.compile(compiled.step, { guards: () => [compiled.model] });
+    const replay = ad.compile(compiled.step);
     replay();
     assertClose(
       `${spec.workload} @ad compiled first step`,
@@ -159,7 +159,7 @@ export async function mlpCases(
         library: '@ad compiled',
         unit: 'compiles/s',
         work: 1,
-        fn: () => void ad.compile(compiled.step, { guards: () => [compiled.model] })(),
+        fn: () => void ad.compile(compiled.step)(),
       }),
     );
     for (const jit of [false, true]) {

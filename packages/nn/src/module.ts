@@ -11,14 +11,14 @@ import {
 } from '@ad/core';
 import { Parameter } from './parameter';
 
+// modules running forward: only the outermost one tells a recording it depends on it
+let depth = 0;
+
 /**
  * Base class of layers and models. Parameters (`Parameter` properties), child modules
  * (`Module` properties, or arrays of them) and buffers (`registerBuffer`) are found from
  * the object's own properties, so `this.fc = new Linear(2, 3)` is all it takes.
  */
-// modules running forward: only the outermost one tells a recording it depends on it
-let depth = 0;
-
 export abstract class Module {
   /** Training mode (dropout active, batch norm updating its running stats). */
   training = true;

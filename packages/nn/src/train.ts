@@ -95,7 +95,7 @@ export interface FitOptions {
   /**
    * Compile the training step with `ad.compile` (options, or true for the defaults): each
    * batch replays the recorded forward, backward and optimizer step. The results equal
-   * uncompiled training's; the model is guarded (a replaced parameter or `eval()` records again).
+   * uncompiled training's; a module guards itself (a replaced parameter or `eval()` records again).
    */
   compile?: boolean | CompileOptions;
 }
@@ -147,10 +147,7 @@ export function fit(model: Model, opts: FitOptions): EpochLog[] {
     return loss;
   };
   const step: (x: Tensor, y: Tensor) => Tensor = compiling
-    ? (compile(trainStep, {
-        guards: () => [model],
-        ...(compiling === true ? {} : compiling),
-      }) as (x: Tensor, y: Tensor) => Tensor)
+    ? (compile(trainStep, compiling === true ? {} : compiling) as (x: Tensor, y: Tensor) => Tensor)
     : trainStep;
   const callbacks = opts.callbacks ?? [];
   const history: EpochLog[] = [];

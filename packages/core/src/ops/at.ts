@@ -76,7 +76,8 @@ function checkParts(parts: readonly IndexPart[]): IndexPart[] {
       'at',
       `the index must be a string or an array of parts, got ${show(parts)}`,
     );
-  return parts.map((p) => {
+  // Array.from visits holes too (map would skip them): a hole is an undefined part
+  return Array.from(parts, (p) => {
     if (p === null || p === '...' || p === ':' || (typeof p === 'number' && Number.isInteger(p)))
       return p;
     if (typeof p === 'object' && !Array.isArray(p)) {
