@@ -31,6 +31,7 @@ describe('API reference (npm run docs)', () => {
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('@ad API reference');
     expect(readdirSync(join(out, 'modules')).sort()).toEqual([
       '_ad_core.html',
+      '_ad_core.linalg.html',
       '_ad_nn.html',
       '_ad_nn.init.html',
       '_ad_nn_node.html',

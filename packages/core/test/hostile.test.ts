@@ -8,7 +8,10 @@ import { argSpec, callHostile, makeArg } from '../../../test/hostile';
 const settings = new Set(['setBackend', 'setDefaultDtype', 'setDetectAnomaly', 'manualSeed']);
 /** Argument checkers: exported for modules built on @ad, called by every test here already. */
 const checkers = /^check[A-Z]/;
-const functions = Object.entries(ad).filter(
+const functions = [
+  ...Object.entries(ad),
+  ...Object.entries(ad.linalg).map(([name, f]): [string, unknown] => [`linalg.${name}`, f]),
+].filter(
   ([name, v]) =>
     typeof v === 'function' && /^[a-z]/.test(name) && !settings.has(name) && !checkers.test(name),
 ) as [string, (...a: unknown[]) => unknown][];

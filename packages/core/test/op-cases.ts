@@ -32,6 +32,15 @@ const mask = () => [
   ]),
 ];
 
+/** x·xᵀ + n·I: symmetric positive-definite, for cholesky. */
+const spd = (x: Tensor) =>
+  x
+    .matmul(x.mT)
+    .add(ad.eye(x.shape[x.ndim - 1], undefined, { dtype: x.dtype }).mul(x.shape[x.ndim - 1]));
+/** x + 5·I: diagonally dominant for 3×3 inputs in [−2, 2], so solves stay well-conditioned. */
+const dominant = (x: Tensor) =>
+  x.add(ad.eye(x.shape[x.ndim - 1], undefined, { dtype: x.dtype }).mul(5));
+
 // one row per line keeps the table a table
 // prettier-ignore
 export const opCases: OpCase[] = [
@@ -191,6 +200,20 @@ export const opCases: OpCase[] = [
   { op: 'einsum', note: 'a batched product, implicit output', fn: (a, b) => ad.einsum('bij,bjk', a, b), shapes: [[2, 2, 3], [2, 3, 2]] },
   { op: 'einsum', note: 'trace, diagonal, outer, ellipsis', fn: (a, v) => ad.einsum('ii->', a).mul(ad.einsum('ii->i', a)).add(ad.einsum('i,j->ij', v, v).sum()).add(ad.einsum('...i->...', v)), shapes: [[3, 3], [3]] },
   { op: 'einsum', note: 'a bilinear form with a broadcast dim', fn: (x, w, y) => ad.einsum('bn,anm,bm->ba', x, w, y), shapes: [[2, 3], [1, 3, 2], [2, 2]] },
+  // linear algebra: inputs made well-conditioned (and symmetric positive-definite for
+  // cholesky) by the row itself, so that finite differences see the op's own gradient
+  { op: 'linalg.cholesky', fn: (x) => ad.linalg.cholesky(spd(x)), shapes: [[3, 3]] },
+  { op: 'linalg.cholesky', note: 'batched, upper', fn: (x) => ad.linalg.cholesky(spd(x), { upper: true }), shapes: [[2, 3, 3]] },
+  { op: 'linalg.solveTriangular', fn: (a, b) => ad.linalg.solveTriangular(dominant(a), b, { upper: false }), shapes: [[3, 3], [3, 2]] },
+  { op: 'linalg.solveTriangular', note: 'upper, right, unit diagonal, broadcast batch', fn: (a, b) => ad.linalg.solveTriangular(a, b, { upper: true, left: false, unitriangular: true }), shapes: [[3, 3], [2, 2, 3]], domains: [[-0.5, 0.5], [-2, 2]] },
+  { op: 'linalg.solve', fn: (a, b) => ad.linalg.solve(dominant(a), b), shapes: [[3, 3], [3, 2]] },
+  { op: 'linalg.solve', note: 'a vector, broadcast batch', fn: (a, b) => ad.linalg.solve(dominant(a), b), shapes: [[2, 3, 3], [3]] },
+  { op: 'linalg.solve', note: 'left: false', fn: (a, b) => ad.linalg.solve(dominant(a), b, { left: false }), shapes: [[3, 3], [2, 3]] },
+  { op: 'linalg.inv', fn: (a) => ad.linalg.inv(dominant(a)), shapes: [[2, 3, 3]] },
+  { op: 'linalg.det', fn: (a) => ad.linalg.det(a), shapes: [[3, 3]] },
+  { op: 'linalg.det', note: 'batched, fan-out', fn: (a) => ad.linalg.det(a).mul(a.sum([1, 2])), shapes: [[2, 2, 2]] },
+  { op: 'linalg.slogdet', fn: (a) => ad.linalg.slogdet(dominant(a)).logabsdet, shapes: [[3, 3]] },
+  { op: 'linalg.slogdet', note: 'batched, a negative determinant', fn: (a) => ad.linalg.slogdet(dominant(a).neg()).logabsdet, shapes: [[2, 3, 3]] },
   // masks, reordering, scatter
   { op: 'maskedFill', fn: (x, m) => x.maskedFill(m, -1), shapes: [[2, 3]], constants: mask },
   { op: 'maskedFill', note: 'a tensor value, a broadcast mask', fn: (x, v, m) => x.maskedFill(m.select(0, 0), v), shapes: [[2, 3], []], constants: mask },

@@ -9,7 +9,11 @@ import { wasmKernels, wasmSupported } from './wasm/index';
 export type { FoldOp, Kernels, MapOp, Operand, ZipOp } from './kernels';
 export {
   argExtreme,
+  choleskyInPlace,
   clampKernel,
+  luInPlace,
+  luSolveInPlace,
+  triangularSolveInPlace,
   polygamma,
   reduceStrided,
   select3,

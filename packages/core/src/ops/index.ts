@@ -50,6 +50,11 @@ export * from './sort';
 export * from './special';
 export * from './sample';
 export { einsum } from './einsum';
+/**
+ * Linear algebra (PyTorch's `torch.linalg`): `cholesky`, `solveTriangular`, `solve`, `inv`,
+ * `det` and `slogdet`, batched over leading dims, with gradients of any order.
+ */
+export * as linalg from './linalg';
 export { at, type IndexPart } from './at';
 export type { ValuesIndices } from './pair';
 export type { TensorLike } from './op';

@@ -6,7 +6,10 @@
  * is written once, as the function), and the internal ops that gradients are built from. A
  * misspelt name in `record` or `named` is a type error.
  */
-export type OpName = keyof typeof import('./index') | InternalOp;
+export type OpName = keyof typeof import('./index') | InternalOp | LinalgOp;
+
+/** `ad.linalg`'s ops, named as users call them. */
+type LinalgOp = `linalg.${keyof typeof import('./linalg')}`;
 
 /** Ops that only gradients and composites record, and `var` (exported under that name). */
 type InternalOp =

@@ -1,0 +1,261 @@
+// ad.linalg: factorizations and solves of square matrices, batched over leading dims (which
+// broadcast between operands), with PyTorch's gradients written with ops, so they
+// differentiate again. A matrix that cannot be factored is a named error, never a NaN
+// passed on quietly — except where PyTorch too gives ±∞/NaN (a triangular solve with a zero
+// on the diagonal, the log-determinant of a singular matrix).
+import { checkBool, checkOptions, show } from '../args';
+import { isFloat, promoteTypes } from '../dtype';
+import { DTypeError, fmt, ShapeError, ValueError } from '../errors';
+import {
+  choleskyInPlace,
+  luInPlace,
+  luSolveInPlace,
+  triangularSolveInPlace,
+} from '../kernels/index';
+import { broadcastShapes, shapesEqual } from '../shape';
+import { noGrad } from '../tape';
+import { Tensor } from '../tensor';
+import { trace, traced } from '../compile/trace';
+import { eye } from './creation';
+import { tril, triu } from './mask';
+import { named, record } from './op';
+import type { OpName } from './names';
+
+/** `[sign, logabsdet]`, also by name: PyTorch's `slogdet` result. */
+export type SignLogAbsDet = [Tensor, Tensor] & { sign: Tensor; logabsdet: Tensor };
+
+/** A floating tensor of square matrices (…, n, n); returns n. */
+function squareMatrices(op: OpName, a: unknown, what = 'A'): number {
+  if (!(a instanceof Tensor)) throw new ValueError(op, `${what} must be a Tensor, got ${show(a)}`);
+  if (!isFloat(a.dtype))
+    throw new DTypeError(op, `${what} must be float32 or float64, got ${a.dtype}`);
+  const [r, c] = a.shape.slice(-2);
+  if (a.ndim < 2 || r !== c)
+    throw new ShapeError(op, `${what} must be square matrices (…, n, n), got ${fmt(a.shape)}`);
+  return r;
+}
+
+/** A contiguous copy of `t` broadcast to `shape`, in `dtype`: what the in-place kernels write. */
+function workingCopy(t: Tensor, shape: readonly number[], dtype: Tensor['dtype']): Tensor {
+  return noGrad(() =>
+    t
+      .expand([...shape])
+      .cast(dtype)
+      .clone(),
+  );
+}
+
+function count(batch: readonly number[]): number {
+  return batch.reduce((n, d) => n * d, 1);
+}
+
+/**
+ * The lower Cholesky factor L of symmetric positive-definite A = L·Lᵀ (Lᵀ with `upper`);
+ * only A's lower triangle is read. Not positive-definite: a ValueError naming the order of
+ * the leading minor that is not. Gradient as PyTorch's (symmetric in A).
+ * @example
+ * ad.linalg.cholesky(ad.tensor([[4, 2], [2, 3]]))  // [[2, 0], [1, 1.414…]]
+ */
+export function cholesky(A: Tensor, opts: { upper?: boolean } = {}): Tensor {
+  if (trace.on && trace.entering !== cholesky) return traced(cholesky, [A, opts]);
+  const op = 'linalg.cholesky';
+  const n = squareMatrices(op, A);
+  const { upper = false } = checkOptions(op, opts, ['upper']);
+  checkBool(op, 'upper', upper);
+  const L = workingCopy(A, A.shape, A.dtype);
+  const batch = A.shape.slice(0, -2);
+  const failed = choleskyInPlace(L.data, count(batch), n);
+  if (failed !== null) {
+    const which = batch.length > 0 ? ` of matrix ${failed[0]}` : '';
+    throw new ValueError(
+      op,
+      `the input is not positive-definite: the leading minor of order ${failed[1]}${which} is not positive`,
+    );
+  }
+  const y = record(op, [A], L, (gL) => [choleskyBackward(L, gL)]);
+  return upper ? y.mT : y;
+}
+
+// PyTorch's rule: with P = tril(Lᵀ·gL), gA = L⁻ᵀ·½(P + tril(P, −1)ᵀ)·L⁻¹
+function choleskyBackward(L: Tensor, gL: Tensor): Tensor {
+  const P = tril(L.mT.matmul(gL));
+  const S = P.add(tril(P, -1).mT).mul(0.5);
+  const X = solveTriangular(L.mT, S, { upper: true });
+  return solveTriangular(L, X, { upper: false, left: false });
+}
+
+/** Options of `solveTriangular`: `upper` is required, as in PyTorch. */
+export interface SolveTriangularOptions {
+  /** A is upper triangular (else lower); the other triangle is not read. */
+  upper: boolean;
+  /** Solve A·X = B (default), or X·A = B when false. */
+  left?: boolean;
+  /** Take A's diagonal as ones without reading it. */
+  unitriangular?: boolean;
+}
+
+/**
+ * X with A·X = B (X·A = B when `left` is false), A triangular; batch dims broadcast. A zero
+ * on A's diagonal gives ±∞ or NaN, as in PyTorch.
+ * @example
+ * ad.linalg.solveTriangular(ad.tensor([[2, 0], [1, 1]]), ad.tensor([[2], [3]]), { upper: false })
+ * // [[1], [2]]
+ */
+export function solveTriangular(A: Tensor, B: Tensor, opts: SolveTriangularOptions): Tensor {
+  if (trace.on && trace.entering !== solveTriangular) return traced(solveTriangular, [A, B, opts]);
+  const op = 'linalg.solveTriangular';
+  const n = squareMatrices(op, A);
+  const o = checkOptions(op, opts, ['upper', 'left', 'unitriangular']);
+  if (o.upper === undefined) throw new ValueError(op, 'the upper option is required');
+  const upper = checkBool(op, 'upper', o.upper);
+  const left = checkBool(op, 'left', o.left ?? true);
+  const unit = checkBool(op, 'unitriangular', o.unitriangular ?? false);
+  squareOrRhs(op, B);
+  if (!left)
+    return named(op, () => solveTriangular(A.mT, B.mT, { upper: !upper, unitriangular: unit }).mT);
+  const { batch, k, dtype } = rhs(op, A, B, n);
+  const a = workingCopy(A, [...batch, n, n], dtype);
+  const x = workingCopy(B, [...batch, n, k], dtype);
+  triangularSolveInPlace(a.data, x.data, count(batch), n, k, upper, unit);
+  return record(op, [A, B], x, (gX, needs) => {
+    const gB = solveTriangular(A.mT, gX, { upper: !upper, unitriangular: unit });
+    if (!needs[0]) return [null, gB];
+    const gA = gB.matmul(x.mT).neg();
+    return [upper ? triu(gA, unit ? 1 : 0) : tril(gA, unit ? -1 : 0), gB];
+  });
+}
+
+function squareOrRhs(op: OpName, B: unknown): asserts B is Tensor {
+  if (!(B instanceof Tensor)) throw new ValueError(op, `B must be a Tensor, got ${show(B)}`);
+  if (!isFloat(B.dtype)) throw new DTypeError(op, `B must be float32 or float64, got ${B.dtype}`);
+  if (B.ndim < 2) throw new ShapeError(op, `B must be matrices (…, n, k), got ${fmt(B.shape)}`);
+}
+
+/** The broadcast batch, B's column count and the result dtype of A·X = B. */
+function rhs(op: OpName, A: Tensor, B: Tensor, n: number) {
+  if (B.shape[B.ndim - 2] !== n)
+    throw new ShapeError(
+      op,
+      `A ${fmt(A.shape)} and B ${fmt(B.shape)}: B must have ${n} rows, as A has`,
+    );
+  const batch = broadcastShapes(op, A.shape.slice(0, -2), B.shape.slice(0, -2));
+  return { batch, k: B.shape[B.ndim - 1], dtype: promoteTypes(A.dtype, B.dtype) };
+}
+
+/**
+ * X with A·X = B (X·A = B when `left` is false), by LU with partial pivoting; B may be a
+ * vector (…, n), as in PyTorch. A singular matrix is a ValueError.
+ * @example
+ * ad.linalg.solve(ad.tensor([[3, 1], [1, 2]]), ad.tensor([9, 8]))  // [2, 3]
+ */
+export function solve(A: Tensor, B: Tensor, opts: { left?: boolean } = {}): Tensor {
+  if (trace.on && trace.entering !== solve) return traced(solve, [A, B, opts]);
+  const op = 'linalg.solve';
+  const n = squareMatrices(op, A);
+  const left = checkBool(op, 'left', checkOptions(op, opts, ['left']).left ?? true);
+  if (!(B instanceof Tensor)) throw new ValueError(op, `B must be a Tensor, got ${show(B)}`);
+  const vector =
+    B.ndim === 1 || (B.ndim === A.ndim - 1 && shapesEqual(B.shape, A.shape.slice(0, -1)));
+  if (vector && left) return named(op, () => solve(A, B.unsqueeze(-1)).squeeze(-1));
+  squareOrRhs(op, B);
+  if (!left) return named(op, () => solve(A.mT, B.mT).mT);
+  const { batch, k, dtype } = rhs(op, A, B, n);
+  const lu = workingCopy(A, [...batch, n, n], dtype);
+  const x = workingCopy(B, [...batch, n, k], dtype);
+  const pivots = new Int32Array(count(batch) * n);
+  const singular = luInPlace(lu.data, count(batch), n, pivots).indexOf(0);
+  if (singular >= 0)
+    throw new ValueError(
+      op,
+      `the matrix${batch.length > 0 ? ` ${singular} of the batch` : ''} is singular: it has no inverse`,
+    );
+  luSolveInPlace(lu.data, pivots, x.data, count(batch), n, k);
+  return record(op, [A, B], x, (gX, needs) => {
+    const gB = solve(A.mT, gX);
+    return [needs[0] ? gB.matmul(x.mT).neg() : null, gB];
+  });
+}
+
+/**
+ * A⁻¹ (batched). A singular matrix is a ValueError.
+ * @example
+ * ad.linalg.inv(ad.tensor([[2, 0], [0, 4]]))  // [[0.5, 0], [0, 0.25]]
+ */
+export function inv(A: Tensor): Tensor {
+  if (trace.on && trace.entering !== inv) return traced(inv, [A]);
+  const n = squareMatrices('linalg.inv', A);
+  return named('linalg.inv', () => solve(A, eye(n, n, { dtype: A.dtype }).expand(A.shape)));
+}
+
+/** Each matrix's LU factors: the permutation signs (0 where singular) and U's diagonal. */
+function factor(A: Tensor, n: number): { signs: number[]; lu: Tensor } {
+  const lu = workingCopy(A, A.shape, A.dtype);
+  const signs = luInPlace(lu.data, count(A.shape.slice(0, -2)), n, new Int32Array(lu.size / n));
+  return { signs, lu };
+}
+
+/**
+ * det A (batched). Its gradient is det·A⁻ᵀ, and at a singular matrix the cofactor matrix
+ * (there it does not differentiate again).
+ * @example
+ * ad.linalg.det(ad.tensor([[1, 2], [3, 4]]))  // -2
+ */
+export function det(A: Tensor): Tensor {
+  if (trace.on && trace.entering !== det) return traced(det, [A]);
+  const n = squareMatrices('linalg.det', A);
+  const { signs, lu } = factor(A, n);
+  const y = noGrad(() => lu.diagonal(0, -2, -1).prod(-1));
+  const d = y.data;
+  signs.forEach((s, b) => (d[b] *= s));
+  return record('linalg.det', [A], y, (g) => {
+    const gy = g.unsqueeze(-1).unsqueeze(-1);
+    if (signs.every((s) => s !== 0)) return [gy.mul(y.unsqueeze(-1).unsqueeze(-1)).mul(inv(A).mT)];
+    return [gy.mul(cofactors(A, n))];
+  });
+}
+
+/** The cofactor matrix of each matrix (det of each minor, signed), without recording. */
+function cofactors(A: Tensor, n: number): Tensor {
+  return noGrad(() => {
+    const out = workingCopy(A, A.shape, A.dtype);
+    const src = workingCopy(A, A.shape, A.dtype).data;
+    const m = n - 1;
+    const minor = new Float64Array(Math.max(m * m, 1));
+    const pivots = new Int32Array(Math.max(m, 1));
+    for (let b = 0; b < out.size / (n * n); b++) {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          let q = 0;
+          for (let r = 0; r < n; r++)
+            for (let c = 0; c < n; c++)
+              if (r !== i && c !== j) minor[q++] = src[b * n * n + r * n + c];
+          let value = m === 0 ? 1 : luInPlace(minor, 1, m, pivots)[0];
+          for (let t = 0; t < m; t++) value *= minor[t * m + t];
+          out.data[b * n * n + i * n + j] = (i + j) % 2 === 0 ? value : -value;
+        }
+      }
+    }
+    return out;
+  });
+}
+
+/**
+ * sign(det A) and log|det A| (batched), PyTorch's `slogdet`: accurate where det itself would
+ * under- or overflow. A singular matrix gives sign 0 and −∞; the gradient of log|det A| is
+ * A⁻ᵀ (not defined at a singular matrix: its backward is a ValueError there).
+ * @example
+ * const { sign, logabsdet } = ad.linalg.slogdet(ad.tensor([[1, 2], [3, 4]]));  // -1, ln 2
+ */
+export function slogdet(A: Tensor): SignLogAbsDet {
+  if (trace.on && trace.entering !== slogdet) return traced(slogdet, [A]);
+  const n = squareMatrices('linalg.slogdet', A);
+  const { signs, lu } = factor(A, n);
+  const diagonal = noGrad(() => lu.diagonal(0, -2, -1));
+  const sign = noGrad(() => diagonal.sign().prod(-1));
+  const logabsdet = noGrad(() => diagonal.abs().log().sum(-1));
+  signs.forEach((s, b) => (sign.data[b] *= s));
+  const y = record('linalg.slogdet', [A], logabsdet, (g) => [
+    g.unsqueeze(-1).unsqueeze(-1).mul(inv(A).mT),
+  ]);
+  return Object.assign([sign, y] as [Tensor, Tensor], { sign, logabsdet: y });
+}

@@ -1,0 +1,203 @@
+// ad.linalg's values, errors and special points (its gradients are rows of op-cases.ts).
+import * as ad from '../src';
+import type { Tensor } from '../src';
+
+const f64 = { dtype: 'float64' } as const;
+const A = ad.tensor(
+  [
+    [4, 2, 0.4],
+    [2, 5, 1],
+    [0.4, 1, 3],
+  ],
+  f64,
+);
+
+describe('ad.linalg values', () => {
+  it('cholesky: L·Lᵀ = A, L lower; upper gives Lᵀ', () => {
+    const L = ad.linalg.cholesky(A);
+    expect(L.matmul(L.mT)).toBeAllClose(A, { rtol: 1e-14 });
+    expect(L.triu(1).abs().sum().item()).toBe(0);
+    expect(ad.linalg.cholesky(A, { upper: true })).toBeAllClose(L.mT, { rtol: 0 });
+    expect(
+      ad.linalg.cholesky(
+        ad.tensor([
+          [4, 2],
+          [2, 3],
+        ]),
+      ),
+    ).toBeAllClose(
+      ad.tensor([
+        [2, 0],
+        [1, Math.SQRT2],
+      ]),
+    );
+  });
+
+  it('solveTriangular and solve invert their products, batched and broadcast', () => {
+    const L = ad.linalg.cholesky(A);
+    const B = ad.randn([2, 3, 2], f64);
+    expect(L.matmul(ad.linalg.solveTriangular(L, B, { upper: false }))).toBeAllClose(B, {
+      rtol: 1e-12,
+      atol: 1e-12,
+    });
+    expect(
+      ad.linalg.solveTriangular(L.mT, B.mT, { upper: true, left: false }).matmul(L.mT),
+    ).toBeAllClose(B.mT, { rtol: 1e-12, atol: 1e-12 });
+    expect(A.matmul(ad.linalg.solve(A, B))).toBeAllClose(B, { rtol: 1e-12, atol: 1e-12 });
+    const v = ad.tensor([1, 2, 3], f64);
+    expect(A.matmul(ad.linalg.solve(A, v).unsqueeze(-1)).squeeze(-1)).toBeAllClose(v, {
+      rtol: 1e-12,
+    });
+    expect(
+      ad.linalg.solve(
+        ad.tensor([
+          [3, 1],
+          [1, 2],
+        ]),
+        ad.tensor([9, 8]),
+      ),
+    ).toBeAllClose(ad.tensor([2, 3]));
+  });
+
+  it('inv, det and slogdet agree with each other and with 2×2 formulas', () => {
+    const M = ad.tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      f64,
+    );
+    expect(ad.linalg.inv(M)).toBeAllClose(
+      ad.tensor(
+        [
+          [-2, 1],
+          [1.5, -0.5],
+        ],
+        f64,
+      ),
+      { rtol: 1e-14 },
+    );
+    expect(ad.linalg.det(M).item()).toBeCloseTo(-2, 14);
+    const { sign, logabsdet } = ad.linalg.slogdet(M);
+    expect([sign.item(), logabsdet.item()]).toEqual([-1, expect.closeTo(Math.log(2), 14)]);
+    expect(ad.linalg.inv(A).matmul(A)).toBeAllClose(ad.eye(3, 3, f64), { atol: 1e-14 });
+    const batch = ad.stack([
+      A,
+      M.matmul(M.mT)
+        .pad([0, 1, 0, 1])
+        .add(ad.eye(3, 3, f64)),
+    ]);
+    const dets = ad.linalg.det(batch);
+    const { sign: s, logabsdet: l } = ad.linalg.slogdet(batch);
+    expect(s.mul(l.exp())).toBeAllClose(dets, { rtol: 1e-13 });
+  });
+
+  it('a singular matrix: det 0 and the cofactors as its gradient; slogdet 0 and −∞', () => {
+    const S = ad.tensor(
+      [
+        [1, 2],
+        [2, 4],
+      ],
+      { ...f64, requiresGrad: true },
+    );
+    const d = ad.linalg.det(S);
+    expect(d.item()).toBe(0);
+    d.backward();
+    expect(S.grad).toBeAllClose(
+      ad.tensor(
+        [
+          [4, -2],
+          [-2, 1],
+        ],
+        f64,
+      ),
+      { rtol: 0 },
+    );
+    const { sign, logabsdet } = ad.linalg.slogdet(S.detach());
+    expect([sign.item(), logabsdet.item()]).toEqual([0, -Infinity]);
+  });
+
+  it('float32 in, float32 out', () => {
+    const L = ad.linalg.cholesky(A.cast('float32'));
+    expect(L.dtype).toBe('float32');
+    expect(ad.linalg.solve(A.cast('float32'), ad.ones([3, 1])).dtype).toBe('float32');
+  });
+});
+
+describe('ad.linalg errors name the op and change nothing', () => {
+  it('not positive-definite, singular, shapes, dtypes, options', () => {
+    const x = ad.tensor(
+      [
+        [1, 2],
+        [2, 1],
+      ],
+      { ...f64, requiresGrad: true },
+    );
+    expect(() => ad.linalg.cholesky(x)).toThrow(
+      /linalg\.cholesky: the input is not positive-definite: the leading minor of order 2 is not positive/,
+    );
+    expect(() =>
+      ad.linalg.solve(
+        ad.tensor([
+          [1, 2],
+          [2, 4],
+        ]),
+        ad.ones([2]),
+      ),
+    ).toThrow(/linalg\.solve: the matrix is singular/);
+    expect(() => ad.linalg.inv(ad.zeros([2, 2, 2]))).toThrow(
+      /linalg\.inv: the matrix 0 of the batch is singular/,
+    );
+    expect(() => ad.linalg.det(ad.ones([2, 3]))).toThrow(/linalg\.det: A must be square matrices/);
+    expect(() => ad.linalg.solve(ad.eye(2), ad.ones([3, 1]))).toThrow(/B must have 2 rows/);
+    expect(() => ad.linalg.cholesky(ad.eye(2, 2, { dtype: 'int32' }))).toThrow(
+      /float32 or float64/,
+    );
+    expect(() => ad.linalg.solveTriangular(ad.eye(2), ad.ones([2, 1]), {} as never)).toThrow(
+      /upper option is required/,
+    );
+    expect(() => ad.linalg.cholesky(ad.eye(2), { lower: true } as never)).toThrow(/lower/);
+    expect(x.grad).toBeNull();
+    expect(x.isLeaf).toBe(true);
+  });
+});
+
+describe('a Gaussian log-likelihood through cholesky and solveTriangular', () => {
+  // log N(x; 0, Σ) with Σ = W·Wᵀ + I, against the same formula with inv and det
+  const x = ad.tensor([0.3, -1.2, 0.5], f64);
+  const viaCholesky = (w: Tensor) => {
+    const sigma = w.matmul(w.mT).add(ad.eye(3, 3, f64));
+    const L = ad.linalg.cholesky(sigma);
+    const z = ad.linalg.solveTriangular(L, x.unsqueeze(-1), { upper: false });
+    return z
+      .square()
+      .sum()
+      .add(L.diagonal().log().sum().mul(2))
+      .add(3 * Math.log(2 * Math.PI))
+      .mul(-0.5);
+  };
+  const viaInverse = (w: Tensor) => {
+    const sigma = w.matmul(w.mT).add(ad.eye(3, 3, f64));
+    const quad = x.unsqueeze(0).matmul(ad.linalg.inv(sigma)).matmul(x.unsqueeze(-1)).sum();
+    return quad
+      .add(ad.linalg.det(sigma).log())
+      .add(3 * Math.log(2 * Math.PI))
+      .mul(-0.5);
+  };
+  const w = ad.tensor(
+    [
+      [0.5, -0.2],
+      [0.1, 0.8],
+      [-0.3, 0.4],
+    ],
+    f64,
+  );
+
+  it('value, gradient and Hessian agree with the inverse-and-determinant formula', () => {
+    expect(viaCholesky(w)).toBeAllClose(viaInverse(w), { rtol: 1e-13 });
+    expect(ad.grad(viaCholesky)(w)).toBeAllClose(ad.grad(viaInverse)(w), { rtol: 1e-11 });
+    const H = ad.hessian(viaCholesky)(w);
+    expect(H).toBeAllClose(ad.hessian(viaInverse)(w), { rtol: 1e-9, atol: 1e-12 });
+    expect(H.reshape([6, 6])).toBeAllClose(H.reshape([6, 6]).mT, { rtol: 1e-12, atol: 1e-14 });
+  });
+});
