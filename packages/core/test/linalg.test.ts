@@ -117,6 +117,43 @@ describe('ad.linalg values', () => {
     expect([sign.item(), logabsdet.item()]).toEqual([0, -Infinity]);
   });
 
+  it('norms, cross and matrix powers', () => {
+    expect(ad.linalg.vectorNorm(ad.tensor([3, 4])).item()).toBe(5);
+    const M = ad.tensor(
+      [
+        [1, -2],
+        [3, 4],
+      ],
+      f64,
+    );
+    expect([1, -1, Infinity, -Infinity].map((o) => ad.linalg.matrixNorm(M, o).item())).toEqual([
+      6, 4, 7, 3,
+    ]);
+    expect(ad.linalg.matrixNorm(M).item()).toBeCloseTo(Math.sqrt(30), 14);
+    expect(ad.linalg.cross(ad.tensor([1, 0, 0]), ad.tensor([0, 1, 0])).toArray()).toEqual([
+      0, 0, 1,
+    ]);
+    const P = ad.tensor(
+      [
+        [1, 1],
+        [0, 1],
+      ],
+      f64,
+    );
+    expect(ad.linalg.matrixPower(P, 5).toArray()).toEqual([
+      [1, 5],
+      [0, 1],
+    ]);
+    expect(ad.linalg.matrixPower(P, -2).toArray()).toEqual([
+      [1, -2],
+      [0, 1],
+    ]);
+    expect(ad.linalg.matrixPower(P, 0).toArray()).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+  });
+
   it('float32 in, float32 out', () => {
     const L = ad.linalg.cholesky(A.cast('float32'));
     expect(L.dtype).toBe('float32');
@@ -157,6 +194,11 @@ describe('ad.linalg errors name the op and change nothing', () => {
       /upper option is required/,
     );
     expect(() => ad.linalg.cholesky(ad.eye(2), { lower: true } as never)).toThrow(/lower/);
+    expect(() => ad.linalg.matrixNorm(ad.eye(2), 'nuc' as never)).toThrow(
+      /linalg\.matrixNorm: ord "nuc" is not supported/,
+    );
+    expect(() => ad.linalg.cross(ad.ones([2]), ad.ones([2]))).toThrow(/must have size 3/);
+    expect(() => ad.linalg.matrixPower(ad.eye(2), 0.5)).toThrow(/n must be an integer/);
     expect(x.grad).toBeNull();
     expect(x.isLeaf).toBe(true);
   });

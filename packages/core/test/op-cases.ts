@@ -214,6 +214,10 @@ export const opCases: OpCase[] = [
   { op: 'linalg.det', note: 'batched, fan-out', fn: (a) => ad.linalg.det(a).mul(a.sum([1, 2])), shapes: [[2, 2, 2]] },
   { op: 'linalg.slogdet', fn: (a) => ad.linalg.slogdet(dominant(a)).logabsdet, shapes: [[3, 3]] },
   { op: 'linalg.slogdet', note: 'batched, a negative determinant', fn: (a) => ad.linalg.slogdet(dominant(a).neg()).logabsdet, shapes: [[2, 3, 3]] },
+  { op: 'linalg.vectorNorm', fn: (x) => ad.linalg.vectorNorm(x, 3, 1), shapes: [[2, 3]], domains: [nz] },
+  { op: 'linalg.matrixNorm', note: "'fro', 1, ∞, −1, −∞", fn: (a) => ad.linalg.matrixNorm(a).add(ad.linalg.matrixNorm(a, 1)).add(ad.linalg.matrixNorm(a, Infinity)).add(ad.linalg.matrixNorm(a, -1)).add(ad.linalg.matrixNorm(a, -Infinity, [-2, -1], { keepdim: true }).squeeze(-1).squeeze(-1)), shapes: [[2, 3, 4]], domains: [nz] },
+  { op: 'linalg.cross', note: 'broadcast', fn: (a, b) => ad.linalg.cross(a, b, 1), shapes: [[2, 3], [1, 3]] },
+  { op: 'linalg.matrixPower', note: '3, 0 and −2', fn: (a) => ad.linalg.matrixPower(a, 3).add(ad.linalg.matrixPower(a, 0)).add(ad.linalg.matrixPower(dominant(a), -2)), shapes: [[2, 3, 3]], domains: [[-1, 1]] },
   // masks, reordering, scatter
   { op: 'maskedFill', fn: (x, m) => x.maskedFill(m, -1), shapes: [[2, 3]], constants: mask },
   { op: 'maskedFill', note: 'a tensor value, a broadcast mask', fn: (x, v, m) => x.maskedFill(m.select(0, 0), v), shapes: [[2, 3], []], constants: mask },

@@ -86,6 +86,16 @@ const expressions: Record<string, (...x: Tensor[]) => Tensor> = {
   'linalg.inv': (a) => ad.linalg.inv(a.add(eye3().mul(5))),
   'linalg.det': (a) => ad.linalg.det(a),
   'linalg.slogdet': (a) => ad.linalg.slogdet(a.add(eye3().mul(5))).logabsdet,
+  'linalg.vectorNorm': (x) => ad.linalg.vectorNorm(x, 3, 1),
+  'linalg.matrixNorm': (a) =>
+    ad.linalg
+      .matrixNorm(a)
+      .add(ad.linalg.matrixNorm(a, 1))
+      .add(ad.linalg.matrixNorm(a, Infinity))
+      .add(ad.linalg.matrixNorm(a, -1)),
+  'linalg.cross': (a, b) => ad.linalg.cross(a, b, 1),
+  'linalg.matrixPower': (a) =>
+    ad.linalg.matrixPower(a, 3).add(ad.linalg.matrixPower(a.add(eye3().mul(5)), -2)),
 };
 
 function decode(e: Encoded, requiresGrad = false): Tensor {

@@ -52,7 +52,8 @@ export * from './sample';
 export { einsum } from './einsum';
 /**
  * Linear algebra (PyTorch's `torch.linalg`): `cholesky`, `solveTriangular`, `solve`, `inv`,
- * `det` and `slogdet`, batched over leading dims, with gradients of any order.
+ * `det`, `slogdet`, `vectorNorm`, `matrixNorm`, `cross` and `matrixPower`, batched over
+ * leading dims, with gradients of any order.
  */
 export * as linalg from './linalg';
 export { at, type IndexPart } from './at';
