@@ -32,13 +32,14 @@ const quick = values.quick as boolean;
 type Wanted = (workload: string) => boolean;
 const suites: Record<string, { workloads: string[]; cases: (wanted: Wanted) => Promise<Case[]> }> =
   {
-    matmul: { workloads: ['W1', 'W2'], cases: (wanted) => matmulCases({ quick }, wanted) },
+    matmul: { workloads: ['W1', 'W2', 'W6'], cases: (wanted) => matmulCases({ quick }, wanted) },
     mlp: { workloads: ['W3', 'W4'], cases: (wanted) => mlpCases(wanted) },
     tape: { workloads: ['W5', 'W5b'], cases: (wanted) => tapeCases(wanted) },
   };
 const libraries = [
   '@ad',
   '@ad compiled',
+  '@ad einsum',
   '@ad 1 thread',
   '@ad ts',
   '@ad float64',

@@ -1,4 +1,5 @@
 // W1: matmul forward, GFLOP/s counted as 2N³. W2: forward + backward of sum(A·B), counted as 6N³.
+// W6: a batched product as einsum and as matmul, 2·batch·N³.
 import * as ad from '@ad/core';
 import { assertClose } from './check';
 import type { Case } from './harness';
@@ -119,6 +120,33 @@ export async function matmulCases(
         fn: () => tf.tidy(() => grads([ta, tb]).forEach((t) => t.dataSync())),
       });
     }
+  }
+  // W6: a batched product written as einsum beside the same product as matmul: einsum
+  // lowers to one matmul per pair of operands, so the two should run at the same speed
+  for (const [batch, n] of wanted('W6 einsum')
+    ? [
+        [32, 64],
+        [8, 256],
+      ]
+    : []) {
+    const g = new ad.Generator(batch + n);
+    const a = ad.randn([batch, n, n], { generator: g });
+    const b = ad.randn([batch, n, n], { generator: g });
+    assertClose(`W6 einsum ${batch}×${n}`, ad.einsum('bij,bjk->bik', a, b).data, a.matmul(b).data);
+    const common = {
+      workload: "W6 einsum('bij,bjk->bik')",
+      size: `${batch}×${n}×${n}`,
+      unit: 'GFLOP/s',
+      work: (2 * batch * n ** 3) / 1e9,
+    };
+    cases.push(
+      withDefaults({ ...common, library: '@ad', fn: () => void a.matmul(b) }),
+      withDefaults({
+        ...common,
+        library: '@ad einsum',
+        fn: () => void ad.einsum('bij,bjk->bik', a, b),
+      }),
+    );
   }
   return [...cases, ...wide];
 }
