@@ -2,7 +2,7 @@
 """Values and gradients of @ad's ops as PyTorch computes them, for packages/core/test/torch.test.ts.
 
 Run with Debian's python3-torch (apt-get install python3-torch):
-    /usr/bin/python3 scripts/torch-fixtures.py > packages/core/test/fixtures/torch-ops.json
+    /usr/bin/python3 scripts/torch-fixtures.py > /tmp/t.json && mv /tmp/t.json packages/core/test/fixtures/torch-ops.json
 Each case: seeded float64 inputs (and integer/bool constants), the op's output, a cotangent,
 and the gradient of sum(output * cotangent) with respect to every float input. The test
 runs the same expression in @ad on the same numbers; the file is committed, so the test
@@ -85,6 +85,10 @@ CASES = {
     'einsum bij,bjk->bik': (lambda a, b: torch.einsum('bij,bjk->bik', a, b), [uniform((2, 2, 3)), uniform((2, 3, 2))]),
     'einsum ii->i': (lambda a: torch.einsum('ii->i', a), [uniform((3, 3))]),
     'einsum ij,ij->': (lambda a, b: torch.einsum('ij,ij->', a, b), [uniform((2, 3)), uniform((2, 3))]),
+    'scatterReduce sum mean': (lambda x, s, i: x.scatter_reduce(0, i, s, 'sum') + x.scatter_reduce(0, i, s, 'mean', include_self=False), [uniform((3, 2)), uniform((4, 2)), torch.tensor([[0, 1], [2, 1], [0, 0], [2, 1]])]),
+    'scatterReduce amax ties': (lambda x, s, i: x.scatter_reduce(1, i, s, 'amax'), [torch.tensor([[1.0, 2.0, 3.0], [0.5, 0.5, 0.0]]), torch.tensor([[3.0, 2.0, 1.0], [0.5, 0.2, 0.7]]), torch.tensor([[2, 1, 0], [0, 1, 2]])]),
+    'scatterReduce amin': (lambda x, s, i: x.scatter_reduce(1, i, s, 'amin', include_self=False), [uniform((2, 3)), uniform((2, 3)), torch.tensor([[0, 2, 0], [1, 1, 2]])]),
+    'scatterReduce prod zeros': (lambda x, s, i: x.scatter_reduce(0, i, s, 'prod'), [torch.tensor([2.0, 0.0, -1.5]), torch.tensor([0.5, 3.0, 0.0, 2.0]), torch.tensor([0, 2, 0, 1])]),
     'linalg.cholesky': (lambda a: torch.linalg.cholesky(a @ a.mT + 3 * torch.eye(3)), [uniform((2, 3, 3))]),
     'linalg.solveTriangular lower': (lambda a, b: torch.linalg.solve_triangular(a + 5 * torch.eye(3), b, upper=False), [uniform((3, 3)), uniform((2, 3, 2))]),
     'linalg.solveTriangular upper right': (lambda a, b: torch.linalg.solve_triangular(a + 5 * torch.eye(3), b, upper=True, left=False), [uniform((3, 3)), uniform((2, 3))]),

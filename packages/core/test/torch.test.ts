@@ -74,6 +74,11 @@ const expressions: Record<string, (...x: Tensor[]) => Tensor> = {
   scatter: (x, s, i) => x.scatter(1, i, s),
   indexCopy: (x, s, i) => x.indexCopy(0, i, s),
   where: (a, b, cond) => ad.where(cond, a, b),
+  'scatterReduce sum mean': (x, s, i) =>
+    x.scatterReduce(0, i, s, 'sum').add(x.scatterReduce(0, i, s, 'mean', { includeSelf: false })),
+  'scatterReduce amax ties': (x, s, i) => x.scatterReduce(1, i, s, 'amax'),
+  'scatterReduce amin': (x, s, i) => x.scatterReduce(1, i, s, 'amin', { includeSelf: false }),
+  'scatterReduce prod zeros': (x, s, i) => x.scatterReduce(0, i, s, 'prod'),
   'einsum bij,bjk->bik': (a, b) => ad.einsum('bij,bjk->bik', a, b),
   'einsum ii->i': (a) => ad.einsum('ii->i', a),
   'einsum ij,ij->': (a, b) => ad.einsum('ij,ij->', a, b),

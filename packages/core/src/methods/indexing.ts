@@ -23,6 +23,16 @@ export const indexingMethods = {
   scatterAdd(this: Tensor, dim: number, index: IndexLike, src: TensorLike): Tensor {
     return ops.scatterAdd(this, dim, index, src);
   },
+  scatterReduce(
+    this: Tensor,
+    dim: number,
+    index: IndexLike,
+    src: Tensor,
+    reduce: ops.ScatterReduction,
+    opts?: { includeSelf?: boolean },
+  ): Tensor {
+    return ops.scatterReduce(this, dim, index, src, reduce, opts);
+  },
   /** Python's indexing as a view: `x.at(':, 1:5:2, -1')` is `x[:, 1:5:2, -1]`. */
   at(this: Tensor, index: string | readonly IndexPart[]): Tensor {
     return ops.at(this, index);

@@ -45,6 +45,7 @@ export * from './math';
 export * from './mask';
 export * from './reorder';
 export * from './scatter';
+export * from './scatter-reduce';
 export * from './cumulative';
 export * from './sort';
 export * from './special';
