@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { opReference } from '../../scripts/op-reference';
 
 const root = resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -16,6 +17,10 @@ const examples = readdirSync(join(root, 'docs/examples'))
   .map((f) => `docs/examples/${f}`);
 
 describe('the docs', () => {
+  it('have an op reference generated from the op table (npm run docs:ops)', () => {
+    expect(read('docs/ops.md')).toBe(opReference());
+  }, 60_000);
+
   it('cite the classic worked examples as what they are, not as the texts @ad was made from', () => {
     const offending = [...pages, ...examples].filter((f) =>
       /\bseeds? 0\d\d\b|\bseeds'|\bthe seeds\b|texts @ad/i.test(read(f)),
