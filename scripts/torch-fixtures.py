@@ -68,6 +68,7 @@ CASES = {
     'topk': (lambda x: torch.topk(x, 2, 0).values, [uniform((5, 3))]),
     'kthvalue': (lambda x: torch.kthvalue(x, 2, 1).values, [uniform((3, 4))]),
     'median': (lambda x: torch.median(x, 1).values, [uniform((3, 5))]),
+    'mode': (lambda x: torch.mode(x, 1).values * 2 + torch.mode(x, 1).indices, [torch.tensor([[1.0, 3.0, 3.0, 2.0, 1.0], [0.5, -1.0, 0.5, -1.0, -1.0], [2.0, 4.0, 6.0, 8.0, 9.0]])]),
     'amax ties': (lambda x: torch.amax(x, 1), [torch.tensor([[1.0, 3.0, 3.0, 2.0], [0.5, 0.5, 0.5, -1.0]])]),
     'amin': (lambda x: torch.amin(x, (0, 2)), [uniform((2, 3, 2))]),
     'maskedFill': (lambda x, m: x.masked_fill(m, -1.5), [uniform((2, 3)), torch.tensor([[True, False, True]])]),

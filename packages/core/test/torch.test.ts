@@ -60,6 +60,7 @@ const expressions: Record<string, (...x: Tensor[]) => Tensor> = {
   topk: (x) => x.topk(2, 0).values,
   kthvalue: (x) => x.kthvalue(2, 1).values,
   median: (x) => x.median(1).values,
+  mode: (x) => x.mode(1).values.mul(2).add(x.mode(1).indices),
   'amax ties': (x) => x.amax(1),
   amin: (x) => x.amin([0, 2]),
   maskedFill: (x, m) => x.maskedFill(m, -1.5),

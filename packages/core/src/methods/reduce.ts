@@ -92,6 +92,9 @@ export const reduceMethods = {
   kthvalue(this: Tensor, k: number, dim?: number, keepdim?: boolean): ValuesIndices {
     return ops.kthvalue(this, k, dim, keepdim);
   },
+  mode(this: Tensor, dim?: number, keepdim?: boolean): ValuesIndices {
+    return ops.mode(this, dim, keepdim);
+  },
   /** The median: a 0-d tensor over all elements; along `dim`, `[values, indices]`. */
   median,
 };

@@ -134,8 +134,32 @@ export function median(x: TensorLike, dim?: number, keepdim = false): Tensor | V
 }
 
 /** The element of each row at the rank `rank(sorted row)` chooses, and its index. */
+/**
+ * The most frequent value along `dim` (the smallest of them when several are as frequent)
+ * and the index of its last occurrence, as PyTorch's `mode`; the gradient goes to that element.
+ * @example
+ * ad.tensor([[1, 3, 3, 2, 1]]).mode(1).values  // [1]: 1 and 3 both appear twice, 1 is smaller
+ */
+export function mode(x: TensorLike, dim = -1, keepdim = false): ValuesIndices {
+  if (trace.on && trace.entering !== mode) return traced(mode, [x, dim, keepdim]);
+  const a = toTensor('mode', x);
+  checkBool('mode', 'keepdim', keepdim);
+  const d = dimOf('mode', a, dim);
+  if (a.size === 0) throw new IndexError('mode', 'the mode of no elements is undefined');
+  return pick('mode', a, d, keepdim, (sorted) => {
+    let [best, bestCount, start] = [0, 0, 0];
+    for (let k = 1; k <= sorted.length; k++) {
+      if (k < sorted.length && sorted[k] === sorted[start]) continue;
+      // a run of equal values ends at k − 1; the first longest run wins (the smallest value)
+      if (k - start > bestCount) [best, bestCount] = [k - 1, k - start];
+      start = k;
+    }
+    return best;
+  });
+}
+
 function pick(
-  op: 'kthvalue' | 'median',
+  op: 'kthvalue' | 'median' | 'mode',
   a: Tensor,
   d: number,
   keepdim: boolean,
