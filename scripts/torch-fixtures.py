@@ -86,6 +86,8 @@ CASES = {
     'einsum bij,bjk->bik': (lambda a, b: torch.einsum('bij,bjk->bik', a, b), [uniform((2, 2, 3)), uniform((2, 3, 2))]),
     'einsum ii->i': (lambda a: torch.einsum('ii->i', a), [uniform((3, 3))]),
     'einsum ij,ij->': (lambda a, b: torch.einsum('ij,ij->', a, b), [uniform((2, 3)), uniform((2, 3))]),
+    'indexPut': (lambda x, v, i, j: x.index_put((i, j), v) + x.index_put((i,), v.sum(), accumulate=True), [uniform((3, 4)), uniform((2,)), torch.tensor([0, -1]), torch.tensor([[1], [3]])]),
+    'indexPut mask accumulate': (lambda x, v, m: x.index_put((m,), v, accumulate=True), [uniform((2, 3)), uniform((3,)), torch.tensor([[True, False, True], [False, True, False]])]),
     'scatterReduce sum mean': (lambda x, s, i: x.scatter_reduce(0, i, s, 'sum') + x.scatter_reduce(0, i, s, 'mean', include_self=False), [uniform((3, 2)), uniform((4, 2)), torch.tensor([[0, 1], [2, 1], [0, 0], [2, 1]])]),
     'scatterReduce amax ties': (lambda x, s, i: x.scatter_reduce(1, i, s, 'amax'), [torch.tensor([[1.0, 2.0, 3.0], [0.5, 0.5, 0.0]]), torch.tensor([[3.0, 2.0, 1.0], [0.5, 0.2, 0.7]]), torch.tensor([[2, 1, 0], [0, 1, 2]])]),
     'scatterReduce amin': (lambda x, s, i: x.scatter_reduce(1, i, s, 'amin', include_self=False), [uniform((2, 3)), uniform((2, 3)), torch.tensor([[0, 2, 0], [1, 1, 2]])]),

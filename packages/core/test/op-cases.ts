@@ -203,6 +203,8 @@ export const opCases: OpCase[] = [
   // linear algebra: inputs made well-conditioned (and symmetric positive-definite for
   // cholesky) by the row itself, so that finite differences see the op's own gradient
   { op: 'mode', note: 'values with repeats', fn: (x) => x.round().mode(1).values.add(x.mode(0, true).values.sum()), shapes: [[3, 4]], domains: [[-1.4, 1.4]] },
+  { op: 'indexPut', note: 'copy and accumulate, negative and repeated indices, broadcast values', fn: (x, v, i, j) => x.indexPut([i, j], v).add(x.indexPut([i], v.sum(), { accumulate: true })), shapes: [[3, 4], [2]], constants: () => [ad.tensor([0, -1], { dtype: 'int32' }), ad.tensor([[1], [3]], { dtype: 'int32' })] },
+  { op: 'indexPut', note: 'a bool mask', fn: (x, v, m) => x.indexPut([m], v), shapes: [[2, 3], [3]], constants: () => [ad.tensor([[true, false, true], [false, true, false]])] },
   { op: 'scatterReduce', note: 'sum, and mean without x', fn: (x, s, i) => x.scatterReduce(0, i, s, 'sum').add(x.scatterReduce(0, i, s, 'mean', { includeSelf: false })), shapes: [[3, 2], [4, 2]], constants: () => [ad.tensor([[0, 1], [2, 1], [0, 0], [2, 1]], { dtype: 'int32' })] },
   { op: 'scatterReduce', note: 'amax, and amin without x, from a larger src', fn: (x, s, i) => x.scatterReduce(1, i, s, 'amax').add(x.scatterReduce(1, i, s, 'amin', { includeSelf: false })), shapes: [[2, 3], [2, 4]], constants: () => [ad.tensor([[0, 2, 0], [1, 1, 2]], { dtype: 'int32' })] },
   { op: 'scatterReduce', note: 'prod', fn: (x, s, i) => x.scatterReduce(0, i, s, 'prod'), shapes: [[3], [4]], domains: [nz, nz], constants: () => [ad.tensor([0, 2, 0, 1], { dtype: 'int32' })] },

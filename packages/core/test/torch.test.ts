@@ -75,6 +75,9 @@ const expressions: Record<string, (...x: Tensor[]) => Tensor> = {
   scatter: (x, s, i) => x.scatter(1, i, s),
   indexCopy: (x, s, i) => x.indexCopy(0, i, s),
   where: (a, b, cond) => ad.where(cond, a, b),
+  indexPut: (x, v, i, j) =>
+    x.indexPut([i, j], v).add(x.indexPut([i], v.sum(), { accumulate: true })),
+  'indexPut mask accumulate': (x, v, m) => x.indexPut([m], v, { accumulate: true }),
   'scatterReduce sum mean': (x, s, i) =>
     x.scatterReduce(0, i, s, 'sum').add(x.scatterReduce(0, i, s, 'mean', { includeSelf: false })),
   'scatterReduce amax ties': (x, s, i) => x.scatterReduce(1, i, s, 'amax'),

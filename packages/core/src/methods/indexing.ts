@@ -23,6 +23,14 @@ export const indexingMethods = {
   scatterAdd(this: Tensor, dim: number, index: IndexLike, src: TensorLike): Tensor {
     return ops.scatterAdd(this, dim, index, src);
   },
+  indexPut(
+    this: Tensor,
+    indices: readonly (Tensor | IndexLike)[],
+    values: TensorLike,
+    opts?: { accumulate?: boolean },
+  ): Tensor {
+    return ops.indexPut(this, indices, values, opts);
+  },
   scatterReduce(
     this: Tensor,
     dim: number,

@@ -46,6 +46,7 @@ export * from './mask';
 export * from './reorder';
 export * from './scatter';
 export * from './scatter-reduce';
+export { indexPut } from './index-put';
 export * from './cumulative';
 export * from './sort';
 export * from './special';

@@ -33,7 +33,7 @@ export function toIndex(op: string, index: IndexLike, size: number): Tensor {
   return t.dtype === 'int32' ? t : new Tensor(castArray(d, 'int32', op), t.shape);
 }
 
-function tensorOfIndices(op: string, index: unknown): Tensor {
+export function tensorOfIndices(op: string, index: unknown): Tensor {
   if (typeof index === 'number') return new Tensor(Float64Array.of(index), []);
   if (!Array.isArray(index))
     throw new ValueError(

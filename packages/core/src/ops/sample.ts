@@ -3,6 +3,7 @@ import { allocate, floatOf, isFloat } from '../dtype';
 import { DTypeError, fmt, ShapeError, ValueError } from '../errors';
 import { type Generator, generatorOf } from '../random';
 import { broadcastShapes } from '../shape';
+import { noGrad } from '../tape';
 import { Tensor } from '../tensor';
 import { empty, record, toTensor, type TensorLike } from './op';
 import { trace, traced } from '../compile/trace';
@@ -156,7 +157,8 @@ function sampled(
   if (!isFloat(dtype)) throw new DTypeError(op, `needs floating parameters, got ${a.dtype}`);
   const g = generator(op, opts);
   const shape = broadcastShapes(op, a.shape, b.shape);
-  const [as, bs] = [a.expand(shape).data, b.expand(shape).data];
+  // read without recording: a bad parameter must leave nothing on the tape
+  const [as, bs] = noGrad(() => [a.expand(shape).data, b.expand(shape).data]);
   for (let i = 0; i < bs.length; i++) {
     const message = problem(as[i], bs[i]); // NaN fails every comparison, so it is caught too
     if (message !== null) throw new ValueError(op, message);
