@@ -243,3 +243,35 @@ describe('a Gaussian log-likelihood through cholesky and solveTriangular', () =>
     expect(H.reshape([6, 6])).toBeAllClose(H.reshape([6, 6]).mT, { rtol: 1e-12, atol: 1e-14 });
   });
 });
+
+describe('ad.linalg.eigh', () => {
+  it('A = V·diag(λ)·Vᵀ with V orthonormal, λ ascending, batched; eigvalsh the same λ', () => {
+    const X = ad.randn([2, 4, 4], f64);
+    const S = X.add(X.mT);
+    const { eigenvalues: L, eigenvectors: V } = ad.linalg.eigh(S);
+    expect(V.matmul(ad.diagEmbed(L)).matmul(V.mT)).toBeAllClose(S, { rtol: 1e-12, atol: 1e-12 });
+    expect(V.mT.matmul(V)).toBeAllClose(ad.eye(4, 4, f64).expand([2, 4, 4]), { atol: 1e-13 });
+    const l = L.data;
+    for (let i = 1; i < 4; i++) expect(l[i]).toBeGreaterThanOrEqual(l[i - 1]);
+    expect(ad.linalg.eigvalsh(S)).toBeAllClose(L, { rtol: 0 });
+    expect(
+      ad.linalg.eigh(
+        ad.tensor([
+          [2, 1],
+          [1, 2],
+        ]),
+      ).eigenvalues,
+    ).toBeAllClose(ad.tensor([1, 3]));
+  });
+
+  it('reads only the lower triangle', () => {
+    const lower = ad.tensor(
+      [
+        [2, 99],
+        [1, 2],
+      ],
+      f64,
+    );
+    expect(ad.linalg.eigvalsh(lower)).toBeAllClose(ad.tensor([1, 3], f64), { rtol: 1e-14 });
+  });
+});

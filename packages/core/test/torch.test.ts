@@ -95,6 +95,11 @@ const expressions: Record<string, (...x: Tensor[]) => Tensor> = {
   'linalg.inv': (a) => ad.linalg.inv(a.add(eye3().mul(5))),
   'linalg.det': (a) => ad.linalg.det(a),
   'linalg.slogdet': (a) => ad.linalg.slogdet(a.add(eye3().mul(5))).logabsdet,
+  'linalg.eigh': (x) => {
+    const { eigenvalues: L, eigenvectors: V } = ad.linalg.eigh(x.add(x.mT));
+    return L.unsqueeze(-1).add(V.square());
+  },
+  'linalg.eigvalsh': (x) => ad.linalg.eigvalsh(x.add(x.mT)),
   'linalg.vectorNorm': (x) => ad.linalg.vectorNorm(x, 3, 1),
   'linalg.matrixNorm': (a) =>
     ad.linalg

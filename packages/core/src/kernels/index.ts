@@ -11,6 +11,7 @@ export {
   argExtreme,
   choleskyInPlace,
   clampKernel,
+  eighInto,
   luInPlace,
   luSolveInPlace,
   triangularSolveInPlace,

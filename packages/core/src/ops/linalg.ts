@@ -8,6 +8,7 @@ import { isFloat, promoteTypes } from '../dtype';
 import { DTypeError, fmt, ShapeError, ValueError } from '../errors';
 import {
   choleskyInPlace,
+  eighInto,
   luInPlace,
   luSolveInPlace,
   triangularSolveInPlace,
@@ -16,12 +17,16 @@ import { broadcastShapes, shapesEqual } from '../shape';
 import { noGrad } from '../tape';
 import { Tensor } from '../tensor';
 import { trace, traced } from '../compile/trace';
-import { eye } from './creation';
+import { eye, zeros } from './creation';
 import { tril, triu } from './mask';
+import { diagEmbed } from './reorder';
 import { stack } from './movement';
 import { norm } from './reduce';
 import { named, record } from './op';
 import type { OpName } from './names';
+
+/** `[eigenvalues, eigenvectors]`, also by name: PyTorch's `eigh` result. */
+export type Eigh = [Tensor, Tensor] & { eigenvalues: Tensor; eigenvectors: Tensor };
 
 /** `[sign, logabsdet]`, also by name: PyTorch's `slogdet` result. */
 export type SignLogAbsDet = [Tensor, Tensor] & { sign: Tensor; logabsdet: Tensor };
@@ -369,4 +374,57 @@ export function matrixPower(A: Tensor, n: number): Tensor {
     }
     return result ?? eye(size, size, { dtype: A.dtype }).expand(A.shape).clone();
   });
+}
+
+/**
+ * Eigenvalues (ascending) and orthonormal eigenvectors (columns) of symmetric matrices, read
+ * from their lower triangles: A = V·diag(λ)·Vᵀ. Each eigenvector's largest component is
+ * positive. The gradient is PyTorch's, gauge-invariant (it sees only the part of V's
+ * gradient that a sign change of a vector cannot change); it is infinite where two
+ * eigenvalues coincide and the eigenvectors are used, as in PyTorch.
+ * @example
+ * const { eigenvalues } = ad.linalg.eigh(ad.tensor([[2, 1], [1, 2]]));  // [1, 3]
+ */
+export function eigh(A: Tensor): Eigh {
+  if (trace.on && trace.entering !== eigh) return traced(eigh, [A]);
+  const op = 'linalg.eigh';
+  const n = squareMatrices(op, A);
+  const batch = A.shape.slice(0, -2);
+  const src = workingCopy(A, A.shape, A.dtype);
+  // both results in one tensor on the tape: row 0 the eigenvalues, then the eigenvectors
+  const both = zeros([...batch, n + 1, n], { dtype: A.dtype });
+  const values = new Float64Array(count(batch) * n);
+  const vectors = new Float64Array(count(batch) * n * n);
+  eighInto(src.data, count(batch), n, values, vectors);
+  const out = both.data;
+  for (let t = 0; t < count(batch); t++) {
+    out.set(values.subarray(t * n, (t + 1) * n), t * (n + 1) * n);
+    out.set(vectors.subarray(t * n * n, (t + 1) * n * n), t * (n + 1) * n + n);
+  }
+  const y = record(op, [A], both, (g) => {
+    const [L, V] = [y.select(-2, 0), y.narrow(-2, 1, n)];
+    const [gL, gV] = [g.select(-2, 0), g.narrow(-2, 1, n)];
+    const M = V.mT.matmul(gV);
+    const skew = M.sub(M.mT).mul(0.5);
+    const I = eye(n, n, { dtype: A.dtype });
+    const gaps = L.unsqueeze(-2).sub(L.unsqueeze(-1)).add(I); // λj − λi, 1 on the diagonal
+    const inner = skew.div(gaps).mul(I.neg().add(1)).add(diagEmbed(gL));
+    return [V.matmul(inner).matmul(V.mT)];
+  });
+  const eigenvalues = y.select(-2, 0);
+  const eigenvectors = y.narrow(-2, 1, n);
+  return Object.assign([eigenvalues, eigenvectors] as [Tensor, Tensor], {
+    eigenvalues,
+    eigenvectors,
+  });
+}
+
+/**
+ * The eigenvalues of symmetric matrices, ascending (from their lower triangles).
+ * @example
+ * ad.linalg.eigvalsh(ad.tensor([[2, 1], [1, 2]]))  // [1, 3]
+ */
+export function eigvalsh(A: Tensor): Tensor {
+  if (trace.on && trace.entering !== eigvalsh) return traced(eigvalsh, [A]);
+  return named('linalg.eigvalsh', () => eigh(A).eigenvalues);
 }

@@ -7,7 +7,13 @@ export { argExtreme, axisBlock, reduceInto, reduceStrided } from './reduce';
 export { clampKernel, numberZip, select3, zipNumber } from './elementwise';
 export { softplusKernel } from './special';
 export { polygamma } from './gamma';
-export { choleskyInPlace, luInPlace, luSolveInPlace, triangularSolveInPlace } from './linalg';
+export {
+  choleskyInPlace,
+  eighInto,
+  luInPlace,
+  luSolveInPlace,
+  triangularSolveInPlace,
+} from './linalg';
 
 /** The TypeScript backend: written-out loops that take every call, in every dtype and layout. */
 export const tsKernels: Kernels = {

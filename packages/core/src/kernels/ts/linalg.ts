@@ -117,3 +117,74 @@ export function luSolveInPlace(
   triangularSolveInPlace(lu, b, count, n, k, false, true);
   triangularSolveInPlace(lu, b, count, n, k, true, false);
 }
+
+/**
+ * Eigenvalues (ascending, into `values`: count×n) and orthonormal eigenvectors (the columns
+ * of each n×n matrix of `vectors`) of symmetric matrices, from their lower triangles, by
+ * cyclic Jacobi rotations (accurate to the last bits for small n). Each vector's largest
+ * component is made positive, so that the result does not depend on rounding.
+ */
+export function eighInto(
+  a: TypedArray,
+  count: number,
+  n: number,
+  values: TypedArray,
+  vectors: TypedArray,
+): void {
+  const w = new Float64Array(n * n);
+  const v = new Float64Array(n * n);
+  for (let t = 0; t < count; t++) {
+    const o = t * n * n;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) w[i * n + j] = a[o + Math.max(i, j) * n + Math.min(i, j)];
+    v.fill(0);
+    for (let i = 0; i < n; i++) v[i * n + i] = 1;
+    for (let sweep = 0; sweep < 100; sweep++) {
+      let off = 0;
+      let total = 0;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          total += w[i * n + j] * w[i * n + j];
+          if (i !== j) off += w[i * n + j] * w[i * n + j];
+        }
+      if (off <= 1e-30 * total || off === 0) break;
+      for (let p = 0; p < n - 1; p++) for (let q = p + 1; q < n; q++) rotate(w, v, n, p, q);
+    }
+    const order = Array.from({ length: n }, (_, i) => i).sort(
+      (x, y) => w[x * n + x] - w[y * n + y],
+    );
+    order.forEach((src, k) => {
+      values[t * n + k] = w[src * n + src];
+      let big = 0;
+      for (let i = 0; i < n; i++)
+        if (Math.abs(v[i * n + src]) > Math.abs(v[big * n + src])) big = i;
+      const sign = v[big * n + src] < 0 ? -1 : 1;
+      for (let i = 0; i < n; i++) vectors[o + i * n + k] = sign * v[i * n + src];
+    });
+  }
+}
+
+/** One Jacobi rotation zeroing w[p][q] (and w[q][p]), accumulated into v's columns. */
+function rotate(w: Float64Array, v: Float64Array, n: number, p: number, q: number): void {
+  const apq = w[p * n + q];
+  if (apq === 0) return;
+  const theta = (w[q * n + q] - w[p * n + p]) / (2 * apq);
+  const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+  const c = 1 / Math.sqrt(t * t + 1);
+  const s = t * c;
+  for (let k = 0; k < n; k++) {
+    const [wkp, wkq] = [w[k * n + p], w[k * n + q]];
+    w[k * n + p] = c * wkp - s * wkq;
+    w[k * n + q] = s * wkp + c * wkq;
+  }
+  for (let k = 0; k < n; k++) {
+    const [wpk, wqk] = [w[p * n + k], w[q * n + k]];
+    w[p * n + k] = c * wpk - s * wqk;
+    w[q * n + k] = s * wpk + c * wqk;
+  }
+  for (let k = 0; k < n; k++) {
+    const [vkp, vkq] = [v[k * n + p], v[k * n + q]];
+    v[k * n + p] = c * vkp - s * vkq;
+    v[k * n + q] = s * vkp + c * vkq;
+  }
+}
