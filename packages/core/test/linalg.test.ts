@@ -275,3 +275,28 @@ describe('ad.linalg.eigh', () => {
     expect(ad.linalg.eigvalsh(lower)).toBeAllClose(ad.tensor([1, 3], f64), { rtol: 1e-14 });
   });
 });
+
+describe('ad.linalg.qr', () => {
+  it('Q·R = A, Q orthonormal, R upper triangular, tall, square and wide', () => {
+    for (const shape of [
+      [5, 3],
+      [3, 3],
+      [2, 4],
+      [2, 4, 3],
+    ]) {
+      const A = ad.randn(shape, f64);
+      const { Q, R } = ad.linalg.qr(A);
+      const k = Math.min(shape[shape.length - 2], shape[shape.length - 1]);
+      expect(Q.matmul(R)).toBeAllClose(A, { rtol: 1e-12, atol: 1e-12 });
+      expect(Q.mT.matmul(Q)).toBeAllClose(ad.eye(k, k, f64).expand(Q.mT.matmul(Q).shape), {
+        atol: 1e-13,
+      });
+      expect(R.tril(-1).abs().sum().item()).toBe(0);
+    }
+  });
+
+  it('checks its input', () => {
+    expect(() => ad.linalg.qr(ad.ones([3]))).toThrow(/linalg\.qr: A must be matrices/);
+    expect(() => ad.linalg.qr(ad.ones([2, 2], { dtype: 'int32' }))).toThrow(/float32 or float64/);
+  });
+});

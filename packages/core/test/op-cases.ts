@@ -222,6 +222,8 @@ export const opCases: OpCase[] = [
   { op: 'linalg.slogdet', note: 'batched, a negative determinant', fn: (a) => ad.linalg.slogdet(dominant(a).neg()).logabsdet, shapes: [[2, 3, 3]] },
   { op: 'linalg.eigh', note: 'values, and vectors squared (free of their sign)', fn: (x) => { const [L, V] = ad.linalg.eigh(x.add(x.mT)); return L.mul(ad.tensor([1, 2, 3], { dtype: 'float64' })).sum().add(V.square().mul(ad.arange(0, 9, 1, { dtype: 'float64' }).reshape([3, 3])).sum()); }, shapes: [[3, 3]] },
   { op: 'linalg.eigvalsh', note: 'batched', fn: (x) => ad.linalg.eigvalsh(x.add(x.mT)), shapes: [[2, 4, 4]] },
+  { op: 'linalg.qr', note: 'tall, batched', fn: (a) => { const { Q, R } = ad.linalg.qr(a); return Q.mul(ad.arange(0, 6, 1, { dtype: 'float64' }).reshape([3, 2])).sum().add(R.square().sum()); }, shapes: [[2, 3, 2]] },
+  { op: 'linalg.qr', note: 'wide', fn: (a) => { const { Q, R } = ad.linalg.qr(a); return Q.sum().add(R.mul(ad.arange(0, 6, 1, { dtype: 'float64' }).reshape([2, 3])).sum()); }, shapes: [[2, 3]] },
   { op: 'linalg.vectorNorm', fn: (x) => ad.linalg.vectorNorm(x, 3, 1), shapes: [[2, 3]], domains: [nz] },
   { op: 'linalg.matrixNorm', note: "'fro', 1, ∞, −1, −∞", fn: (a) => ad.linalg.matrixNorm(a).add(ad.linalg.matrixNorm(a, 1)).add(ad.linalg.matrixNorm(a, Infinity)).add(ad.linalg.matrixNorm(a, -1)).add(ad.linalg.matrixNorm(a, -Infinity, [-2, -1], { keepdim: true }).squeeze(-1).squeeze(-1)), shapes: [[2, 3, 4]], domains: [nz] },
   { op: 'linalg.cross', note: 'broadcast', fn: (a, b) => ad.linalg.cross(a, b, 1), shapes: [[2, 3], [1, 3]] },

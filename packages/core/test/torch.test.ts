@@ -100,6 +100,11 @@ const expressions: Record<string, (...x: Tensor[]) => Tensor> = {
     return L.unsqueeze(-1).add(V.square());
   },
   'linalg.eigvalsh': (x) => ad.linalg.eigvalsh(x.add(x.mT)),
+  'linalg.qr': (a) => {
+    const { Q, R } = ad.linalg.qr(a);
+    return ad.cat([Q, R], -2);
+  },
+  'linalg.qr wide': (a) => ad.linalg.qr(a).R,
   'linalg.vectorNorm': (x) => ad.linalg.vectorNorm(x, 3, 1),
   'linalg.matrixNorm': (a) =>
     ad.linalg

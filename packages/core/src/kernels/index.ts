@@ -14,6 +14,7 @@ export {
   eighInto,
   luInPlace,
   luSolveInPlace,
+  qrInto,
   triangularSolveInPlace,
   polygamma,
   reduceStrided,

@@ -54,10 +54,10 @@ export * from './sample';
 export { einsum } from './einsum';
 /**
  * Linear algebra (PyTorch's `torch.linalg`): `cholesky`, `solveTriangular`, `solve`, `inv`,
- * `det`, `slogdet`, `eigh`, `eigvalsh`, `vectorNorm`, `matrixNorm`, `cross` and `matrixPower`, batched over
+ * `det`, `slogdet`, `eigh`, `eigvalsh`, `qr`, `vectorNorm`, `matrixNorm`, `cross` and `matrixPower`, batched over
  * leading dims, with gradients of any order.
  */
-export * as linalg from './linalg';
+export * as linalg from './linalg-all';
 export { at, type IndexPart } from './at';
 export type { ValuesIndices } from './pair';
 export type { TensorLike } from './op';

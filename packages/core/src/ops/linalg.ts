@@ -11,6 +11,7 @@ import {
   eighInto,
   luInPlace,
   luSolveInPlace,
+  qrInto,
   triangularSolveInPlace,
 } from '../kernels/index';
 import { broadcastShapes, shapesEqual } from '../shape';
@@ -20,27 +21,19 @@ import { trace, traced } from '../compile/trace';
 import { eye, zeros } from './creation';
 import { tril, triu } from './mask';
 import { diagEmbed } from './reorder';
-import { stack } from './movement';
-import { norm } from './reduce';
+import { cat } from './movement';
+import { squareMatrices } from './matrix-args';
 import { named, record } from './op';
 import type { OpName } from './names';
+
+/** `[Q, R]`, also by name: PyTorch's `qr` result. */
+export type QR = [Tensor, Tensor] & { Q: Tensor; R: Tensor };
 
 /** `[eigenvalues, eigenvectors]`, also by name: PyTorch's `eigh` result. */
 export type Eigh = [Tensor, Tensor] & { eigenvalues: Tensor; eigenvectors: Tensor };
 
 /** `[sign, logabsdet]`, also by name: PyTorch's `slogdet` result. */
 export type SignLogAbsDet = [Tensor, Tensor] & { sign: Tensor; logabsdet: Tensor };
-
-/** A floating tensor of square matrices (…, n, n); returns n. */
-function squareMatrices(op: OpName, a: unknown, what = 'A'): number {
-  if (!(a instanceof Tensor)) throw new ValueError(op, `${what} must be a Tensor, got ${show(a)}`);
-  if (!isFloat(a.dtype))
-    throw new DTypeError(op, `${what} must be float32 or float64, got ${a.dtype}`);
-  const [r, c] = a.shape.slice(-2);
-  if (a.ndim < 2 || r !== c)
-    throw new ShapeError(op, `${what} must be square matrices (…, n, n), got ${fmt(a.shape)}`);
-  return r;
-}
 
 /** A contiguous copy of `t` broadcast to `shape`, in `dtype`: what the in-place kernels write. */
 function workingCopy(t: Tensor, shape: readonly number[], dtype: Tensor['dtype']): Tensor {
@@ -268,115 +261,6 @@ export function slogdet(A: Tensor): SignLogAbsDet {
 }
 
 /**
- * The vector `ord`-norm of x over `dim` (all elements when omitted): PyTorch's
- * `linalg.vector_norm` (ord 2 by default; ±∞, 0 and any p > 0 as `norm`).
- * @example
- * ad.linalg.vectorNorm(ad.tensor([3, 4]))  // 5
- */
-export function vectorNorm(
-  x: Tensor,
-  ord = 2,
-  dim?: number | number[],
-  opts?: { keepdim?: boolean } | boolean,
-): Tensor {
-  if (trace.on && trace.entering !== vectorNorm) return traced(vectorNorm, [x, ord, dim, opts]);
-  return named('linalg.vectorNorm', () => norm(x, ord, dim, opts));
-}
-
-/**
- * The matrix norm of each matrix over `dim` (the last two): 'fro' (default), 1 and −1 (the
- * largest and smallest column sum of |a|), ∞ and −∞ (row sums). 'nuc', 2 and −2 need singular
- * values, which `ad.linalg` does not compute yet: they are a named error.
- * @example
- * ad.linalg.matrixNorm(ad.tensor([[1, -2], [3, 4]]), 1)  // 6
- */
-export function matrixNorm(
-  A: Tensor,
-  ord: 'fro' | number = 'fro',
-  dim: [number, number] = [-2, -1],
-  opts: { keepdim?: boolean } = {},
-): Tensor {
-  if (trace.on && trace.entering !== matrixNorm) return traced(matrixNorm, [A, ord, dim, opts]);
-  const op = 'linalg.matrixNorm';
-  if (!(A instanceof Tensor) || A.ndim < 2)
-    throw new ShapeError(
-      op,
-      `A must be matrices (…, m, n), got ${A instanceof Tensor ? fmt(A.shape) : show(A)}`,
-    );
-  const keepdim = checkBool(op, 'keepdim', checkOptions(op, opts, ['keepdim']).keepdim ?? false);
-  if (!Array.isArray(dim) || dim.length !== 2)
-    throw new ValueError(op, `dim must be two dims, got ${show(dim)}`);
-  const [r, c] = dim.map((d) => normalize(op, d, A.ndim));
-  if (r === c) throw new ValueError(op, `dim must be two different dims, got ${show(dim)}`);
-  if (ord !== 'fro' && ![1, -1, Infinity, -Infinity].includes(ord as number))
-    throw new ValueError(
-      op,
-      `ord ${show(ord)} is not supported: use 'fro', 1, −1, Infinity or −Infinity ('nuc', 2 and −2 need singular values)`,
-    );
-  return named(op, () => {
-    if (ord === 'fro') return A.square().sum([r, c], keepdim).sqrt();
-    const abs = A.abs();
-    // ord ±1 sums down each column (over r), ±∞ along each row (over c), then takes max or min
-    const [summed, across] = ord === 1 || ord === -1 ? [r, c] : [c, r];
-    const sums = abs.sum(summed, true);
-    const extreme = (ord as number) > 0 ? sums.amax(across, true) : sums.amin(across, true);
-    return keepdim ? extreme : extreme.squeeze(Math.max(r, c)).squeeze(Math.min(r, c));
-  });
-}
-
-function normalize(op: OpName, d: unknown, ndim: number): number {
-  if (!Number.isInteger(d) || (d as number) < -ndim || (d as number) >= ndim)
-    throw new ValueError(op, `dim ${show(d)} is out of range for ${ndim} dims`);
-  return (d as number) < 0 ? (d as number) + ndim : (d as number);
-}
-
-/**
- * The cross product of 3-vectors along `dim` (default −1), a and b broadcast.
- * @example
- * ad.linalg.cross(ad.tensor([1, 0, 0]), ad.tensor([0, 1, 0]))  // [0, 0, 1]
- */
-export function cross(a: Tensor, b: Tensor, dim = -1): Tensor {
-  if (trace.on && trace.entering !== cross) return traced(cross, [a, b, dim]);
-  const op = 'linalg.cross';
-  if (!(a instanceof Tensor) || !(b instanceof Tensor))
-    throw new ValueError(op, 'a and b must be Tensors');
-  const shape = broadcastShapes(op, a.shape, b.shape);
-  const d = normalize(op, dim, shape.length);
-  if (shape[d] !== 3) throw new ShapeError(op, `dim ${dim} must have size 3, got ${fmt(shape)}`);
-  return named(op, () => {
-    const [x, y] = [a.expand(shape), b.expand(shape)];
-    const at = (t: Tensor, i: number) => t.select(d, i);
-    const part = (i: number, j: number) =>
-      at(x, i)
-        .mul(at(y, j))
-        .sub(at(x, j).mul(at(y, i)));
-    return stack([part(1, 2), part(2, 0), part(0, 1)], d);
-  });
-}
-
-/**
- * Aⁿ for an integer n (A⁰ = I; a negative n inverts A first), by repeated squaring.
- * @example
- * ad.linalg.matrixPower(ad.tensor([[1, 1], [0, 1]]), 3)  // [[1, 3], [0, 1]]
- */
-export function matrixPower(A: Tensor, n: number): Tensor {
-  if (trace.on && trace.entering !== matrixPower) return traced(matrixPower, [A, n]);
-  const op = 'linalg.matrixPower';
-  const size = squareMatrices(op, A);
-  if (!Number.isInteger(n) || Math.abs(n) > 2 ** 31)
-    throw new ValueError(op, `n must be an integer, got ${show(n)}`);
-  return named(op, () => {
-    let base = n < 0 ? inv(A) : A;
-    let result: Tensor | null = null;
-    for (let k = Math.abs(n); k > 0; k = Math.floor(k / 2)) {
-      if (k % 2 === 1) result = result === null ? base : result.matmul(base);
-      if (k > 1) base = base.matmul(base);
-    }
-    return result ?? eye(size, size, { dtype: A.dtype }).expand(A.shape).clone();
-  });
-}
-
-/**
  * Eigenvalues (ascending) and orthonormal eigenvectors (columns) of symmetric matrices, read
  * from their lower triangles: A = V·diag(λ)·Vᵀ. Each eigenvector's largest component is
  * positive. The gradient is PyTorch's, gauge-invariant (it sees only the part of V's
@@ -427,4 +311,56 @@ export function eigh(A: Tensor): Eigh {
 export function eigvalsh(A: Tensor): Tensor {
   if (trace.on && trace.entering !== eigvalsh) return traced(eigvalsh, [A]);
   return named('linalg.eigvalsh', () => eigh(A).eigenvalues);
+}
+
+/**
+ * The reduced QR decomposition A = Q·R of each m×n matrix (Householder, with LAPACK's signs
+ * on R's diagonal): Q m×k with orthonormal columns, R k×n upper triangular, k = min(m, n).
+ * Gradient as PyTorch's; for m < n, through the QR of the first m columns.
+ * @example
+ * const { Q, R } = ad.linalg.qr(ad.tensor([[3, 1], [4, 2]]));  // Q·R = A
+ */
+export function qr(A: Tensor): QR {
+  if (trace.on && trace.entering !== qr) return traced(qr, [A]);
+  const op = 'linalg.qr';
+  if (!(A instanceof Tensor)) throw new ValueError(op, `A must be a Tensor, got ${show(A)}`);
+  if (!isFloat(A.dtype)) throw new DTypeError(op, `A must be float32 or float64, got ${A.dtype}`);
+  if (A.ndim < 2) throw new ShapeError(op, `A must be matrices (…, m, n), got ${fmt(A.shape)}`);
+  const [m, n] = A.shape.slice(-2);
+  if (m < n) {
+    // A = [X Y] with X square: X = Q·U, and R = [U, Qᵀ·Y]
+    return named(op, () => {
+      const { Q, R: U } = qr(A.narrow(-1, 0, m));
+      const R = cat([U, Q.mT.matmul(A.narrow(-1, m, n - m))], -1);
+      return Object.assign([Q, R] as [Tensor, Tensor], { Q, R });
+    });
+  }
+  const batch = A.shape.slice(0, -2);
+  const src = workingCopy(A, A.shape, A.dtype);
+  // Q and R side by side in one flat tensor on the tape, so that one pullback serves both
+  const both = zeros([...batch, m * n + n * n], { dtype: A.dtype });
+  const q = new Float64Array(count(batch) * m * n);
+  const r = new Float64Array(count(batch) * n * n);
+  qrInto(src.data, count(batch), m, n, q, r);
+  const out = both.data;
+  for (let t = 0; t < count(batch); t++) {
+    const o = t * (m * n + n * n);
+    out.set(q.subarray(t * m * n, (t + 1) * m * n), o);
+    out.set(r.subarray(t * n * n, (t + 1) * n * n), o + m * n);
+  }
+  const parts = (t: Tensor) => [
+    t.narrow(-1, 0, m * n).reshape([...batch, m, n]),
+    t.narrow(-1, m * n, n * n).reshape([...batch, n, n]),
+  ];
+  const y = record(op, [A], both, (g) => {
+    // M = R·gRᵀ − gQᵀ·Q; gA = (gQ + Q·copyltu(M))·R⁻ᵀ, copyltu: M's lower triangle mirrored
+    const [Q, R] = parts(y);
+    const [gQ, gR] = parts(g);
+    const M = R.matmul(gR.mT).sub(gQ.mT.matmul(Q));
+    const mirrored = tril(M).add(tril(M, -1).mT);
+    const B = gQ.add(Q.matmul(mirrored));
+    return [solveTriangular(R.mT, B, { upper: false, left: false })];
+  });
+  const [Q, R] = parts(y);
+  return Object.assign([Q, R] as [Tensor, Tensor], { Q, R });
 }

@@ -9,7 +9,7 @@
 export type OpName = keyof typeof import('./index') | InternalOp | LinalgOp;
 
 /** `ad.linalg`'s ops, named as users call them. */
-type LinalgOp = `linalg.${keyof typeof import('./linalg')}`;
+type LinalgOp = `linalg.${keyof typeof import('./linalg-all')}`;
 
 /** Ops that only gradients and composites record, and `var` (exported under that name). */
 type InternalOp =

@@ -12,6 +12,7 @@ export {
   eighInto,
   luInPlace,
   luSolveInPlace,
+  qrInto,
   triangularSolveInPlace,
 } from './linalg';
 

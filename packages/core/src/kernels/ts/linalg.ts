@@ -188,3 +188,60 @@ function rotate(w: Float64Array, v: Float64Array, n: number, p: number, q: numbe
     v[k * n + q] = s * vkp + c * vkq;
   }
 }
+
+/**
+ * Householder QR of each m×n matrix (LAPACK's reflector convention, so R's diagonal signs are
+ * LAPACK's): Q (m×k, orthonormal columns) and R (k×n, upper triangular), k = min(m, n).
+ */
+export function qrInto(
+  a: TypedArray,
+  count: number,
+  m: number,
+  n: number,
+  q: TypedArray,
+  r: TypedArray,
+): void {
+  const k = Math.min(m, n);
+  const w = new Float64Array(m * n);
+  const vs = new Float64Array(k * m); // reflector j's vector, zero above row j
+  const taus = new Float64Array(k);
+  for (let t = 0; t < count; t++) {
+    for (let i = 0; i < m * n; i++) w[i] = a[t * m * n + i];
+    vs.fill(0);
+    for (let j = 0; j < k; j++) {
+      const alpha = w[j * n + j];
+      let norm2 = 0;
+      for (let i = j + 1; i < m; i++) norm2 += w[i * n + j] * w[i * n + j];
+      const v = vs.subarray(j * m, (j + 1) * m);
+      v[j] = 1;
+      if (norm2 === 0) {
+        taus[j] = 0; // already upper triangular in this column: no reflection (dlarfg)
+        continue;
+      }
+      const beta = -(alpha >= 0 ? 1 : -1) * Math.sqrt(alpha * alpha + norm2);
+      taus[j] = (beta - alpha) / beta;
+      for (let i = j + 1; i < m; i++) v[i] = w[i * n + j] / (alpha - beta);
+      // w ← (I − τ v vᵀ) w on rows j…m−1, columns j…n−1
+      for (let c = j; c < n; c++) {
+        let dot = 0;
+        for (let i = j; i < m; i++) dot += v[i] * w[i * n + c];
+        dot *= taus[j];
+        for (let i = j; i < m; i++) w[i * n + c] -= dot * v[i];
+      }
+    }
+    for (let i = 0; i < k; i++)
+      for (let c = 0; c < n; c++) r[t * k * n + i * n + c] = c >= i ? w[i * n + c] : 0;
+    // Q = H₀·H₁·…·H_{k−1} applied to the first k columns of the identity
+    const qt = q.subarray(t * m * k, (t + 1) * m * k);
+    for (let i = 0; i < m; i++) for (let c = 0; c < k; c++) qt[i * k + c] = i === c ? 1 : 0;
+    for (let j = k - 1; j >= 0; j--) {
+      const v = vs.subarray(j * m, (j + 1) * m);
+      for (let c = 0; c < k; c++) {
+        let dot = 0;
+        for (let i = j; i < m; i++) dot += v[i] * qt[i * k + c];
+        dot *= taus[j];
+        for (let i = j; i < m; i++) qt[i * k + c] -= dot * v[i];
+      }
+    }
+  }
+}

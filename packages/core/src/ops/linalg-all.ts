@@ -1,0 +1,3 @@
+// The ad.linalg namespace: factorizations and solves, then norms and products.
+export * from './linalg';
+export * from './linalg-norms';
