@@ -103,6 +103,7 @@ CASES = {
     'linalg.eigvalsh': (lambda x: torch.linalg.eigvalsh(x + x.mT), [uniform((4, 4))]),
     'linalg.qr': (lambda a: torch.cat([torch.linalg.qr(a).Q, torch.linalg.qr(a).R], -2), [uniform((2, 4, 3))]),
     'linalg.qr wide': (lambda a: torch.linalg.qr(a).R, [uniform((2, 4))]),
+    'linalg.matrixExp': (lambda a: torch.linalg.matrix_exp(a * 2), [uniform((2, 3, 3))]),
     'linalg.vectorNorm': (lambda x: torch.linalg.vector_norm(x, 3, 1), [uniform((2, 3))]),
     'linalg.matrixNorm': (lambda a: torch.linalg.matrix_norm(a) + torch.linalg.matrix_norm(a, 1) + torch.linalg.matrix_norm(a, float('inf')) + torch.linalg.matrix_norm(a, -1), [uniform((2, 3, 4))]),
     'linalg.cross': (lambda a, b: torch.linalg.cross(a, b, dim=1), [uniform((2, 3)), uniform((1, 3))]),

@@ -276,6 +276,34 @@ describe('ad.linalg.eigh', () => {
   });
 });
 
+describe('ad.linalg.matrixExp', () => {
+  it('e^0 = I, e^diag = diag(e^d), e^A·e^−A = I, a nilpotent series ends', () => {
+    expect(ad.linalg.matrixExp(ad.zeros([2, 2], f64))).toBeAllClose(ad.eye(2, 2, f64), { rtol: 0 });
+    const d = ad.tensor([0.5, -2, 7], f64);
+    expect(ad.linalg.matrixExp(ad.diagEmbed(d))).toBeAllClose(ad.diagEmbed(d.exp()), {
+      rtol: 1e-14,
+    });
+    const A = ad.randn([2, 4, 4], f64).mul(3);
+    expect(ad.linalg.matrixExp(A).matmul(ad.linalg.matrixExp(A.neg()))).toBeAllClose(
+      ad.eye(4, 4, f64).expand([2, 4, 4]),
+      { atol: 1e-9 },
+    );
+    expect(
+      ad.linalg
+        .matrixExp(
+          ad.tensor([
+            [0, 1],
+            [0, 0],
+          ]),
+        )
+        .toArray(),
+    ).toEqual([
+      [1, 1],
+      [0, 1],
+    ]);
+  });
+});
+
 describe('ad.linalg.qr', () => {
   it('Q·R = A, Q orthonormal, R upper triangular, tall, square and wide', () => {
     for (const shape of [

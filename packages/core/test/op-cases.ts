@@ -224,6 +224,8 @@ export const opCases: OpCase[] = [
   { op: 'linalg.eigvalsh', note: 'batched', fn: (x) => ad.linalg.eigvalsh(x.add(x.mT)), shapes: [[2, 4, 4]] },
   { op: 'linalg.qr', note: 'tall, batched', fn: (a) => { const { Q, R } = ad.linalg.qr(a); return Q.mul(ad.arange(0, 6, 1, { dtype: 'float64' }).reshape([3, 2])).sum().add(R.square().sum()); }, shapes: [[2, 3, 2]] },
   { op: 'linalg.qr', note: 'wide', fn: (a) => { const { Q, R } = ad.linalg.qr(a); return Q.sum().add(R.mul(ad.arange(0, 6, 1, { dtype: 'float64' }).reshape([2, 3])).sum()); }, shapes: [[2, 3]] },
+  { op: 'linalg.matrixExp', fn: (a) => ad.linalg.matrixExp(a), shapes: [[3, 3]], domains: [[-1, 1]] },
+  { op: 'linalg.matrixExp', note: 'batched, a larger norm (scaled and squared)', fn: (a) => ad.linalg.matrixExp(a.mul(2)), shapes: [[2, 2, 2]] },
   { op: 'linalg.vectorNorm', fn: (x) => ad.linalg.vectorNorm(x, 3, 1), shapes: [[2, 3]], domains: [nz] },
   { op: 'linalg.matrixNorm', note: "'fro', 1, ∞, −1, −∞", fn: (a) => ad.linalg.matrixNorm(a).add(ad.linalg.matrixNorm(a, 1)).add(ad.linalg.matrixNorm(a, Infinity)).add(ad.linalg.matrixNorm(a, -1)).add(ad.linalg.matrixNorm(a, -Infinity, [-2, -1], { keepdim: true }).squeeze(-1).squeeze(-1)), shapes: [[2, 3, 4]], domains: [nz] },
   { op: 'linalg.cross', note: 'broadcast', fn: (a, b) => ad.linalg.cross(a, b, 1), shapes: [[2, 3], [1, 3]] },

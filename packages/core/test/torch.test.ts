@@ -105,6 +105,7 @@ const expressions: Record<string, (...x: Tensor[]) => Tensor> = {
     return ad.cat([Q, R], -2);
   },
   'linalg.qr wide': (a) => ad.linalg.qr(a).R,
+  'linalg.matrixExp': (a) => ad.linalg.matrixExp(a.mul(2)),
   'linalg.vectorNorm': (x) => ad.linalg.vectorNorm(x, 3, 1),
   'linalg.matrixNorm': (a) =>
     ad.linalg

@@ -12,6 +12,7 @@ export {
   choleskyInPlace,
   clampKernel,
   eighInto,
+  expmInto,
   luInPlace,
   luSolveInPlace,
   qrInto,

@@ -1,16 +1,18 @@
-// ad.linalg's norms and products built from other ops: vector and matrix norms, the cross
-// product, integer matrix powers (composites, so their gradients come from their ops').
+// ad.linalg's norms and products: vector and matrix norms, the cross product, integer matrix
+// powers (composites, so their gradients come from their ops'), and the matrix exponential.
 import { checkBool, checkOptions, show } from '../args';
 import { fmt, ShapeError, ValueError } from '../errors';
+import { expmInto } from '../kernels/index';
+import { noGrad } from '../tape';
 import { broadcastShapes } from '../shape';
 import { Tensor } from '../tensor';
 import { trace, traced } from '../compile/trace';
-import { eye } from './creation';
+import { eye, zeros } from './creation';
 import { inv } from './linalg';
 import { squareMatrices } from './matrix-args';
-import { stack } from './movement';
+import { cat, stack } from './movement';
 import type { OpName } from './names';
-import { named } from './op';
+import { named, record } from './op';
 import { norm } from './reduce';
 
 /**
@@ -119,5 +121,30 @@ export function matrixPower(A: Tensor, n: number): Tensor {
       if (k > 1) base = base.matmul(base);
     }
     return result ?? eye(size, size, { dtype: A.dtype }).expand(A.shape).clone();
+  });
+}
+
+/**
+ * e^A of each square matrix (batched), by scaling and squaring a Taylor series. Its gradient
+ * is the adjoint of the Fréchet derivative: the top-right block of e^M, M = [[Aᵀ, G], [0, Aᵀ]],
+ * so it differentiates again through matrixExp itself.
+ * @example
+ * ad.linalg.matrixExp(ad.tensor([[0, 1], [0, 0]]))  // [[1, 1], [0, 1]]
+ */
+export function matrixExp(A: Tensor): Tensor {
+  if (trace.on && trace.entering !== matrixExp) return traced(matrixExp, [A]);
+  const op = 'linalg.matrixExp';
+  const n = squareMatrices(op, A);
+  const src = noGrad(() => A.contiguous());
+  const y = zeros(A.shape, { dtype: A.dtype });
+  expmInto(src.data, A.size / (n * n), n, y.data);
+  return record(op, [A], y, (g) => {
+    const top = cat([A.mT, g], -1);
+    const bottom = cat([zeros(A.shape, { dtype: g.dtype }), A.mT], -1);
+    return [
+      matrixExp(cat([top, bottom], -2))
+        .narrow(-2, 0, n)
+        .narrow(-1, n, n),
+    ];
   });
 }

@@ -10,6 +10,7 @@ export { polygamma } from './gamma';
 export {
   choleskyInPlace,
   eighInto,
+  expmInto,
   luInPlace,
   luSolveInPlace,
   qrInto,

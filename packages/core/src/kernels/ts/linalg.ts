@@ -245,3 +245,52 @@ export function qrInto(
     }
   }
 }
+
+/**
+ * e^A of each n×n matrix: scaled by 2⁻ˢ until its 1-norm is at most ½, a Taylor series to
+ * float64 precision (at most 18 terms there), then squared s times.
+ */
+export function expmInto(a: TypedArray, count: number, n: number, out: TypedArray): void {
+  const x = new Float64Array(n * n);
+  const term = new Float64Array(n * n);
+  const sum = new Float64Array(n * n);
+  const tmp = new Float64Array(n * n);
+  const times = (p: Float64Array, q: Float64Array, into: Float64Array) => {
+    into.fill(0);
+    for (let i = 0; i < n; i++)
+      for (let k = 0; k < n; k++) {
+        const pik = p[i * n + k];
+        if (pik !== 0) for (let j = 0; j < n; j++) into[i * n + j] += pik * q[k * n + j];
+      }
+  };
+  for (let t = 0; t < count; t++) {
+    const o = t * n * n;
+    let norm = 0;
+    for (let j = 0; j < n; j++) {
+      let col = 0;
+      for (let i = 0; i < n; i++) col += Math.abs(a[o + i * n + j]);
+      norm = Math.max(norm, col);
+    }
+    const s = norm > 0.5 ? Math.ceil(Math.log2(norm / 0.5)) : 0;
+    const scale = 2 ** -s;
+    for (let i = 0; i < n * n; i++) x[i] = a[o + i] * scale;
+    sum.fill(0);
+    term.fill(0);
+    for (let i = 0; i < n; i++) sum[i * n + i] = term[i * n + i] = 1;
+    for (let k = 1; k <= 30; k++) {
+      times(term, x, tmp);
+      let biggest = 0;
+      for (let i = 0; i < n * n; i++) {
+        term[i] = tmp[i] / k;
+        sum[i] += term[i];
+        biggest = Math.max(biggest, Math.abs(term[i]));
+      }
+      if (biggest <= 1e-17) break;
+    }
+    for (let r = 0; r < s; r++) {
+      times(sum, sum, tmp);
+      sum.set(tmp);
+    }
+    for (let i = 0; i < n * n; i++) out[o + i] = sum[i];
+  }
+}
