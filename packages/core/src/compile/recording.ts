@@ -145,6 +145,9 @@ export class Recording implements Recorder {
     // computed something itself: one step, and what its inner ops made is gone from the program
     for (const s of frame.steps)
       if (s.kind === 'op') for (const y of s.outs) this.producedBy.delete(y);
+    // and what its composites returned (views of those results): a later step that reads one
+    // must find it made inside this op, so that the buffer it views is refreshed
+    for (const t of frame.made) this.producedBy.delete(t);
     // only views of its inputs, nothing written: a replay has nothing to do
     const view =
       outs.length > 0 &&
@@ -153,7 +156,15 @@ export class Recording implements Recorder {
         inputs.some((x, i) => x.storage === y.storage && versions[i] === x.version),
       );
     const grad = isGradEnabled();
-    const step: OpStep = { kind: 'op', fn, args: copied, outs, view, inner: new Map(), grad };
+    const step: OpStep = {
+      kind: 'op',
+      fn,
+      args: copied,
+      outs,
+      view,
+      inner: new Map(),
+      grad,
+    };
     parent.steps.push(step);
     frame.made.forEach((t, i) => this.inside.set(t, [step, i]));
     if (!this.atRoot) parent.made.push(...frame.made);
