@@ -194,8 +194,8 @@ describe('ad.linalg errors name the op and change nothing', () => {
       /upper option is required/,
     );
     expect(() => ad.linalg.cholesky(ad.eye(2), { lower: true } as never)).toThrow(/lower/);
-    expect(() => ad.linalg.matrixNorm(ad.eye(2), 'nuc' as never)).toThrow(
-      /linalg\.matrixNorm: ord "nuc" is not supported/,
+    expect(() => ad.linalg.matrixNorm(ad.eye(2), 3)).toThrow(
+      /linalg\.matrixNorm: ord 3 is not supported/,
     );
     expect(() => ad.linalg.cross(ad.ones([2]), ad.ones([2]))).toThrow(/must have size 3/);
     expect(() => ad.linalg.matrixPower(ad.eye(2), 0.5)).toThrow(/n must be an integer/);
@@ -301,6 +301,56 @@ describe('ad.linalg.matrixExp', () => {
       [1, 1],
       [0, 1],
     ]);
+  });
+});
+
+describe('ad.linalg.svd', () => {
+  it('U·diag(S)·Vh = A, orthonormal factors, S descending; full matrices are square', () => {
+    for (const shape of [
+      [5, 3],
+      [3, 3],
+      [2, 4],
+      [2, 4, 3],
+    ]) {
+      const A = ad.randn(shape, f64);
+      const { U, S, Vh } = ad.linalg.svd(A, { fullMatrices: false });
+      expect(U.mul(S.unsqueeze(-2)).matmul(Vh)).toBeAllClose(A, { rtol: 1e-12, atol: 1e-12 });
+      const k = S.shape[S.ndim - 1];
+      expect(U.mT.matmul(U)).toBeAllClose(ad.eye(k, k, f64).expand(U.mT.matmul(U).shape), {
+        atol: 1e-13,
+      });
+      const s = S.reshape([-1, k]).toArray() as number[][];
+      for (const row of s)
+        for (let i = 1; i < k; i++) expect(row[i]).toBeLessThanOrEqual(row[i - 1]);
+      const full = ad.linalg.svd(A);
+      const [m, n] = shape.slice(-2);
+      expect([full.U.shape.slice(-2), full.Vh.shape.slice(-2)]).toEqual([
+        [m, m],
+        [n, n],
+      ]);
+      expect(full.U.mT.matmul(full.U)).toBeAllClose(
+        ad.eye(m, m, f64).expand(full.U.mT.matmul(full.U).shape),
+        {
+          atol: 1e-12,
+        },
+      );
+    }
+  });
+
+  it('a rank-deficient matrix: zero singular values, pinv inverts the rest', () => {
+    const A = ad.tensor(
+      [
+        [1, 2],
+        [2, 4],
+        [3, 6],
+      ],
+      f64,
+    );
+    const S = ad.linalg.svdvals(A);
+    expect(S.select(0, 1).item()).toBeLessThan(1e-14);
+    const P = ad.linalg.pinv(A);
+    expect(A.matmul(P).matmul(A)).toBeAllClose(A, { rtol: 1e-12, atol: 1e-12 });
+    expect(ad.linalg.matrixNorm(A, 'nuc').item()).toBeCloseTo(S.sum().item(), 14);
   });
 });
 

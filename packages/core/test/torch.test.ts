@@ -106,6 +106,18 @@ const expressions: Record<string, (...x: Tensor[]) => Tensor> = {
   },
   'linalg.qr wide': (a) => ad.linalg.qr(a).R,
   'linalg.matrixExp': (a) => ad.linalg.matrixExp(a.mul(2)),
+  'linalg.svd': (a) => {
+    const { U, S, Vh } = ad.linalg.svd(a, { fullMatrices: false });
+    return ad.cat([S.unsqueeze(-2), U.square(), Vh.square()], -2);
+  },
+  'linalg.svd wide': (a) => {
+    const { S, Vh } = ad.linalg.svd(a, { fullMatrices: false });
+    return S.add(Vh.square().sum(-1));
+  },
+  'linalg.pinv': (a) => ad.linalg.pinv(a),
+  'linalg.matrixNorm nuc 2': (a) =>
+    ad.linalg.matrixNorm(a, 'nuc').add(ad.linalg.matrixNorm(a, 2)).add(ad.linalg.matrixNorm(a, -2)),
+  'linalg.lstsq': (a, b) => ad.linalg.lstsq(a, b).solution,
   'linalg.vectorNorm': (x) => ad.linalg.vectorNorm(x, 3, 1),
   'linalg.matrixNorm': (a) =>
     ad.linalg

@@ -16,6 +16,7 @@ export {
   luInPlace,
   luSolveInPlace,
   qrInto,
+  svdInto,
   triangularSolveInPlace,
   polygamma,
   reduceStrided,

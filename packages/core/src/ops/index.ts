@@ -54,7 +54,7 @@ export * from './sample';
 export { einsum } from './einsum';
 /**
  * Linear algebra (PyTorch's `torch.linalg`): `cholesky`, `solveTriangular`, `solve`, `inv`,
- * `det`, `slogdet`, `eigh`, `eigvalsh`, `qr`, `matrixExp`, `vectorNorm`, `matrixNorm`, `cross` and `matrixPower`, batched over
+ * `det`, `slogdet`, `eigh`, `eigvalsh`, `qr`, `svd`, `svdvals`, `pinv`, `lstsq`, `matrixExp`, `vectorNorm`, `matrixNorm`, `cross` and `matrixPower`, batched over
  * leading dims, with gradients of any order.
  */
 export * as linalg from './linalg-all';

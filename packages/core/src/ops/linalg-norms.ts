@@ -9,6 +9,7 @@ import { Tensor } from '../tensor';
 import { trace, traced } from '../compile/trace';
 import { eye, zeros } from './creation';
 import { inv } from './linalg';
+import { svdvals } from './linalg-svd';
 import { squareMatrices } from './matrix-args';
 import { cat, stack } from './movement';
 import type { OpName } from './names';
@@ -32,15 +33,15 @@ export function vectorNorm(
 }
 
 /**
- * The matrix norm of each matrix over `dim` (the last two): 'fro' (default), 1 and −1 (the
- * largest and smallest column sum of |a|), ∞ and −∞ (row sums). 'nuc', 2 and −2 need singular
- * values, which `ad.linalg` does not compute yet: they are a named error.
+ * The matrix norm of each matrix over `dim` (the last two): 'fro' (default), 'nuc' (the sum of
+ * the singular values), 2 and −2 (the largest and smallest), 1 and −1 (the largest and
+ * smallest column sum of |a|), ∞ and −∞ (row sums).
  * @example
  * ad.linalg.matrixNorm(ad.tensor([[1, -2], [3, 4]]), 1)  // 6
  */
 export function matrixNorm(
   A: Tensor,
-  ord: 'fro' | number = 'fro',
+  ord: 'fro' | 'nuc' | number = 'fro',
   dim: [number, number] = [-2, -1],
   opts: { keepdim?: boolean } = {},
 ): Tensor {
@@ -56,13 +57,25 @@ export function matrixNorm(
     throw new ValueError(op, `dim must be two dims, got ${show(dim)}`);
   const [r, c] = dim.map((d) => normalize(op, d, A.ndim));
   if (r === c) throw new ValueError(op, `dim must be two different dims, got ${show(dim)}`);
-  if (ord !== 'fro' && ![1, -1, Infinity, -Infinity].includes(ord as number))
+  if (
+    ord !== 'fro' &&
+    ord !== 'nuc' &&
+    ![1, -1, 2, -2, Infinity, -Infinity].includes(ord as number)
+  )
     throw new ValueError(
       op,
-      `ord ${show(ord)} is not supported: use 'fro', 1, −1, Infinity or −Infinity ('nuc', 2 and −2 need singular values)`,
+      `ord ${show(ord)} is not supported: use 'fro', 'nuc', ±1, ±2 or ±Infinity`,
     );
   return named(op, () => {
     if (ord === 'fro') return A.square().sum([r, c], keepdim).sqrt();
+    if (ord === 'nuc' || ord === 2 || ord === -2) {
+      // singular values of the matrices spanned by dims r and c, moved last
+      const rest = A.shape.map((_, i) => i).filter((i) => i !== r && i !== c);
+      const moved = A.permute([...rest, r, c]);
+      const s = svdvals(moved);
+      const v = ord === 'nuc' ? s.sum(-1) : ord === 2 ? s.amax(-1) : s.amin(-1);
+      return keepdim ? v.unsqueeze(Math.min(r, c)).unsqueeze(Math.max(r, c)) : v;
+    }
     const abs = A.abs();
     // ord ±1 sums down each column (over r), ±∞ along each row (over c), then takes max or min
     const [summed, across] = ord === 1 || ord === -1 ? [r, c] : [c, r];

@@ -14,6 +14,7 @@ export {
   luInPlace,
   luSolveInPlace,
   qrInto,
+  svdInto,
   triangularSolveInPlace,
 } from './linalg';
 

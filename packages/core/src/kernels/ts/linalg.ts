@@ -294,3 +294,102 @@ export function expmInto(a: TypedArray, count: number, n: number, out: TypedArra
     for (let i = 0; i < n * n; i++) out[o + i] = sum[i];
   }
 }
+
+/**
+ * The thin SVD of each m×n matrix with m ≥ n, A = U·diag(s)·Vᵀ, by one-sided (Hestenes)
+ * Jacobi rotations, accurate for small singular values too: s (n) descending, U m×n and
+ * V n×n with orthonormal columns (U's columns for zero singular values completed to an
+ * orthonormal set); each column of U has its largest component positive.
+ */
+export function svdInto(
+  a: TypedArray,
+  count: number,
+  m: number,
+  n: number,
+  u: TypedArray,
+  s: TypedArray,
+  v: TypedArray,
+): void {
+  const w = new Float64Array(m * n);
+  const vv = new Float64Array(n * n);
+  const norms = new Float64Array(n);
+  for (let t = 0; t < count; t++) {
+    for (let i = 0; i < m * n; i++) w[i] = a[t * m * n + i];
+    vv.fill(0);
+    for (let i = 0; i < n; i++) vv[i * n + i] = 1;
+    for (let sweep = 0; sweep < 60; sweep++) {
+      let rotated = false;
+      for (let p = 0; p < n - 1; p++) {
+        for (let q = p + 1; q < n; q++) {
+          let [alpha, beta, gamma] = [0, 0, 0];
+          for (let i = 0; i < m; i++) {
+            const [wp, wq] = [w[i * n + p], w[i * n + q]];
+            alpha += wp * wp;
+            beta += wq * wq;
+            gamma += wp * wq;
+          }
+          if (gamma === 0 || Math.abs(gamma) <= 1e-16 * Math.sqrt(alpha * beta)) continue;
+          rotated = true;
+          const zeta = (beta - alpha) / (2 * gamma);
+          const tn = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+          const c = 1 / Math.sqrt(1 + tn * tn);
+          const sn = c * tn;
+          for (let i = 0; i < m; i++) {
+            const [wp, wq] = [w[i * n + p], w[i * n + q]];
+            w[i * n + p] = c * wp - sn * wq;
+            w[i * n + q] = sn * wp + c * wq;
+          }
+          for (let i = 0; i < n; i++) {
+            const [vp, vq] = [vv[i * n + p], vv[i * n + q]];
+            vv[i * n + p] = c * vp - sn * vq;
+            vv[i * n + q] = sn * vp + c * vq;
+          }
+        }
+      }
+      if (!rotated) break;
+    }
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      for (let i = 0; i < m; i++) sum += w[i * n + j] * w[i * n + j];
+      norms[j] = Math.sqrt(sum);
+    }
+    const order = Array.from({ length: n }, (_, j) => j).sort((x, y) => norms[y] - norms[x]);
+    const ou = t * m * n;
+    order.forEach((src, k) => {
+      s[t * n + k] = norms[src];
+      for (let i = 0; i < m; i++)
+        u[ou + i * n + k] = norms[src] > 0 ? w[i * n + src] / norms[src] : 0;
+      for (let i = 0; i < n; i++) v[t * n * n + i * n + k] = vv[i * n + src];
+    });
+    completeColumns(u.subarray(ou, ou + m * n), m, n, s.subarray(t * n, (t + 1) * n));
+    for (let k = 0; k < n; k++) {
+      let big = 0;
+      for (let i = 0; i < m; i++)
+        if (Math.abs(u[ou + i * n + k]) > Math.abs(u[ou + big * n + k])) big = i;
+      if (u[ou + big * n + k] >= 0) continue;
+      for (let i = 0; i < m; i++) u[ou + i * n + k] = -u[ou + i * n + k];
+      for (let i = 0; i < n; i++) v[t * n * n + i * n + k] = -v[t * n * n + i * n + k];
+    }
+  }
+}
+
+/** Columns of u whose singular value is 0, replaced by unit vectors orthogonal to the rest. */
+function completeColumns(u: TypedArray, m: number, n: number, s: TypedArray): void {
+  for (let k = 0; k < n; k++) {
+    if (s[k] > 0) continue;
+    for (let e = 0; e < m; e++) {
+      const col = new Float64Array(m);
+      col[e] = 1;
+      for (let j = 0; j < n; j++) {
+        if (j === k || (s[j] === 0 && j > k)) continue;
+        let dot = 0;
+        for (let i = 0; i < m; i++) dot += u[i * n + j] * col[i];
+        for (let i = 0; i < m; i++) col[i] -= dot * u[i * n + j];
+      }
+      const norm = Math.hypot(...col);
+      if (norm < 1e-8) continue;
+      for (let i = 0; i < m; i++) u[i * n + k] = col[i] / norm;
+      break;
+    }
+  }
+}
