@@ -102,6 +102,8 @@ CASES = {
     'linalg.eigh': (lambda x: torch.linalg.eigh(x + x.mT).eigenvalues.unsqueeze(-1) + torch.linalg.eigh(x + x.mT).eigenvectors.square(), [uniform((2, 3, 3))]),
     'linalg.eigvalsh': (lambda x: torch.linalg.eigvalsh(x + x.mT), [uniform((4, 4))]),
     'linalg.qr': (lambda a: torch.cat([torch.linalg.qr(a).Q, torch.linalg.qr(a).R], -2), [uniform((2, 4, 3))]),
+    'linalg.qr r': (lambda a: torch.linalg.qr(a).R, [uniform((4, 3))]),  # mode='r' has no gradient in PyTorch; ours is reduced R's
+    'linalg.qr complete square': (lambda a: torch.linalg.qr(a, mode='complete').Q, [uniform((3, 4))]),
     'linalg.qr wide': (lambda a: torch.linalg.qr(a).R, [uniform((2, 4))]),
     'linalg.matrixExp': (lambda a: torch.linalg.matrix_exp(a * 2), [uniform((2, 3, 3))]),
     'linalg.svd': (lambda a: torch.cat([torch.linalg.svd(a, full_matrices=False).S.unsqueeze(-2), torch.linalg.svd(a, full_matrices=False).U.square(), torch.linalg.svd(a, full_matrices=False).Vh.square()], -2), [uniform((2, 3, 3))]),

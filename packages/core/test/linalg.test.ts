@@ -373,7 +373,23 @@ describe('ad.linalg.qr', () => {
     }
   });
 
+  it("modes 'complete' (square Q) and 'r' (R only)", () => {
+    const A = ad.randn([5, 3], { ...f64, requiresGrad: true });
+    const { Q, R } = ad.linalg.qr(A, { mode: 'complete' });
+    expect([Q.shape, R.shape]).toEqual([
+      [5, 5],
+      [5, 3],
+    ]);
+    expect(Q.matmul(R)).toBeAllClose(A, { rtol: 1e-12, atol: 1e-12 });
+    expect(Q.mT.matmul(Q)).toBeAllClose(ad.eye(5, 5, f64), { atol: 1e-13 });
+    expect(() => Q.sum().backward()).toThrow(/linalg\.qr: mode 'complete' is not differentiable/);
+    const r = ad.linalg.qr(A, { mode: 'r' });
+    expect(r.Q.size).toBe(0);
+    expect(r.R).toBeAllClose(ad.linalg.qr(A).R, { rtol: 0 });
+  });
+
   it('checks its input', () => {
+    expect(() => ad.linalg.qr(ad.eye(2), { mode: 'full' } as never)).toThrow(/mode must be/);
     expect(() => ad.linalg.qr(ad.ones([3]))).toThrow(/linalg\.qr: A must be matrices/);
     expect(() => ad.linalg.qr(ad.ones([2, 2], { dtype: 'int32' }))).toThrow(/float32 or float64/);
   });

@@ -104,6 +104,8 @@ const expressions: Record<string, (...x: Tensor[]) => Tensor> = {
     const { Q, R } = ad.linalg.qr(a);
     return ad.cat([Q, R], -2);
   },
+  'linalg.qr r': (a) => ad.linalg.qr(a, { mode: 'r' }).R,
+  'linalg.qr complete square': (a) => ad.linalg.qr(a, { mode: 'complete' }).Q,
   'linalg.qr wide': (a) => ad.linalg.qr(a).R,
   'linalg.matrixExp': (a) => ad.linalg.matrixExp(a.mul(2)),
   'linalg.svd': (a) => {

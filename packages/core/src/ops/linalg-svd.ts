@@ -9,7 +9,7 @@ import { trace, traced } from '../compile/trace';
 import { eye, zeros } from './creation';
 import { diagEmbed } from './reorder';
 import { where } from './binary';
-import { cat } from './movement';
+import { complete } from './matrix-args';
 import { named, record } from './op';
 
 /** `[U, S, Vh]`, also by name: PyTorch's `svd` result. */
@@ -54,36 +54,6 @@ export function svd(A: Tensor, opts: { fullMatrices?: boolean } = {}): SVD {
 
 function result(U: Tensor, S: Tensor, Vh: Tensor): SVD {
   return Object.assign([U, S, Vh] as [Tensor, Tensor, Tensor], { U, S, Vh });
-}
-
-/** U (m×n) completed with an orthonormal basis of its complement; only the first n columns carry gradient. */
-function complete(U: Tensor, m: number, n: number): Tensor {
-  const extra = noGrad(() => {
-    const basis = zeros([...U.shape.slice(0, -2), m, m - n], { dtype: U.dtype });
-    const [u, out] = [U.contiguous().data, basis.data];
-    const count = U.size / (m * n);
-    for (let t = 0; t < count; t++) {
-      const cols: Float64Array[] = [];
-      for (let j = 0; j < n; j++)
-        cols.push(Float64Array.from({ length: m }, (_, i) => u[t * m * n + i * n + j]));
-      for (let e = 0; e < m && cols.length < m; e++) {
-        const c = new Float64Array(m);
-        c[e] = 1;
-        for (const b of cols) {
-          const dot = b.reduce((s, x, i) => s + x * c[i], 0);
-          for (let i = 0; i < m; i++) c[i] -= dot * b[i];
-        }
-        const norm = Math.hypot(...c);
-        if (norm < 1e-6) continue;
-        for (let i = 0; i < m; i++) c[i] /= norm;
-        cols.push(c);
-        const k = cols.length - 1 - n;
-        for (let i = 0; i < m; i++) out[t * m * (m - n) + i * (m - n) + k] = c[i];
-      }
-    }
-    return basis;
-  });
-  return cat([U, extra], -1);
 }
 
 /** The thin SVD of tall matrices (m ≥ n), recorded as one flat tensor: U, then S, then V. */

@@ -5,7 +5,7 @@
 // on the diagonal, the log-determinant of a singular matrix).
 import { checkBool, checkOptions, show } from '../args';
 import { isFloat, promoteTypes } from '../dtype';
-import { DTypeError, fmt, ShapeError, ValueError } from '../errors';
+import { AutogradError, DTypeError, fmt, ShapeError, ValueError } from '../errors';
 import {
   choleskyInPlace,
   eighInto,
@@ -22,7 +22,7 @@ import { eye, zeros } from './creation';
 import { tril, triu } from './mask';
 import { diagEmbed } from './reorder';
 import { cat } from './movement';
-import { squareMatrices } from './matrix-args';
+import { complete, squareMatrices } from './matrix-args';
 import { named, record } from './op';
 import type { OpName } from './names';
 
@@ -314,18 +314,24 @@ export function eigvalsh(A: Tensor): Tensor {
 }
 
 /**
- * The reduced QR decomposition A = Q·R of each m×n matrix (Householder, with LAPACK's signs
- * on R's diagonal): Q m×k with orthonormal columns, R k×n upper triangular, k = min(m, n).
+ * The QR decomposition A = Q·R of each m×n matrix (Householder, with LAPACK's signs on R's
+ * diagonal), k = min(m, n): `mode` 'reduced' (default) gives Q m×k with orthonormal columns
+ * and R k×n upper triangular; 'complete' Q m×m orthogonal and R m×n (not differentiable when
+ * m > n, as in PyTorch); 'r' only R (Q is empty; differentiable here, unlike PyTorch's).
  * Gradient as PyTorch's; for m < n, through the QR of the first m columns.
  * @example
  * const { Q, R } = ad.linalg.qr(ad.tensor([[3, 1], [4, 2]]));  // Q·R = A
  */
-export function qr(A: Tensor): QR {
-  if (trace.on && trace.entering !== qr) return traced(qr, [A]);
+export function qr(A: Tensor, opts: { mode?: 'reduced' | 'complete' | 'r' } = {}): QR {
+  if (trace.on && trace.entering !== qr) return traced(qr, [A, opts]);
   const op = 'linalg.qr';
   if (!(A instanceof Tensor)) throw new ValueError(op, `A must be a Tensor, got ${show(A)}`);
   if (!isFloat(A.dtype)) throw new DTypeError(op, `A must be float32 or float64, got ${A.dtype}`);
   if (A.ndim < 2) throw new ShapeError(op, `A must be matrices (…, m, n), got ${fmt(A.shape)}`);
+  const { mode = 'reduced' } = checkOptions(op, opts, ['mode']);
+  if (mode !== 'reduced' && mode !== 'complete' && mode !== 'r')
+    throw new ValueError(op, `mode must be 'reduced', 'complete' or 'r', got ${show(mode)}`);
+  if (mode !== 'reduced') return named(op, () => otherMode(A, mode));
   const [m, n] = A.shape.slice(-2);
   if (m < n) {
     // A = [X Y] with X square: X = Q·U, and R = [U, Qᵀ·Y]
@@ -363,4 +369,22 @@ export function qr(A: Tensor): QR {
   });
   const [Q, R] = parts(y);
   return Object.assign([Q, R] as [Tensor, Tensor], { Q, R });
+}
+
+/** qr's 'r' and 'complete' modes, from the reduced one. */
+function otherMode(A: Tensor, mode: 'complete' | 'r'): QR {
+  const [m, n] = A.shape.slice(-2);
+  const { Q, R } = qr(A);
+  const pack = (q: Tensor, r: Tensor) => Object.assign([q, r] as [Tensor, Tensor], { Q: q, R: r });
+  if (mode === 'r') return pack(zeros([0], { dtype: A.dtype }), R);
+  if (m <= n) return pack(Q, R);
+  // Q's complement is not a function of A that has a derivative (PyTorch refuses it too)
+  const full = record('linalg.qr', [A], complete(Q.detach(), m, n), () => {
+    throw new AutogradError(
+      'linalg.qr',
+      `mode 'complete' is not differentiable when A has more rows than columns (${m} > ${n}); use mode 'reduced'`,
+    );
+  });
+  const rows = cat([R, zeros([...R.shape.slice(0, -2), m - n, n], { dtype: R.dtype })], -2);
+  return pack(full, rows);
 }
