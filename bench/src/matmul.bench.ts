@@ -1,10 +1,10 @@
 // W1: matmul forward, GFLOP/s counted as 2N³. W2: forward + backward of sum(A·B), counted as 6N³.
-// W6: a batched product as einsum and as matmul, 2·batch·N³.
+// W6: a batched product as einsum and as matmul on one thread, 2·batch·N³.
 import * as ad from '@ad/core';
 import { assertClose } from './check';
 import type { Case } from './harness';
 import { loadTf, useBackend } from './tfjs';
-import { adVariants, withDefaults } from './variants';
+import { AD_VARIANTS, adVariants, withDefaults } from './variants';
 
 const BACKENDS = ['cpu', 'wasm'] as const;
 
@@ -139,13 +139,17 @@ export async function matmulCases(
       unit: 'GFLOP/s',
       work: (2 * batch * n ** 3) / 1e9,
     };
+    // on one thread: both spell one product, and the second core's scheduling (which moves
+    // a two-thread product by ±20% between runs) would only blur their ratio
+    const oneThread = () => ad.setBackend({ ...AD_VARIANTS['@ad 1 thread'] });
     cases.push(
-      withDefaults({ ...common, library: '@ad', fn: () => void a.matmul(b) }),
-      withDefaults({
+      { ...common, library: '@ad', before: oneThread, fn: () => void a.matmul(b) },
+      {
         ...common,
         library: '@ad einsum',
+        before: oneThread,
         fn: () => void ad.einsum('bij,bjk->bik', a, b),
-      }),
+      },
     );
   }
   return [...cases, ...wide];
