@@ -168,24 +168,33 @@ export function eighInto(
 function rotate(w: Float64Array, v: Float64Array, n: number, p: number, q: number): void {
   const apq = w[p * n + q];
   if (apq === 0) return;
-  const theta = (w[q * n + q] - w[p * n + p]) / (2 * apq);
+  const [c, s] = jacobi((w[q * n + q] - w[p * n + p]) / (2 * apq));
+  turn(w, n, n, p, q, c, s); // columns p and q
+  turn(w, n, 1, p * n, q * n, c, s); // rows p and q
+  turn(v, n, n, p, q, c, s);
+}
+
+/** cos and sin of the rotation that zeroes an off-diagonal pair, from θ = (a_qq − a_pp)/(2·a_pq). */
+function jacobi(theta: number): [number, number] {
   const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
   const c = 1 / Math.sqrt(t * t + 1);
-  const s = t * c;
-  for (let k = 0; k < n; k++) {
-    const [wkp, wkq] = [w[k * n + p], w[k * n + q]];
-    w[k * n + p] = c * wkp - s * wkq;
-    w[k * n + q] = s * wkp + c * wkq;
-  }
-  for (let k = 0; k < n; k++) {
-    const [wpk, wqk] = [w[p * n + k], w[q * n + k]];
-    w[p * n + k] = c * wpk - s * wqk;
-    w[q * n + k] = s * wpk + c * wqk;
-  }
-  for (let k = 0; k < n; k++) {
-    const [vkp, vkq] = [v[k * n + p], v[k * n + q]];
-    v[k * n + p] = c * vkp - s * vkq;
-    v[k * n + q] = s * vkp + c * vkq;
+  return [c, t * c];
+}
+
+/** Rotates `count` pairs (x[p + k·stride], x[q + k·stride]) by (c, s): a pair of rows or columns. */
+function turn(
+  x: TypedArray,
+  count: number,
+  stride: number,
+  p: number,
+  q: number,
+  c: number,
+  s: number,
+): void {
+  for (let k = 0; k < count; k++) {
+    const [xp, xq] = [x[p + k * stride], x[q + k * stride]];
+    x[p + k * stride] = c * xp - s * xq;
+    x[q + k * stride] = s * xp + c * xq;
   }
 }
 
@@ -330,20 +339,9 @@ export function svdInto(
           }
           if (gamma === 0 || Math.abs(gamma) <= 1e-16 * Math.sqrt(alpha * beta)) continue;
           rotated = true;
-          const zeta = (beta - alpha) / (2 * gamma);
-          const tn = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
-          const c = 1 / Math.sqrt(1 + tn * tn);
-          const sn = c * tn;
-          for (let i = 0; i < m; i++) {
-            const [wp, wq] = [w[i * n + p], w[i * n + q]];
-            w[i * n + p] = c * wp - sn * wq;
-            w[i * n + q] = sn * wp + c * wq;
-          }
-          for (let i = 0; i < n; i++) {
-            const [vp, vq] = [vv[i * n + p], vv[i * n + q]];
-            vv[i * n + p] = c * vp - sn * vq;
-            vv[i * n + q] = sn * vp + c * vq;
-          }
+          const [c, sn] = jacobi((beta - alpha) / (2 * gamma));
+          turn(w, m, n, p, q, c, sn);
+          turn(vv, n, n, p, q, c, sn);
         }
       }
       if (!rotated) break;
