@@ -30,7 +30,8 @@ export function einsum(equation: string, ...operands: TensorLike[]): Tensor {
   if (typeof equation !== 'string')
     throw new ValueError('einsum', `the equation must be a string, got ${show(equation)}`);
   const xs = operands.map((x) => toTensor('einsum', x));
-  const { inputs, output } = parse(equation, xs);
+  const { inputs, output } = parsed(equation, xs);
+  checkSizes(inputs, xs);
   return named('einsum', () => {
     let terms = inputs.map((labels, i) => diagonals({ t: xs[i], labels }));
     const needed = (except: number) => {
@@ -46,8 +47,40 @@ export function einsum(equation: string, ...operands: TensorLike[]): Tensor {
       acc = contract(acc, terms[i], keep);
     }
     acc = sumOut(acc, new Set(output));
-    return acc.t.permute(output.map((l) => acc.labels.indexOf(l)));
+    return permuted(
+      acc.t,
+      output.map((l) => acc.labels.indexOf(l)),
+    );
   });
+}
+
+// parsing an equation costs more than a small product: keep the last few, keyed by the
+// operands' ranks (which decide how many dims '...' stands for)
+const plans = new Map<string, { inputs: string[][]; output: string[] }>();
+
+function parsed(equation: string, xs: Tensor[]): { inputs: string[][]; output: string[] } {
+  const key = `${equation}|${xs.map((x) => x.ndim).join(',')}`;
+  let plan = plans.get(key);
+  if (plan === undefined) {
+    plan = parse(equation, xs);
+    if (plans.size >= 64) plans.delete(plans.keys().next().value as string);
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
+/** x.permute(order), or x itself when the order keeps every dim in place. */
+function permuted(x: Tensor, order: number[]): Tensor {
+  return order.every((d, i) => d === i) ? x : x.permute(order);
+}
+
+/** x.reshape(shape), or x itself when it has that shape already. */
+function reshaped(x: Tensor, shape: number[]): Tensor {
+  return sameShape(x.shape, shape) ? x : x.reshape(shape);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((n, i) => n === b[i]);
 }
 
 /** Labels per operand and of the output; `...` becomes one label per broadcast dim. */
@@ -82,7 +115,6 @@ function parse(equation: string, xs: Tensor[]): { inputs: string[][]; output: st
         `operand ${i} has ${xs[i].ndim} dims but '${specs[i]}' names ${labels.length}`,
       );
   });
-  checkSizes(inputs, xs);
   let output: string[];
   if (rhs === undefined) {
     const counts = new Map<string, number>();
@@ -163,13 +195,17 @@ function contract(a: Term, b: Term, keep: ReadonlySet<string>): Term {
   const sizeOf = (l: string) =>
     Math.max(a.t.shape[a.labels.indexOf(l)] ?? 1, b.t.shape[b.labels.indexOf(l)] ?? 1);
   const arrange = (term: Term, order: string[]) => {
-    const t = term.t.permute(order.map((l) => term.labels.indexOf(l)));
-    return t.expand(order.map(sizeOf));
+    const t = permuted(
+      term.t,
+      order.map((l) => term.labels.indexOf(l)),
+    );
+    const sizes = order.map(sizeOf);
+    return sameShape(t.shape, sizes) ? t : t.expand(sizes);
   };
   const product = (ls: string[]) => ls.reduce((n, l) => n * sizeOf(l), 1);
   const [nb, nm, nk, nn] = [product(batch), product(rows), product(summed), product(cols)];
-  const left = arrange(a, [...batch, ...rows, ...summed]).reshape([nb, nm, nk]);
-  const right = arrange(b, [...batch, ...summed, ...cols]).reshape([nb, nk, nn]);
-  const t = left.matmul(right).reshape([...batch, ...rows, ...cols].map(sizeOf));
+  const left = reshaped(arrange(a, [...batch, ...rows, ...summed]), [nb, nm, nk]);
+  const right = reshaped(arrange(b, [...batch, ...summed, ...cols]), [nb, nk, nn]);
+  const t = reshaped(left.matmul(right), [...batch, ...rows, ...cols].map(sizeOf));
   return { t, labels: [...batch, ...rows, ...cols] };
 }
