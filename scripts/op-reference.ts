@@ -37,6 +37,7 @@ function snake(name: string): string {
 function torchName(op: string): string {
   if (TORCH[op] !== undefined) return TORCH[op];
   const [ns, fn] = op.includes('.') ? op.split('.') : ['', op];
+  if (ns === 'functional') return `F.${snake(fn)}`;
   return ns === '' ? snake(fn) : `${ns}.${snake(fn)}`;
 }
 
@@ -65,10 +66,9 @@ function signatures(): Map<string, string> {
   };
   const exports = checker.getExportsOfModule(module);
   add('', exports);
-  const linalg = exports.find((s) => s.name === 'linalg');
-  if (linalg !== undefined) {
-    const ns = checker.getAliasedSymbol(linalg);
-    add('linalg.', checker.getExportsOfModule(ns));
+  for (const name of ['linalg', 'functional']) {
+    const ns = exports.find((s) => s.name === name);
+    if (ns !== undefined) add(`${name}.`, checker.getExportsOfModule(checker.getAliasedSymbol(ns)));
   }
   return out;
 }
@@ -107,7 +107,7 @@ export function opReference(): string {
     'fan-out where they apply), its special points (where the gradient is fixed by convention,',
     'checked against PyTorch’s rule in float32 and float64), and PyTorch’s name where it',
     'differs. Ops are also `Tensor` methods where PyTorch has one (`x.sum(1)`); `ad.linalg`',
-    'holds the linear algebra. [Expressions and gradients](expressions.md) explains them by family.',
+    'holds the linear algebra, `ad.functional` (`F` in `@ad/nn`) torch.nn.functional’s ops. [Expressions and gradients](expressions.md) explains them by family.',
     '',
     `${ops.length} ops, ${ops.filter((op) => opCases.some((c) => c.op === op)).length} of them differentiable.`,
     '',

@@ -3,6 +3,7 @@
 
 Run with Debian's python3-torch (apt-get install python3-torch):
     /usr/bin/python3 scripts/torch-fixtures.py > /tmp/t.json && mv /tmp/t.json packages/core/test/fixtures/torch-ops.json
+    /usr/bin/python3 scripts/torch-fixtures.py --set functional > /tmp/f.json && mv /tmp/f.json packages/core/test/fixtures/torch-functional.json
 Each case: seeded float64 inputs (and integer/bool constants), the op's output, a cotangent,
 and the gradient of sum(output * cotangent) with respect to every float input. The test
 runs the same expression in @ad on the same numbers; the file is committed, so the test
@@ -13,6 +14,7 @@ import math
 import sys
 
 import torch
+import torch.nn.functional as F
 
 torch.set_default_dtype(torch.float64)
 gen = torch.Generator().manual_seed(2026)
@@ -123,6 +125,81 @@ CASES = {
     'linalg.matrixPower': (lambda a: torch.linalg.matrix_power(a, 3) + torch.linalg.matrix_power(a + 5 * torch.eye(3), -2), [uniform((2, 3, 3), -1, 1)]),
 }
 
+# torch.nn.functional: written to fixtures/torch-functional.json with --set functional
+RM, RV = torch.tensor([0.5, -0.25, 1.0]), torch.tensor([1.5, 0.5, 2.0])
+KNOTS = torch.tensor([-4.0, -3.0, -1.0, 0.0, 1.0, 3.0, 6.0])
+
+
+def rms_norm(x, shape, w=None, eps=None):
+    # F.rms_norm (PyTorch 2.4) as its documentation defines it; Debian's torch predates it
+    eps = torch.finfo(x.dtype).eps if eps is None else eps
+    dims = tuple(range(-len(shape), 0))
+    y = x * torch.rsqrt(x.pow(2).mean(dims, keepdim=True) + eps)
+    return y if w is None else y * w
+
+
+def sdpa(q, k, v, attn_mask=None, is_causal=False, scale=None):
+    # F.scaled_dot_product_attention (PyTorch 2.0) as its documentation defines it
+    scores = q @ k.mT * (1 / math.sqrt(q.shape[-1]) if scale is None else scale)
+    if is_causal:
+        attn_mask = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril()
+    if attn_mask is not None and attn_mask.dtype == torch.bool:
+        scores = scores.masked_fill(~attn_mask, float('-inf'))
+    elif attn_mask is not None:
+        scores = scores + attn_mask
+    return torch.softmax(scores, -1) @ v
+
+
+def functional_cases():
+    return {
+        'conv2d': (lambda x, w, b: F.conv2d(x, w, b, padding=1), [uniform((2, 3, 6, 5)), uniform((4, 3, 3, 2)), uniform((4,))]),
+        'conv2d strided dilated grouped': (lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=(1, 2), dilation=(1, 2), groups=2), [uniform((2, 4, 7, 7)), uniform((6, 2, 3, 3)), uniform((6,))]),
+        'conv2d same': (lambda x, w: F.conv2d(x, w, padding='same', dilation=(1, 2)), [uniform((1, 2, 5, 6)), uniform((3, 2, 4, 3))]),
+        'conv2d unbatched valid': (lambda x, w: F.conv2d(x, w, padding='valid', stride=2), [uniform((2, 7, 6)), uniform((3, 2, 3, 3))]),
+        'conv1d': (lambda x, w, b: F.conv1d(x, w, b, stride=2, padding=1), [uniform((2, 3, 9)), uniform((4, 3, 3)), uniform((4,))]),
+        'conv1d grouped same': (lambda x, w: F.conv1d(x, w, padding='same', groups=3, dilation=2), [uniform((2, 3, 8)), uniform((6, 1, 4))]),
+        'convTranspose2d': (lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1, groups=2), [uniform((2, 4, 3, 4)), uniform((4, 3, 3, 2)), uniform((6,))]),
+        'convTranspose2d dilated': (lambda x, w: F.conv_transpose2d(x, w, stride=(1, 2), dilation=2, padding=(2, 1)), [uniform((1, 2, 4, 3)), uniform((2, 3, 3, 2))]),
+        'convTranspose1d': (lambda x, w, b: F.conv_transpose1d(x, w, b, stride=3, padding=1, output_padding=2), [uniform((2, 3, 5)), uniform((3, 2, 4)), uniform((2,))]),
+        'unfold': (lambda x: F.unfold(x, (2, 3), dilation=(2, 1), padding=1, stride=(1, 2)), [uniform((2, 3, 5, 4))]),
+        'fold': (lambda c: F.fold(c, (5, 6), 2, padding=(1, 0), stride=(2, 1)), [uniform((2, 8, 15))]),
+        'maxPool2d': (lambda x: F.max_pool2d(x, 3, stride=2, padding=1), [uniform((2, 3, 7, 6))]),
+        'maxPool2d ceil dilated': (lambda x: F.max_pool2d(x, (2, 3), stride=2, dilation=(2, 1), ceil_mode=True), [uniform((1, 2, 8, 7))]),
+        'maxPool1d': (lambda x: F.max_pool1d(x, 3, stride=2, padding=1), [uniform((2, 3, 9))]),
+        'avgPool2d': (lambda x: F.avg_pool2d(x, 3, stride=2, padding=1), [uniform((2, 3, 7, 6))]),
+        'avgPool2d exclude pad ceil': (lambda x: F.avg_pool2d(x, (3, 2), stride=2, padding=1, ceil_mode=True, count_include_pad=False), [uniform((1, 2, 6, 7))]),
+        'avgPool2d ceil divisor': (lambda x: F.avg_pool2d(x, 2, ceil_mode=True, divisor_override=3), [uniform((1, 2, 5, 5))]),
+        'avgPool1d': (lambda x: F.avg_pool1d(x, 4, stride=3, padding=2, ceil_mode=True), [uniform((2, 3, 10))]),
+        'adaptiveAvgPool2d': (lambda x: F.adaptive_avg_pool2d(x, (3, 2)), [uniform((2, 3, 7, 5))]),
+        'adaptiveAvgPool2d keep': (lambda x: F.adaptive_avg_pool2d(x, (None, 4)) + F.adaptive_avg_pool2d(x, 1), [uniform((1, 2, 3, 9))]),
+        'adaptiveAvgPool1d': (lambda x: F.adaptive_avg_pool1d(x, 4), [uniform((2, 3, 10))]),
+        'interpolate nearest': (lambda x: F.interpolate(x, size=(7, 3)), [uniform((1, 2, 4, 5))]),
+        'interpolate nearest scale': (lambda x: F.interpolate(x, scale_factor=(2, 1.5), mode='nearest'), [uniform((1, 2, 3, 4))]),
+        'interpolate nearest-exact': (lambda x: F.interpolate(x, size=5, mode='nearest-exact'), [uniform((2, 2, 3))]),
+        'interpolate bilinear': (lambda x: F.interpolate(x, scale_factor=1.5, mode='bilinear'), [uniform((1, 2, 4, 3))]),
+        'interpolate bilinear aligned': (lambda x: F.interpolate(x, size=(5, 2), mode='bilinear', align_corners=True), [uniform((2, 1, 3, 4))]),
+        'interpolate linear': (lambda x: F.interpolate(x, size=7, mode='linear'), [uniform((2, 3, 4))]),
+        'layerNorm': (lambda x, w, b: F.layer_norm(x, (3, 4), w, b), [uniform((2, 3, 4)), uniform((3, 4)), uniform((3, 4))]),
+        'rmsNorm': (lambda x, w: rms_norm(x, (4,), w, eps=1e-6) + rms_norm(x, (3, 4)), [uniform((2, 3, 4)), uniform((4,))]),
+        'groupNorm': (lambda x, w, b: F.group_norm(x, 2, w, b), [uniform((2, 4, 3, 2)), uniform((4,)), uniform((4,))]),
+        'batchNorm training': (lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), [uniform((4, 3, 2)), uniform((3,)), uniform((3,))]),
+        'batchNorm eval': (lambda x, w, b: F.batch_norm(x, RM, RV, w, b, training=False, eps=1e-3), [uniform((4, 3, 2, 2)), uniform((3,)), uniform((3,))]),
+        'scaledDotProductAttention': (lambda q, k, v: sdpa(q, k, v), [uniform((2, 3, 4, 5)), uniform((2, 3, 6, 5)), uniform((2, 3, 6, 2))]),
+        'scaledDotProductAttention causal': (lambda q, k, v: sdpa(q, k, v, is_causal=True, scale=0.3), [uniform((2, 4, 3)), uniform((2, 5, 3)), uniform((2, 5, 3))]),
+        'scaledDotProductAttention masks': (lambda q, k, v, f, m: sdpa(q, k, v, attn_mask=f) + sdpa(q, k, v, attn_mask=m), [uniform((2, 3, 4)), uniform((2, 5, 4)), uniform((2, 5, 2)), uniform((3, 5)), torch.tensor([[True, False, True, True, False], [False, False, False, True, True], [True, True, True, True, True]])]),
+        'embedding': (lambda w, i: F.embedding(i, w, padding_idx=1) * 2, [uniform((5, 3)), torch.tensor([[0, 1, 4], [1, 1, 3]])]),
+        'hardtanh': (lambda x: F.hardtanh(torch.cat([x, KNOTS / 3]), -1.0, 1.0), [uniform((5,))]),
+        'relu6': (lambda x: F.relu6(torch.cat([x * 4, KNOTS])), [uniform((5,))]),
+        'hardsigmoid': (lambda x: F.hardsigmoid(torch.cat([x * 2, KNOTS])), [uniform((5,))]),
+        'hardswish': (lambda x: F.hardswish(torch.cat([x * 2, KNOTS])), [uniform((5,))]),
+        'mish': (lambda x: F.mish(x * 3), [uniform((6,))]),
+        'softsign': (lambda x: F.softsign(torch.cat([x, KNOTS])), [uniform((5,))]),
+        'selu': (lambda x: F.selu(torch.cat([x, KNOTS])), [uniform((5,))]),
+        'celu': (lambda x: F.celu(torch.cat([x, KNOTS]), 0.7), [uniform((5,))]),
+        'glu': (lambda x: F.glu(x, 1), [uniform((2, 6, 3))]),
+        'logsigmoid': (lambda x: F.logsigmoid(x * 5), [uniform((6,))]),
+    }
+
 
 def encode(t):
     values = t.detach().flatten().tolist()
@@ -131,8 +208,9 @@ def encode(t):
 
 
 def main():
+    cases = functional_cases() if sys.argv[1:] == ['--set', 'functional'] else CASES
     out = {'torch': torch.__version__, 'cases': []}
-    for name, (fn, inputs) in CASES.items():
+    for name, (fn, inputs) in cases.items():
         xs = [x.clone().requires_grad_(x.is_floating_point()) for x in inputs]
         y = fn(*xs)
         cot = uniform(tuple(y.shape))

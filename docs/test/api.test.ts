@@ -30,6 +30,7 @@ describe('API reference (npm run docs)', () => {
   it('has a landing page and modules named as the packages', () => {
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('@ad API reference');
     expect(readdirSync(join(out, 'modules')).sort()).toEqual([
+      '_ad_core.functional.html',
       '_ad_core.html',
       '_ad_core.linalg.html',
       '_ad_nn.html',

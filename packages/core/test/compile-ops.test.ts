@@ -21,7 +21,9 @@ function derivatives(c: OpCase, xs: Tensor[], consts: Tensor[], dy: Tensor): Ten
 }
 
 describe('compiled ops equal eager ones in float64', () => {
-  it.each(opCases.map((c) => [label(c), c] as const))('%s', (_, c) => {
+  // a generator made inside the function is not something a replay can see (docs/compile.md)
+  const replayable = opCases.filter((c) => !c.seeded);
+  it.each(replayable.map((c) => [label(c), c] as const))('%s', (_, c) => {
     const xs = inputsFor(c, 2).slice(0, c.shapes.length);
     const consts = c.constants?.() ?? [];
     const compiled = ad.compile((dy: Tensor) => derivatives(c, xs, consts, dy));

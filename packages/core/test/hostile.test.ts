@@ -11,6 +11,7 @@ const checkers = /^check[A-Z]/;
 const functions = [
   ...Object.entries(ad),
   ...Object.entries(ad.linalg).map(([name, f]): [string, unknown] => [`linalg.${name}`, f]),
+  ...Object.entries(ad.functional).map(([name, f]): [string, unknown] => [`functional.${name}`, f]),
 ].filter(
   ([name, v]) =>
     typeof v === 'function' && /^[a-z]/.test(name) && !settings.has(name) && !checkers.test(name),

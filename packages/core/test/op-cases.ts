@@ -2,6 +2,7 @@ import * as ad from '../src';
 import { Generator, type GradcheckOptions, type Tensor } from '../src';
 import { reluBackward } from '../src/ops/activation';
 import { sigmoidBackward, tanhBackward } from '../src/ops/unary';
+import { functionalCases, functionalPoints } from './op-cases-functional';
 
 /** Where an input's values are drawn: [lo, hi], or 'nonzero' for ±[0.2, 2]. */
 export type Domain = readonly [number, number] | 'nonzero';
@@ -21,6 +22,8 @@ export interface OpCase {
   check?: GradcheckOptions;
   /** An op used inside other ops' gradients, not exported. */
   internal?: true;
+  /** `fn` makes its own seeded generator, so every call draws the same sample (a replay of a compiled step draws on instead). */
+  seeded?: true;
 }
 
 const pos: Domain = [0.2, 2];
@@ -43,7 +46,7 @@ const dominant = (x: Tensor) =>
 
 // one row per line keeps the table a table
 // prettier-ignore
-export const opCases: OpCase[] = [
+const coreCases: OpCase[] = [
   // element-wise unary
   { op: 'neg', fn: (x) => x.neg(), shapes: [[2, 3]] },
   { op: 'abs', fn: (x) => x.abs(), shapes: [[2, 3]], domains: [nz] },
@@ -290,6 +293,9 @@ export const opCases: OpCase[] = [
   { op: 'mul', note: 'broadcast fan-out', fn: (x, b) => x.mul(b).add(b.square()).sum(0), shapes: [[3, 2], [2]] },
 ];
 
+/** The op table: every row that gradcheck and gradgradcheck run. */
+export const opCases: OpCase[] = [...coreCases, ...functionalCases];
+
 /** Seeded inputs for a row: float64 leaves that require grad, then its constants. */
 export function inputsFor(c: OpCase, seed = 1): Tensor[] {
   const g = new Generator(seed);
@@ -310,6 +316,7 @@ export function inputsFor(c: OpCase, seed = 1): Tensor[] {
 
 /** Exported functions with no gradient: comparisons, rounding, index and creation functions. */
 export const nonDifferentiable = [
+  'functional.oneHot',
   'sign',
   'floor',
   'ceil',
@@ -407,7 +414,7 @@ export interface SpecialPoint {
 
 // one row per line keeps the table a table
 // prettier-ignore
-export const specialPoints: SpecialPoint[] = [
+const corePoints: SpecialPoint[] = [
   { op: 'abs', note: 'at 0', fn: (x) => x.abs(), at: [[0, -1, 2]], grads: [[0, -1, 1]] },
   { op: 'relu', note: 'at 0', fn: (x) => x.relu(), at: [[0, -1, 2]], grads: [[0, 0, 1]] },
   { op: 'leakyRelu', note: 'at 0 takes the slope', fn: (x) => x.leakyRelu(0.25), at: [[0, -1, 2]], grads: [[0.25, 0.25, 1]] },
@@ -439,3 +446,5 @@ export const specialPoints: SpecialPoint[] = [
   { op: 'xlogy', note: 'x = 0 gives 0 and passes nothing to x', fn: (x, y) => x.xlogy(y), at: [[0, 2], [3, 4]], grads: [[0, Math.log(4)], [0, 0.5]] },
   { op: 'logaddexp', note: 'a −∞ side', fn: (a, b) => a.logaddexp(b), at: [[-Infinity], [2]], grads: [[0], [1]] },
 ];
+
+export const specialPoints: SpecialPoint[] = [...corePoints, ...functionalPoints];

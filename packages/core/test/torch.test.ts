@@ -1,28 +1,9 @@
 // Values and gradients against PyTorch's, in float64 to 1e-7 relative, on the fixtures
-// scripts/torch-fixtures.py wrote (committed: no torch is needed to run this). Each case's
-// expression here is the fixture script's, written with @ad.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// scripts/torch-fixtures.py wrote. Each case's expression here is the fixture script's,
+// written with @ad.
 import * as ad from '../src';
 import type { Tensor } from '../src';
-
-interface Encoded {
-  shape: number[];
-  dtype: 'float' | 'int' | 'bool';
-  data: number[];
-}
-interface Case {
-  name: string;
-  inputs: Encoded[];
-  output: Encoded;
-  cotangent: Encoded;
-  grads: Encoded[];
-}
-
-const fixtures = JSON.parse(readFileSync(join(__dirname, 'fixtures/torch-ops.json'), 'utf8')) as {
-  torch: string;
-  cases: Case[];
-};
+import { agreesWithTorch } from './torch-fixture';
 
 const f64 = { dtype: 'float64' } as const;
 const eye3 = () => ad.eye(3, 3, f64);
@@ -138,27 +119,4 @@ const expressions: Record<string, (...x: Tensor[]) => Tensor> = {
     ad.linalg.matrixPower(a, 3).add(ad.linalg.matrixPower(a.add(eye3().mul(5)), -2)),
 };
 
-function decode(e: Encoded, requiresGrad = false): Tensor {
-  const dtype = e.dtype === 'float' ? 'float64' : e.dtype === 'int' ? 'int32' : 'bool';
-  const t = ad.tensor(e.data, { dtype }).reshape(e.shape);
-  return requiresGrad ? t.detach().clone().requiresGrad_() : t;
-}
-
-const close = { rtol: 1e-7, atol: 1e-10 };
-
-describe(`values and gradients agree with PyTorch ${fixtures.torch} in float64`, () => {
-  it('every fixture has an expression here, and every expression a fixture', () => {
-    expect(fixtures.cases.map((k) => k.name).sort()).toEqual(Object.keys(expressions).sort());
-  });
-
-  it.each(fixtures.cases.map((k) => [k.name, k] as const))('%s', (name, k) => {
-    const inputs = k.inputs.map((e) => decode(e, e.dtype === 'float'));
-    const y = expressions[name](...inputs);
-    expect(y).toBeAllClose(decode(k.output), close);
-    const floats = inputs.filter((x) => x.requiresGrad);
-    const grads = ad.gradients(y, floats, { gradOutputs: decode(k.cotangent), allowUnused: true });
-    grads.forEach((g, i) =>
-      expect(g ?? ad.zeros(floats[i].shape, f64)).toBeAllClose(decode(k.grads[i]), close),
-    );
-  });
-});
+agreesWithTorch('torch-ops.json', expressions);

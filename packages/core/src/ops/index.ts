@@ -58,6 +58,14 @@ export { einsum } from './einsum';
  * leading dims, with gradients of any order.
  */
 export * as linalg from './linalg-all';
+/**
+ * torch.nn.functional's ops (`import { F } from '@ad/nn'` names the same namespace):
+ * convolutions (`conv1d`, `conv2d`, `convTranspose1d`, `convTranspose2d`, `unfold`, `fold`),
+ * pooling (`maxPool1d/2d`, `avgPool1d/2d`, `adaptiveAvgPool1d/2d`), `interpolate`,
+ * normalisation (`layerNorm`, `rmsNorm`, `groupNorm`, `batchNorm`), `dropout`,
+ * `scaledDotProductAttention`, `embedding`, `oneHot`, and the activations.
+ */
+export * as functional from './functional-all';
 export { at, type IndexPart } from './at';
 export type { ValuesIndices } from './pair';
 export type { TensorLike } from './op';

@@ -6,10 +6,13 @@
  * is written once, as the function), and the internal ops that gradients are built from. A
  * misspelt name in `record` or `named` is a type error.
  */
-export type OpName = keyof typeof import('./index') | InternalOp | LinalgOp;
+export type OpName = keyof typeof import('./index') | InternalOp | LinalgOp | FunctionalOp;
 
 /** `ad.linalg`'s ops, named as users call them. */
 type LinalgOp = `linalg.${keyof typeof import('./linalg-all')}`;
+
+/** `ad.functional`'s ops, named as users call them. */
+type FunctionalOp = `functional.${keyof typeof import('./functional-all')}`;
 
 /** Ops that only gradients and composites record, and `var` (exported under that name). */
 type InternalOp =
