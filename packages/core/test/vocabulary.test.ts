@@ -47,6 +47,13 @@ describe('masks', () => {
       [0, 0, 6],
       [0, 0, 0],
     ]);
+    // a triangle keeps its dtype, as in PyTorch: a causal mask stays bool
+    const causal = ad.ones([2, 2], { dtype: 'bool' }).triu(1);
+    expect([causal.dtype, sq.tril().dtype]).toEqual(['bool', sq.dtype]);
+    expect(causal.toArray()).toEqual([
+      [0, 1],
+      [0, 0],
+    ]);
     // NaN and ∞ outside the triangle are dropped, not multiplied by 0
     expect(
       ad

@@ -10,6 +10,7 @@ export {
   Embedding,
   Identity,
   Flatten,
+  Unflatten,
   type LinearOptions,
   type EmbeddingOptions,
 } from './layers/linear';
@@ -26,13 +27,59 @@ export {
   Softmax,
   LogSoftmax,
 } from './layers/activation';
+export {
+  Hardtanh,
+  ReLU6,
+  Hardsigmoid,
+  Hardswish,
+  Mish,
+  Softsign,
+  SELU,
+  CELU,
+  LogSigmoid,
+  GLU,
+} from './layers/activation-more';
 export { Dropout } from './layers/dropout';
 export {
   LayerNorm,
-  BatchNorm1d,
+  RMSNorm,
+  GroupNorm,
   type LayerNormOptions,
-  type BatchNormOptions,
+  type RMSNormOptions,
+  type GroupNormOptions,
 } from './layers/norm';
+export { BatchNorm1d, BatchNorm2d, BatchNorm3d, type BatchNormOptions } from './layers/batchnorm';
+export {
+  Conv1d,
+  Conv2d,
+  ConvTranspose1d,
+  ConvTranspose2d,
+  type ConvOptions,
+  type ConvTransposeOptions,
+} from './layers/conv';
+export {
+  MaxPool1d,
+  MaxPool2d,
+  AvgPool1d,
+  AvgPool2d,
+  AdaptiveAvgPool1d,
+  AdaptiveAvgPool2d,
+  type MaxPoolOptions,
+  type AvgPoolOptions,
+} from './layers/pool';
+export { RNN, LSTM, GRU, type RNNOptions, type SimpleRNNOptions } from './layers/recurrent';
+export {
+  MultiheadAttention,
+  type MultiheadAttentionOptions,
+  type AttentionCallOptions,
+} from './layers/attention';
+export {
+  TransformerEncoderLayer,
+  type TransformerEncoderLayerOptions,
+  type EncoderCallOptions,
+} from './layers/transformer';
+/** torch.nn.functional: the same namespace as `ad.functional` of `@ad/core`. */
+export { functional as F } from '@ad/core';
 /** Initialisers that fill a tensor in place (PyTorch's `torch.nn.init`): xavier, kaiming, uniform, normal, constant. */
 export * as init from './init';
 export * from './loss';

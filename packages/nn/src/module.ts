@@ -25,15 +25,19 @@ export abstract class Module {
   /** Registered buffers: state-dict key → property name. */
   private bufferNames = new Map<string, string>();
 
-  /** The computation this module performs, recorded onto the tape like any other ops. */
-  abstract forward(...inputs: Tensor[]): Tensor;
+  /**
+   * The computation this module performs, recorded onto the tape like any other ops. Most
+   * layers map a tensor to a tensor; recurrent and attention layers take options and return
+   * tuples, as in PyTorch, so the base signature is open.
+   */
+  abstract forward(...inputs: unknown[]): unknown;
 
   constructor() {
     // a compiled function that calls this forward depends on the module's parameters and
     // training flags (ad.dependsOn): a replaced parameter or eval() records it again
     const forward = this.forward;
     Object.defineProperty(this, 'forward', {
-      value: (...inputs: Tensor[]): Tensor => {
+      value: (...inputs: unknown[]): unknown => {
         if (depth === 0) dependsOn(this);
         depth++;
         try {
@@ -275,11 +279,11 @@ function join(prefix: string, key: string): string {
  * parameters of those names (PyTorch's `torch.func.functional_call`), then puts the
  * module's own parameters back. Gradients flow to the given tensors.
  */
-export function functionalCall(
+export function functionalCall<T = Tensor>(
   module: Module,
   params: Readonly<Record<string, Tensor>>,
-  ...inputs: Tensor[]
-): Tensor {
+  ...inputs: unknown[]
+): T {
   if (!(module instanceof Module)) throw new ValueError('functionalCall', 'expected a Module');
   if (
     typeof params !== 'object' ||
@@ -301,7 +305,7 @@ export function functionalCall(
       swapped.push([owner, key, owner[key]]);
       owner[key] = t;
     }
-    return module.forward(...inputs);
+    return module.forward(...inputs) as T;
   } finally {
     for (const [owner, key, original] of swapped.reverse()) owner[key] = original;
   }

@@ -16,8 +16,8 @@ import type { LRScheduler, ReduceLROnPlateau } from './optim/scheduler';
 
 /** Anything with a forward pass; a Module's train/eval switch is used when present. */
 export interface Model {
-  /** The model's prediction for a batch. */
-  forward(x: Tensor): Tensor;
+  /** The model's prediction for a batch: a Tensor (checked on every call). */
+  forward(x: Tensor): unknown;
   /** Switches to training mode (called at the start of every epoch). */
   train?(mode?: boolean): unknown;
   /** Switches to evaluation mode (called before validation). */
@@ -141,7 +141,7 @@ export function fit(model: Model, opts: FitOptions): EpochLog[] {
   const { optimizer, loss: lossOf } = opts;
   const trainStep = (x: Tensor, y: Tensor): Tensor => {
     optimizer.zeroGrad();
-    const loss = lossOf(model.forward(x), y);
+    const loss = lossOf(prediction('fit', model, x), y);
     loss.backward();
     optimizer.step();
     return loss;
@@ -224,7 +224,7 @@ export function evaluate(
   let count = 0;
   noGrad(() => {
     for (const [x, y] of new DataLoader(data, { batchSize: opts.batchSize ?? 1024 })) {
-      const out = model.forward(x);
+      const out = prediction('evaluate', model, x);
       const n = x.shape[0];
       if (opts.loss) sums.loss = (sums.loss ?? 0) + opts.loss(out, y).item() * n;
       for (const [k, f] of Object.entries(opts.metrics ?? {}))
@@ -273,4 +273,15 @@ export function earlyStopping(
     },
   };
   return cb;
+}
+
+/** model.forward(x), checked to be a tensor: a layer that returns a tuple needs a wrapper. */
+function prediction(op: string, model: Model, x: Tensor): Tensor {
+  const y = model.forward(x);
+  if (!(y instanceof TensorClass))
+    throw new ValueError(
+      op,
+      `model.forward returned ${Array.isArray(y) ? 'an array' : typeof y}, not a Tensor: pick the prediction in a forward of your own`,
+    );
+  return y;
 }

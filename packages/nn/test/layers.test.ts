@@ -20,8 +20,30 @@ function checkLayer(layer: nn.Module, input: Tensor): void {
   ).toBe(true);
 }
 
+/** A recurrent layer's output sequence alone. */
+class First extends nn.Module {
+  constructor(readonly inner: nn.RNN | nn.LSTM | nn.GRU) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return this.inner.forward(x)[0];
+  }
+}
+
+/** Self-attention's output alone. */
+class SelfAttention extends nn.Module {
+  constructor(readonly inner: nn.MultiheadAttention) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return this.inner.forward(x, x, x, { isCausal: true, attnMask: null })[0];
+  }
+}
+
 describe('layer gradients (input and parameters) match central differences', () => {
   const x = () => ad.randn([4, 3], { ...f64, generator: g });
+  const image = () => ad.randn([2, 2, 3, 3], { ...f64, generator: g });
+  const sequence = () => ad.randn([4, 2, 3], { ...f64, generator: g });
   it.each<[string, () => nn.Module, () => Tensor]>([
     ['Linear', () => new nn.Linear(3, 2, { ...f64, generator: g }), x],
     ['MLP', () => new nn.MLP([3, 4, 2], { activation: 'tanh', ...f64, generator: g }), x],
@@ -50,6 +72,48 @@ describe('layer gradients (input and parameters) match central differences', () 
           new nn.LogSoftmax(),
         ),
       x,
+    ],
+    ['Conv2d', () => new nn.Conv2d(2, 3, 2, { padding: 1, ...f64, generator: g }), image],
+    [
+      'ConvTranspose2d then pooling',
+      () =>
+        new nn.Sequential(
+          new nn.ConvTranspose2d(2, 2, 2, { stride: 2, ...f64, generator: g }),
+          new nn.AvgPool2d(2, { stride: 1 }),
+          new nn.MaxPool2d(2),
+        ),
+      image,
+    ],
+    [
+      'GroupNorm',
+      () => new nn.GroupNorm(2, 4, f64),
+      () => ad.randn([2, 4, 3], { ...f64, generator: g }),
+    ],
+    [
+      'LSTM (output)',
+      () => new First(new nn.LSTM(3, 2, { numLayers: 2, ...f64, generator: g })),
+      sequence,
+    ],
+    [
+      'GRU (output)',
+      () => new First(new nn.GRU(3, 2, { bidirectional: true, ...f64, generator: g })),
+      sequence,
+    ],
+    [
+      'MultiheadAttention (self)',
+      () => new SelfAttention(new nn.MultiheadAttention(4, 2, { ...f64, generator: g })),
+      () => ad.randn([3, 2, 4], { ...f64, generator: g }),
+    ],
+    [
+      'TransformerEncoderLayer',
+      () =>
+        new nn.TransformerEncoderLayer(4, 2, {
+          dimFeedforward: 6,
+          dropout: 0,
+          ...f64,
+          generator: g,
+        }),
+      () => ad.randn([3, 2, 4], { ...f64, generator: g }),
     ],
   ])('%s', (_, make, input) => checkLayer(make(), input()));
 

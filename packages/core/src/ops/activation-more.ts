@@ -96,8 +96,8 @@ export function softsign(x: TensorLike): Tensor {
   return named('functional.softsign', () => a.div(a.abs().add(1)));
 }
 
-const SELU_ALPHA = 1.6732632423543772848170429916717;
-const SELU_SCALE = 1.0507009873554804934193349852946;
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
 
 /**
  * The self-normalising ELU, scale · elu(x, α) with PyTorch's constants (`F.selu`).

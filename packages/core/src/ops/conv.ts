@@ -9,7 +9,7 @@ import type { Tensor } from '../tensor';
 import { trace, traced } from '../compile/trace';
 import { named, toTensor, type TensorLike } from './op';
 import type { OpName } from './names';
-import { blockCount, blocks, pair, type Size2, spatial, unblocks } from './patches';
+import { blockCount, blocks, pair, type Size2, spatial, unblocks, widthOnly } from './patches';
 
 /** Options of `conv1d`/`conv2d`: PyTorch's, with `padding` also 'same' or 'valid'. */
 export interface ConvOptions {
@@ -53,9 +53,9 @@ function operands(
   return [x, w, b];
 }
 
-/** `v` as a pair; a 1-D op's size is the width, with height 1. */
+/** `v` as a pair; a 1-D op's size is the width, with height 1 (or `h`). */
 function sizes(op: OpName, name: string, v: unknown, min: number, dims: number, h = 1): Pair {
-  return dims === 2 ? pair(op, name, v, min) : [h, pair(op, name, v, min)[1]];
+  return dims === 2 ? pair(op, name, v, min) : widthOnly(op, name, v, min, h);
 }
 
 /** The group count, checked: it divides the input and output channels. */

@@ -96,8 +96,9 @@ function triangle(
   const m = mask.data;
   for (let r = 0; r < rows; r++)
     for (let c = 0; c < cols; c++) m[r * cols + c] = keep(r, c) ? 1 : 0;
-  // where, not a product: a NaN or ∞ outside the triangle is dropped, as PyTorch drops it
-  return named(op, () => where(mask, a, 0));
+  // where, not a product: a NaN or ∞ outside the triangle is dropped, as PyTorch drops it;
+  // the zero has x's dtype, so a bool or int32 triangle keeps its dtype
+  return named(op, () => where(mask, a, empty([], a.dtype)));
 }
 
 /**

@@ -30,6 +30,21 @@ export function pair(op: string, name: string, v: unknown, min: number): [number
   return [a[0], a[1]];
 }
 
+/** `v` as [1 (or `h`), width] for a 1-D op: a number, or an array of one. */
+export function widthOnly(
+  op: string,
+  name: string,
+  v: unknown,
+  min: number,
+  h = 1,
+): [number, number] {
+  const n = Array.isArray(v) && v.length === 1 ? (v[0] as unknown) : v;
+  if (typeof n !== 'number')
+    throw new ValueError(op, `${name} must be a number or an array of 1 number, got ${show(v)}`);
+  checkInt(op, name, n, min);
+  return [h, n];
+}
+
 /** How many blocks fit along one dim; `ceil` keeps a last partial block that starts inside. */
 export function blockCount(
   size: number,

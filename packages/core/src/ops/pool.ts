@@ -2,14 +2,14 @@
 // the input and sends each window's gradient to its first maximum; average pooling divides
 // by PyTorch's count (with or without the padding); adaptive pooling averages PyTorch's
 // variable windows, written as products with averaging matrices so they run on the gemm.
-import { checkBool, checkInt, checkNumber, checkOptions, show } from '../args';
+import { checkBool, checkInt, checkOptions, show } from '../args';
 import { allocate, isFloat } from '../dtype';
 import { DTypeError, fmt, ShapeError, ValueError } from '../errors';
 import { Tensor } from '../tensor';
 import { trace, traced } from '../compile/trace';
 import { named, toTensor, type TensorLike } from './op';
 import type { OpName } from './names';
-import { blocks, pair, patchesOf, type Size2, spatial } from './patches';
+import { blocks, pair, patchesOf, type Size2, spatial, widthOnly } from './patches';
 
 /** Options of `maxPool1d`/`maxPool2d`, as in PyTorch; `stride` defaults to the kernel size. */
 export interface MaxPoolOptions {
@@ -36,24 +36,21 @@ function floatInput(op: OpName, x: TensorLike, dims: 1 | 2) {
   return { a, ...spatial(op, a, dims, what) };
 }
 
-/** A 1-D op's sizes as 2-D ones: height 1 (or `h`), the width given. */
-function widen(v: Size2 | null | undefined, h: number): Size2 | null | undefined {
-  return v === undefined || v === null ? v : [h, typeof v === 'number' ? v : v[0]];
-}
-
 function windows(op: OpName, shape: number[], kernel: Size2, o: MaxPoolOptions, dims: number) {
-  const k = dims === 2 ? kernel : widen(kernel, 1);
-  const [kh, kw] = pair(op, 'kernelSize', k, 1);
-  const [ph, pw] = pair(op, 'padding', dims === 2 ? (o.padding ?? 0) : widen(o.padding ?? 0, 0), 0);
+  // a 1-D op's sizes are widths, with height 1 (padding 0)
+  const sizes = (name: string, v: unknown, min: number, h = 1) =>
+    dims === 2 ? pair(op, name, v, min) : widthOnly(op, name, v, min, h);
+  const [kh, kw] = sizes('kernelSize', kernel, 1);
+  const [ph, pw] = sizes('padding', o.padding ?? 0, 0, 0);
   if (ph > kh / 2 || pw > kw / 2)
     throw new ValueError(
       op,
       `padding ${show(o.padding)} must be at most half the kernel size ${show(kernel)}`,
     );
   return patchesOf(op, shape, [kh, kw], {
-    stride: (dims === 2 ? o.stride : widen(o.stride, 1)) ?? [kh, kw],
+    stride: o.stride === undefined || o.stride === null ? [kh, kw] : sizes('stride', o.stride, 1),
     padding: [ph, pw],
-    dilation: (dims === 2 ? o.dilation : widen(o.dilation ?? 1, 1)) ?? 1,
+    dilation: sizes('dilation', o.dilation ?? 1, 1),
     ceilMode: checkBool(op, 'ceilMode', o.ceilMode ?? false),
   });
 }

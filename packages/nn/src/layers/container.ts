@@ -1,3 +1,4 @@
+import * as ad from '@ad/core';
 import type { Tensor } from '@ad/core';
 import { checkInt, checkOptions, ValueError } from '@ad/core';
 import { Module } from '../module';
@@ -17,7 +18,15 @@ export class Sequential extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.layers.reduce((h, layer) => layer.forward(h), x);
+    return this.layers.reduce((h, layer, i) => {
+      const y = layer.forward(h);
+      if (!(y instanceof ad.Tensor))
+        throw new ValueError(
+          'Sequential',
+          `layer ${i} (${layer.constructor.name}) returned ${Array.isArray(y) ? 'an array' : typeof y}, not a Tensor: wrap it in a module that picks its output`,
+        );
+      return y;
+    }, x);
   }
 
   override namedChildren(): [string, Module][] {

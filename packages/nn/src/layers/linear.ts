@@ -143,3 +143,34 @@ export class Flatten extends Module {
     return x.flatten(this.startDim, this.endDim);
   }
 }
+
+/** Splits dim `dim` into `unflattenedSize` (PyTorch's `Unflatten`; one size may be −1). */
+export class Unflatten extends Module {
+  readonly unflattenedSize: number[];
+
+  constructor(
+    readonly dim: number,
+    unflattenedSize: readonly number[],
+  ) {
+    super();
+    ad.checkInt('Unflatten', 'dim', dim);
+    if (!Array.isArray(unflattenedSize) || unflattenedSize.length === 0)
+      throw new ad.ValueError('Unflatten', 'unflattenedSize must be a non-empty array of sizes');
+    unflattenedSize.forEach((n) => ad.checkInt('Unflatten', 'unflattenedSize', n, -1));
+    this.unflattenedSize = [...unflattenedSize];
+  }
+
+  forward(x: Tensor): Tensor {
+    const d = this.dim < 0 ? this.dim + x.ndim : this.dim;
+    if (d < 0 || d >= x.ndim)
+      throw new ad.IndexError(
+        'Unflatten',
+        `dim ${this.dim} is out of range for ${ad.formatShape(x.shape)}`,
+      );
+    return x.reshape([...x.shape.slice(0, d), ...this.unflattenedSize, ...x.shape.slice(d + 1)]);
+  }
+
+  override extraRepr(): string {
+    return `dim=${this.dim}, unflattenedSize=[${this.unflattenedSize}]`;
+  }
+}

@@ -1,5 +1,5 @@
 import * as ad from '@ad/core';
-import { noGrad, type Tensor, ValueError } from '@ad/core';
+import { type Tensor, ValueError } from '@ad/core';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
 
@@ -55,11 +55,11 @@ export class LayerNorm extends Module {
         `input ${ad.formatShape(x.shape)} does not end in ${ad.formatShape(this.normalizedShape)}`,
       );
     }
-    const dims = this.normalizedShape.map((_, i) => i - n);
-    const centred = x.sub(x.mean(dims, { keepdim: true }));
-    let y = centred.div(centred.square().mean(dims, { keepdim: true }).add(this.eps).sqrt());
-    if (this.weight) y = y.mul(this.weight);
-    return this.bias ? y.add(this.bias) : y;
+    return ad.functional.layerNorm(x, this.normalizedShape, {
+      weight: this.weight,
+      bias: this.bias,
+      eps: this.eps,
+    });
   }
 
   override extraRepr(): string {
@@ -67,112 +67,97 @@ export class LayerNorm extends Module {
   }
 }
 
-/** Options of `BatchNorm1d`. */
-export interface BatchNormOptions {
-  eps?: number;
-  /** Weight of the new batch in the running averages (PyTorch's convention). */
-  momentum?: number;
-  affine?: boolean;
-  trackRunningStats?: boolean;
+/** Options of `RMSNorm`. */
+export interface RMSNormOptions {
+  /** Added to the mean square; null (the default) is the dtype's machine epsilon, as in PyTorch. */
+  eps?: number | null;
+  elementwiseAffine?: boolean;
   dtype?: ad.FloatDType;
 }
 
-/**
- * Batch normalisation over [N, C] or [N, C, L]: batch statistics in training (which also
- * update the running mean and the unbiased running variance), running statistics in eval.
- */
-export class BatchNorm1d extends Module {
-  readonly eps: number;
-  readonly momentum: number;
+/** x / √(mean(x²) + eps) · weight over the last dims (PyTorch's `RMSNorm`). */
+export class RMSNorm extends Module {
+  readonly normalizedShape: number[];
+  readonly eps: number | null;
   readonly weight: Parameter | null;
-  readonly bias: Parameter | null;
-  declare runningMean: Tensor;
-  declare runningVar: Tensor;
-  declare numBatchesTracked: Tensor;
-  private readonly tracking: boolean;
 
-  constructor(
-    readonly numFeatures: number,
-    opts: BatchNormOptions = {},
-  ) {
+  constructor(normalizedShape: number | readonly number[], opts: RMSNormOptions = {}) {
     super();
-    ad.checkInt('BatchNorm1d', 'numFeatures', numFeatures, 1);
-    opts = ad.checkOptions('BatchNorm1d', opts, [
-      'eps',
-      'momentum',
-      'affine',
-      'trackRunningStats',
-      'dtype',
-    ]);
-    this.eps = ad.checkNumber('BatchNorm1d', 'eps', opts.eps ?? 1e-5, { min: 0 });
-    this.momentum = ad.checkNumber('BatchNorm1d', 'momentum', opts.momentum ?? 0.1, {
-      min: 0,
-      max: 1,
-    });
-    const affine = ad.checkBool('BatchNorm1d', 'affine', opts.affine ?? true);
-    ad.checkBool('BatchNorm1d', 'trackRunningStats', opts.trackRunningStats ?? true);
-    this.weight = affine ? new Parameter(ad.ones([numFeatures], { dtype: opts.dtype })) : null;
-    this.bias = affine ? new Parameter(ad.zeros([numFeatures], { dtype: opts.dtype })) : null;
-    this.tracking = opts.trackRunningStats ?? true;
-    if (this.tracking) {
-      // stored under PyTorch's names, so that its state dicts load as they are
-      this.registerBuffer('runningMean', ad.zeros([numFeatures], { dtype: opts.dtype }), {
-        key: 'running_mean',
-      });
-      this.registerBuffer('runningVar', ad.ones([numFeatures], { dtype: opts.dtype }), {
-        key: 'running_var',
-      });
-      this.registerBuffer('numBatchesTracked', ad.zeros([], { dtype: 'int32' }), {
-        key: 'num_batches_tracked',
-      });
-    }
+    const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
+    if (!Array.isArray(shape))
+      throw new ValueError('RMSNorm', 'normalizedShape must be a size or sizes');
+    shape.forEach((d) => ad.checkInt('RMSNorm', 'normalizedShape', d, 1));
+    this.normalizedShape = [...shape];
+    if (this.normalizedShape.length === 0)
+      throw new ValueError(
+        'RMSNorm',
+        'normalizedShape must be a size or a non-empty array of sizes',
+      );
+    const o = ad.checkOptions('RMSNorm', opts, ['eps', 'elementwiseAffine', 'dtype']);
+    this.eps =
+      o.eps === null || o.eps === undefined
+        ? null
+        : ad.checkNumber('RMSNorm', 'eps', o.eps, { min: 0 });
+    const affine = ad.checkBool('RMSNorm', 'elementwiseAffine', o.elementwiseAffine ?? true);
+    this.weight = affine ? new Parameter(ad.ones(this.normalizedShape, { dtype: o.dtype })) : null;
   }
 
   forward(x: Tensor): Tensor {
-    if (
-      !(x instanceof ad.Tensor) ||
-      (x.ndim !== 2 && x.ndim !== 3) ||
-      x.shape[1] !== this.numFeatures
-    ) {
-      const got = x instanceof ad.Tensor ? ad.formatShape(x.shape) : typeof x;
-      throw new ValueError(
-        'BatchNorm1d',
-        `expected [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got ${got}`,
-      );
-    }
-    if (this.training && this.tracking && x.size / this.numFeatures < 2) {
-      throw new ValueError('BatchNorm1d', 'expected more than 1 value per channel when training');
-    }
-    const dims = x.ndim === 2 ? [0] : [0, 2];
-    const shape = x.ndim === 2 ? [1, this.numFeatures] : [1, this.numFeatures, 1];
-    let mean: Tensor;
-    let variance: Tensor;
-    if (this.training || !this.tracking) {
-      mean = x.mean(dims, { keepdim: true });
-      variance = x.sub(mean).square().mean(dims, { keepdim: true });
-      if (this.training && this.tracking)
-        this.updateRunningStats(mean, variance, x.size / this.numFeatures);
-    } else {
-      mean = this.runningMean.reshape(shape);
-      variance = this.runningVar.reshape(shape);
-    }
-    let y = x.sub(mean).div(variance.add(this.eps).sqrt());
-    if (this.weight) y = y.mul(this.weight.reshape(shape));
-    return this.bias ? y.add(this.bias.reshape(shape)) : y;
+    return ad.functional.rmsNorm(x, this.normalizedShape, { weight: this.weight, eps: this.eps });
   }
 
-  private updateRunningStats(mean: Tensor, variance: Tensor, n: number): void {
-    noGrad(() => {
-      const m = this.momentum;
-      this.runningMean.copy_(this.runningMean.mul(1 - m).add(mean.reshape([-1]).mul(m)));
-      this.runningVar.copy_(
-        this.runningVar.mul(1 - m).add(variance.reshape([-1]).mul((m * n) / (n - 1))),
+  override extraRepr(): string {
+    return `[${this.normalizedShape}], eps=${this.eps}, elementwiseAffine=${this.weight !== null}`;
+  }
+}
+
+/** Options of `GroupNorm`. */
+export interface GroupNormOptions {
+  eps?: number;
+  affine?: boolean;
+  dtype?: ad.FloatDType;
+}
+
+/** Normalises [N, C, ...] over groups of channels (PyTorch's `GroupNorm`); weight and bias per channel. */
+export class GroupNorm extends Module {
+  readonly eps: number;
+  readonly weight: Parameter | null;
+  readonly bias: Parameter | null;
+
+  constructor(
+    readonly numGroups: number,
+    readonly numChannels: number,
+    opts: GroupNormOptions = {},
+  ) {
+    super();
+    ad.checkInt('GroupNorm', 'numGroups', numGroups, 1);
+    ad.checkInt('GroupNorm', 'numChannels', numChannels, 1);
+    if (numChannels % numGroups !== 0)
+      throw new ValueError(
+        'GroupNorm',
+        `numChannels ${numChannels} must be divisible by numGroups ${numGroups}`,
       );
-      this.numBatchesTracked.add_(1);
+    const o = ad.checkOptions('GroupNorm', opts, ['eps', 'affine', 'dtype']);
+    this.eps = ad.checkNumber('GroupNorm', 'eps', o.eps ?? 1e-5, { min: 0 });
+    const affine = ad.checkBool('GroupNorm', 'affine', o.affine ?? true);
+    this.weight = affine ? new Parameter(ad.ones([numChannels], { dtype: o.dtype })) : null;
+    this.bias = affine ? new Parameter(ad.zeros([numChannels], { dtype: o.dtype })) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!(x instanceof ad.Tensor) || x.ndim < 2 || x.shape[1] !== this.numChannels)
+      throw new ValueError(
+        'GroupNorm',
+        `expected [N, ${this.numChannels}, ...], got ${x instanceof ad.Tensor ? ad.formatShape(x.shape) : typeof x}`,
+      );
+    return ad.functional.groupNorm(x, this.numGroups, {
+      weight: this.weight,
+      bias: this.bias,
+      eps: this.eps,
     });
   }
 
   override extraRepr(): string {
-    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}`;
+    return `${this.numGroups}, ${this.numChannels}, eps=${this.eps}, affine=${this.weight !== null}`;
   }
 }
