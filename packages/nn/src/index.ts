@@ -93,6 +93,15 @@ export {
   type ParamState,
 } from './optim/optimizer';
 export { SGD, type SGDOptions } from './optim/sgd';
+export {
+  RAdam,
+  Rprop,
+  ASGD,
+  type RAdamOptions,
+  type RpropOptions,
+  type ASGDOptions,
+} from './optim/more';
+export { LBFGS, type LBFGSOptions } from './optim/lbfgs';
 export { Adam, AdamW, Adamax, NAdam, type AdamOptions, type NAdamOptions } from './optim/adam';
 export {
   RMSprop,
@@ -111,6 +120,19 @@ export {
   ReduceLROnPlateau,
   type PlateauOptions,
 } from './optim/scheduler';
+export {
+  LambdaLR,
+  MultiplicativeLR,
+  PolynomialLR,
+  CosineAnnealingWarmRestarts,
+} from './optim/scheduler-more';
+export {
+  CyclicLR,
+  OneCycleLR,
+  SequentialLR,
+  type CyclicLROptions,
+  type OneCycleLROptions,
+} from './optim/scheduler-cyclic';
 export { clipGradNorm, clipGradValue } from './optim/clip';
 export { TensorDataset, DataLoader, trainTestSplit, type DataLoaderOptions } from './data';
 export { xor, twoSpirals, moons, noisySine } from './datasets';

@@ -1,5 +1,6 @@
 import {
   checkOptions,
+  enableGrad,
   noGrad,
   sideEffect,
   Tensor,
@@ -93,10 +94,19 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   /**
    * Updates every parameter that has a gradient. Inside `ad.compile` it is a side effect:
-   * every replay runs it again, reading the learning rate and state as they are then.
+   * every replay runs it again, reading the learning rate and state as they are then. A
+   * `closure` (which zeroes the gradients, computes the loss and calls backward) runs first,
+   * with gradients on, and its loss is returned, as in PyTorch.
    */
-  step(): void {
+  step(closure?: () => Tensor | number): Tensor | number | undefined {
+    let loss: Tensor | number | undefined;
+    if (closure !== undefined) {
+      if (typeof closure !== 'function')
+        throw new ValueError(`${this.constructor.name}.step`, 'closure must be a function');
+      loss = enableGrad(closure);
+    }
     sideEffect(`${this.constructor.name}.step`, () => this.update_());
+    return loss;
   }
 
   private update_(): void {
@@ -221,6 +231,9 @@ export abstract class Optimizer<O extends { lr: number }> {
     if (kind === 'tensor') {
       if (!(v instanceof Tensor) || v.shape.join() !== p.shape.join() || v.dtype !== p.dtype)
         fail(`state '${k}' of parameter ${i} should be ${p.dtype} [${p.shape}]`);
+    } else if (kind === 'flat') {
+      if (!(v instanceof Tensor) || v.dtype !== p.dtype)
+        fail(`state '${k}' of parameter ${i} should be a ${p.dtype} tensor`);
     } else if (
       typeof v !== 'number' ||
       !Number.isFinite(v) ||

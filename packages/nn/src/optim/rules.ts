@@ -6,8 +6,11 @@ export type Rule = (op: string, name: string, v: unknown) => void;
 /** A rule for each option of an optimizer: an unknown option is an error, as a typo would be. */
 export type Rules<O> = { [K in keyof O]-?: Rule };
 
-/** What a per-parameter state entry holds: a buffer shaped like the parameter, a step count or a number. */
-export type StateSpec = Record<string, 'tensor' | 'count' | 'number'>;
+/**
+ * What a per-parameter state entry holds: a buffer shaped like the parameter, a tensor of
+ * any shape (LBFGS's history over all parameters), a step count or a number.
+ */
+export type StateSpec = Record<string, 'tensor' | 'flat' | 'count' | 'number'>;
 
 /** What an optimizer class tells its base: how to check options and state. */
 export interface OptimizerSpec<O> {

@@ -1,10 +1,19 @@
 import { checkInt, checkNumber, checkOneOf, checkOptions, sideEffect, ValueError } from '@ad/core';
 import { Optimizer } from './optimizer';
 
-type AnyOptimizer = Optimizer<{ lr: number }>;
+export type AnyOptimizer = Optimizer<{ lr: number }>;
 
-/** The next rate of a group from its current rate, its base rate and the new epoch. */
-type Rule = (lr: number, base: number, epoch: number) => number;
+/** The next rate of group `i` from its current rate, its base rate and the new epoch. */
+export type Rule = (lr: number, base: number, epoch: number, i: number) => number;
+
+/** Group `i`'s rate at an epoch from its base rate alone (what `step(epoch)` uses). */
+export type ClosedForm = (base: number, epoch: number, i: number) => number;
+
+/**
+ * Each optimizer's rates when its first scheduler was made (PyTorch's `initial_lr`): every
+ * later scheduler of that optimizer starts from them, so schedulers chain as in PyTorch.
+ */
+const initialLrs = new WeakMap<AnyOptimizer, number[]>();
 
 /**
  * Base of the epoch-wise learning-rate schedules. Like PyTorch's, each computes the next
@@ -17,19 +26,35 @@ export class LRScheduler {
   constructor(
     readonly optimizer: AnyOptimizer,
     private readonly rule: Rule,
+    private readonly closedForm: ClosedForm | null = null,
   ) {
     checkOptimizer(new.target.name, optimizer);
-    this.baseLrs = optimizer.paramGroups.map((g) => g.lr);
+    let initial = initialLrs.get(optimizer);
+    if (initial === undefined || initial.length !== optimizer.paramGroups.length) {
+      initial = optimizer.paramGroups.map((g) => g.lr);
+      initialLrs.set(optimizer, initial);
+    }
+    this.baseLrs = [...initial];
     this.step();
   }
 
-  /** Advances one epoch and sets the new rates. */
-  step(): void {
+  /**
+   * Advances one epoch and sets the new rates; `step(epoch)` jumps to that epoch (what
+   * `SequentialLR` does when it hands over; PyTorch deprecates it for users).
+   */
+  step(epoch?: number): void {
+    if (epoch !== undefined)
+      checkNumber(`${this.constructor.name}.step`, 'epoch', epoch, { min: 0 });
     sideEffect(`${this.constructor.name}.step`, () => {
-      this.lastEpoch++;
-      this.optimizer.paramGroups.forEach(
-        (g, i) => (g.lr = this.rule(g.lr, this.baseLrs[i], this.lastEpoch)),
-      );
+      this.lastEpoch = epoch ?? this.lastEpoch + 1;
+      const t = this.lastEpoch;
+      this.optimizer.paramGroups.forEach((g, i) => {
+        const base = this.baseLrs[i];
+        g.lr =
+          epoch !== undefined && this.closedForm !== null
+            ? this.closedForm(base, t, i)
+            : this.rule(g.lr, base, t, i);
+      });
     });
   }
 
@@ -61,7 +86,11 @@ export class StepLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, stepSize: number, gamma = 0.1) {
     checkInt('StepLR', 'stepSize', stepSize, 1);
     checkNumber('StepLR', 'gamma', gamma);
-    super(optimizer, (lr, _base, t) => (t === 0 || t % stepSize !== 0 ? lr : lr * gamma));
+    super(
+      optimizer,
+      (lr, _base, t) => (t === 0 || t % stepSize !== 0 ? lr : lr * gamma),
+      (base, t) => base * gamma ** Math.floor(t / stepSize),
+    );
   }
 }
 
@@ -69,7 +98,11 @@ export class StepLR extends LRScheduler {
 export class ExponentialLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, gamma: number) {
     checkNumber('ExponentialLR', 'gamma', gamma);
-    super(optimizer, (lr, _base, t) => (t === 0 ? lr : lr * gamma));
+    super(
+      optimizer,
+      (lr, _base, t) => (t === 0 ? lr : lr * gamma),
+      (base, t) => base * gamma ** t,
+    );
   }
 }
 
@@ -78,16 +111,20 @@ export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, TMax: number, etaMin = 0) {
     checkInt('CosineAnnealingLR', 'TMax', TMax, 1);
     checkNumber('CosineAnnealingLR', 'etaMin', etaMin, { min: 0 });
-    super(optimizer, (lr, base, t) => {
-      if (t === 0) return lr;
-      if ((t - 1 - TMax) % (2 * TMax) === 0)
-        return lr + ((base - etaMin) * (1 - Math.cos(Math.PI / TMax))) / 2;
-      return (
-        ((1 + Math.cos((Math.PI * t) / TMax)) / (1 + Math.cos((Math.PI * (t - 1)) / TMax))) *
-          (lr - etaMin) +
-        etaMin
-      );
-    });
+    super(
+      optimizer,
+      (lr, base, t) => {
+        if (t === 0) return lr;
+        if ((t - 1 - TMax) % (2 * TMax) === 0)
+          return lr + ((base - etaMin) * (1 - Math.cos(Math.PI / TMax))) / 2;
+        return (
+          ((1 + Math.cos((Math.PI * t) / TMax)) / (1 + Math.cos((Math.PI * (t - 1)) / TMax))) *
+            (lr - etaMin) +
+          etaMin
+        );
+      },
+      (base, t) => etaMin + ((base - etaMin) * (1 + Math.cos((Math.PI * t) / TMax))) / 2,
+    );
   }
 }
 
@@ -106,11 +143,15 @@ export class LinearLR extends LRScheduler {
       throw new ValueError('LinearLR', `startFactor must be in (0, 1], got ${String(s)}`);
     checkNumber('LinearLR', 'endFactor', e, { min: 0, max: 1 });
     checkInt('LinearLR', 'totalIters', n, 1);
-    super(optimizer, (lr, _base, t) => {
-      if (t === 0) return lr * s;
-      if (t > n) return lr;
-      return lr * (1 + (e - s) / (n * s + (t - 1) * (e - s)));
-    });
+    super(
+      optimizer,
+      (lr, _base, t) => {
+        if (t === 0) return lr * s;
+        if (t > n) return lr;
+        return lr * (1 + (e - s) / (n * s + (t - 1) * (e - s)));
+      },
+      (base, t) => base * (s + ((e - s) * Math.min(n, t)) / n),
+    );
   }
 }
 
