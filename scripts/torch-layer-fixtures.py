@@ -29,6 +29,16 @@ def seeded(module):
     return module
 
 
+class CTC(nn.Module):
+    # F.ctc_loss on log_softmax of its first input, as a module for the fixture loop
+    def __init__(self, **kw):
+        super().__init__()
+        self.kw = kw
+
+    def forward(self, x, targets, input_lengths, target_lengths):
+        return nn.functional.ctc_loss(x.log_softmax(-1), targets, input_lengths, target_lengths, **self.kw)
+
+
 def flat(y):
     if isinstance(y, torch.Tensor):
         return [y]
@@ -60,6 +70,9 @@ def cases():
         'MultiheadAttention': (nn.MultiheadAttention(8, 2, batch_first=True), [uniform(2, 3, 8), uniform(2, 4, 8), uniform(2, 4, 8)], lambda m, q, k, v: m(q, k, v, key_padding_mask=pad_mask, attn_mask=bool_mask)),
         'MultiheadAttention kdim vdim per-head weights': (nn.MultiheadAttention(6, 3, kdim=4, vdim=5), [uniform(3, 2, 6), uniform(4, 2, 4), uniform(4, 2, 5)], lambda m, q, k, v: m(q, k, v, average_attn_weights=False)),
         'MultiheadAttention unbatched float mask': (nn.MultiheadAttention(4, 2), [uniform(3, 4), uniform(5, 4), uniform(5, 4), uniform(3, 5)], lambda m, q, k, v, f: m(q, k, v, attn_mask=f)),
+        'CTC padded mean': (CTC(), [uniform(7, 3, 5), torch.tensor([[1, 2, 2], [3, 1, 0], [4, 0, 0]]), torch.tensor([7, 6, 4]), torch.tensor([3, 2, 1])], lambda m, *a: m(*a)),
+        'CTC concatenated sum blank 2': (CTC(blank=2, reduction='sum'), [uniform(6, 2, 4), torch.tensor([1, 1, 3, 0, 3]), torch.tensor([6, 5]), torch.tensor([3, 2])], lambda m, *a: m(*a)),
+        'CTC none zeroInfinity': (CTC(reduction='none', zero_infinity=True), [uniform(4, 3, 3), torch.tensor([[1, 1, 1], [2, 1, 0], [1, 2, 0]]), torch.tensor([4, 4, 2]), torch.tensor([3, 2, 0])], lambda m, *a: m(*a)),
         'TransformerEncoderLayer': (nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True), [uniform(2, 4, 8)], lambda m, x: m(x, src_key_padding_mask=pad_mask)),
         'TransformerEncoderLayer normFirst gelu': (nn.TransformerEncoderLayer(8, 4, dim_feedforward=12, dropout=0.0, activation='gelu', norm_first=True), [uniform(5, 2, 8)], lambda m, x: m(x, src_mask=nn.Transformer.generate_square_subsequent_mask(5))),
     }

@@ -85,6 +85,7 @@ export * as init from './init';
 export * from './loss';
 export * from './loss-pairs';
 export * from './loss-distributions';
+export { ctcLoss, CTCLoss, type CTCLossOptions } from './loss-ctc';
 export {
   Optimizer,
   type OptimizerState,

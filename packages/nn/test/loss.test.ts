@@ -203,3 +203,31 @@ describe('loss gradients match central differences', () => {
     expect(ad.gradgradcheck(f, [input.detach().requiresGrad_()], { atol: 1e-4 })).toBe(true);
   });
 });
+
+describe('ctcLoss', () => {
+  const targets = ad.tensor(
+    [
+      [1, 1, 2],
+      [2, 0, 0],
+    ],
+    { dtype: 'int32' },
+  );
+  const f = (z: Tensor) => nn.ctcLoss(z.logSoftmax(-1), targets, [5, 4], [3, 1]);
+
+  it('differentiates twice (PyTorch stops at once)', () => {
+    const z = ad.randn([5, 2, 3], { ...f64, generator: g }).requiresGrad_();
+    expect(ad.gradcheck(f, [z])).toBe(true);
+    expect(ad.gradgradcheck(f, [z], { atol: 1e-4 })).toBe(true);
+  });
+
+  it('is +∞ where no alignment fits, 0 with zeroInfinity, and checks its arguments', () => {
+    const z = ad.zeros([2, 1, 3], f64).logSoftmax(-1);
+    const repeated = ad.tensor([[1, 1]], { dtype: 'int32' }); // needs a blank between: 3 frames
+    expect(nn.ctcLoss(z, repeated, [2], [2]).item()).toBe(Infinity);
+    expect(nn.ctcLoss(z, repeated, [2], [2], { zeroInfinity: true }).item()).toBe(0);
+    expect(() => nn.ctcLoss(z, repeated, [3], [2])).toThrow(/inputLengths has 3/);
+    expect(() => nn.ctcLoss(z, ad.tensor([[0, 1]], { dtype: 'int32' }), [2], [2])).toThrow(
+      /target 0 is not a class other than blank/,
+    );
+  });
+});

@@ -128,6 +128,15 @@ const layers: Record<string, [() => nn.Module, (m: never, ...x: Tensor[]) => unk
     () => new nn.MultiheadAttention(4, 2, f64),
     (m: nn.MultiheadAttention, q, k, v, f) => m.forward(q, k, v, { attnMask: f }),
   ],
+  'CTC padded mean': [() => new CTC(), (m: CTC, ...a) => m.forward(a[0], a[1], a[2], a[3])],
+  'CTC concatenated sum blank 2': [
+    () => new CTC({ blank: 2, reduction: 'sum' }),
+    (m: CTC, ...a) => m.forward(a[0], a[1], a[2], a[3]),
+  ],
+  'CTC none zeroInfinity': [
+    () => new CTC({ reduction: 'none', zeroInfinity: true }),
+    (m: CTC, ...a) => m.forward(a[0], a[1], a[2], a[3]),
+  ],
   TransformerEncoderLayer: [
     () =>
       new nn.TransformerEncoderLayer(8, 2, {
@@ -150,6 +159,16 @@ const layers: Record<string, [() => nn.Module, (m: never, ...x: Tensor[]) => unk
     (m: nn.TransformerEncoderLayer, x) => m.forward(x, { srcMask: causal(5) }),
   ],
 };
+
+/** ctcLoss on logSoftmax of its first input, as the fixture's module. */
+class CTC extends nn.Module {
+  constructor(readonly opts: nn.CTCLossOptions = {}) {
+    super();
+  }
+  forward(x: Tensor, targets: Tensor, inputLengths: Tensor, targetLengths: Tensor): Tensor {
+    return nn.ctcLoss(x.logSoftmax(-1), targets, inputLengths, targetLengths, this.opts);
+  }
+}
 
 /** PyTorch's generate_square_subsequent_mask: 0 on and below the diagonal, −∞ above. */
 function causal(n: number): Tensor {
