@@ -4,6 +4,7 @@
  * @module @ad/nn
  */
 export { Module, functionalCall } from './module';
+export { checkpoint } from './recompute';
 export { Parameter } from './parameter';
 export {
   Linear,
@@ -149,5 +150,6 @@ export {
   type Model,
   type MetricFn,
 } from './train';
+export { topKAccuracy, confusionMatrix } from './metrics';
 export { encodeSafetensors, decodeSafetensors } from './safetensors';
 export { encodeCheckpoint, restoreCheckpoint, type CheckpointParts } from './checkpoint';

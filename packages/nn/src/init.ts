@@ -5,6 +5,7 @@ import {
   defaultGenerator,
   formatShape,
   Generator,
+  linalg,
   Tensor,
   ValueError,
   writeInPlace,
@@ -155,4 +156,80 @@ export function kaimingUniform(t: Tensor, opts: KaimingOptions = {}): Tensor {
 export function kaimingNormal(t: Tensor, opts: KaimingOptions = {}): Tensor {
   const generator = generatorOf('kaimingNormal', opts, KAIMING_KEYS);
   return normal(t, 0, kaimingStd('kaimingNormal', t, opts ?? {}), { generator });
+}
+
+/** erf on a number, through the library's own. */
+const erf = (x: number) => new Tensor(Float64Array.of(x), []).erf().item();
+
+/** Φ, the standard normal's CDF. */
+function normalCdf(x: number): number {
+  return (1 + erf(x / Math.SQRT2)) / 2;
+}
+
+/**
+ * Fills t with N(mean, std²) truncated to [a, b] (PyTorch's `trunc_normal_`): uniform draws
+ * between the bounds' CDF values, mapped back through the inverse CDF.
+ */
+export function truncNormal(
+  t: Tensor,
+  mean = 0,
+  std = 1,
+  a = -2,
+  b = 2,
+  opts: Random = {},
+): Tensor {
+  target('truncNormal', t);
+  checkNumber('truncNormal', 'mean', mean);
+  checkNumber('truncNormal', 'std', std, { min: 0 });
+  checkNumber('truncNormal', 'a', a, { finite: false });
+  checkNumber('truncNormal', 'b', b, { finite: false, min: a });
+  const g = generatorOf('truncNormal', opts);
+  const lo = 2 * normalCdf((a - mean) / std) - 1;
+  const hi = 2 * normalCdf((b - mean) / std) - 1;
+  const u = new Tensor(
+    Float64Array.from({ length: t.size }, () => lo + (hi - lo) * g.random()),
+    [t.size],
+  );
+  const values = u
+    .erfinv()
+    .mul(std * Math.SQRT2)
+    .add(mean)
+    .clamp(a, b).data;
+  writeInPlace(t, (data) => data.set(values));
+  return t;
+}
+
+/**
+ * Fills t (2-D or more, rows × the rest) with a (semi-)orthogonal matrix times `gain`
+ * (PyTorch's `orthogonal_`): the Q of a Gaussian matrix's QR, signs fixed by R's diagonal.
+ */
+export function orthogonal(t: Tensor, opts: Random & { gain?: number } = {}): Tensor {
+  target('orthogonal', t);
+  if (t.ndim < 2)
+    throw new ValueError('orthogonal', `needs at least 2 dims, got ${formatShape(t.shape)}`);
+  const generator = generatorOf('orthogonal', opts, ['generator', 'gain']);
+  const gain = checkNumber('orthogonal', 'gain', opts.gain ?? 1);
+  const rows = t.shape[0];
+  const cols = t.size / Math.max(rows, 1);
+  if (t.size === 0) return t;
+  const g = gaussian(rows, cols, generator, t.dtype);
+  const tall = rows < cols ? g.mT : g;
+  const { Q, R } = linalg.qr(tall);
+  const signs = R.diagonal().sign();
+  const q = Q.mul(signs);
+  const values = (rows < cols ? q.mT : q).mul(gain).contiguous().data;
+  writeInPlace(t, (data) => data.set(values));
+  return t;
+}
+
+function gaussian(
+  rows: number,
+  cols: number,
+  generator: Generator,
+  dtype: Tensor['dtype'],
+): Tensor {
+  const out = new Tensor(new Float64Array(rows * cols), [rows, cols]);
+  const d = out.data;
+  for (let i = 0; i < d.length; i++) d[i] = generator.normal();
+  return out.cast(dtype);
 }

@@ -83,13 +83,14 @@ export abstract class Module {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** This module and all below it, with dotted names ('' for this one). */
+  /**
+   * This module and all below it, with dotted names ('' for this one); a module reached
+   * twice (shared by two parents) is listed once, under its first name, as in PyTorch.
+   */
   namedModules(prefix = ''): [string, Module][] {
     if (typeof prefix !== 'string') throw new ValueError('namedModules', 'prefix must be a string');
-    return [
-      [prefix, this],
-      ...this.namedChildren().flatMap(([k, m]) => m.namedModules(join(prefix, k))),
-    ];
+    const seen = new Set<Module>();
+    return everyPath(this, prefix).filter(([, m]) => !seen.has(m) && Boolean(seen.add(m)));
   }
 
   /** This module and every module below it. */
@@ -97,12 +98,14 @@ export abstract class Module {
     return this.namedModules().map(([, m]) => m);
   }
 
-  /** Every parameter with its dotted name, e.g. `layers.0.weight`. */
+  /**
+   * Every parameter with its dotted name, e.g. `layers.0.weight`. A parameter held twice
+   * (tied weights) is listed once, under its first name, so an optimizer steps it once.
+   */
   namedParameters(): [string, Parameter][] {
-    return this.namedModules().flatMap(([prefix, m]) =>
-      Object.entries(m)
-        .filter(([, v]) => v instanceof Parameter)
-        .map(([k, v]): [string, Parameter] => [join(prefix, k), v as Parameter]),
+    const seen = new Set<Parameter>();
+    return ownParameters(everyPath(this, '')).filter(
+      ([, p]) => !seen.has(p) && Boolean(seen.add(p)),
     );
   }
 
@@ -113,7 +116,12 @@ export abstract class Module {
 
   /** Every registered buffer (non-trained state such as running means) with its dotted name. */
   namedBuffers(): [string, Tensor][] {
-    return this.namedModules().flatMap(([prefix, m]) =>
+    return Module.buffersOf(this.namedModules());
+  }
+
+  /** The buffers of these modules with their dotted names. */
+  private static buffersOf(modules: [string, Module][]): [string, Tensor][] {
+    return modules.flatMap(([prefix, m]) =>
       [...m.bufferNames].map(
         ([key, name]) =>
           [join(prefix, key), (m as unknown as Record<string, Tensor>)[name]] as [string, Tensor],
@@ -193,7 +201,9 @@ export abstract class Module {
 
   /** Parameters and buffers by dotted name (the tensors themselves, not copies). */
   stateDict(): Record<string, Tensor> {
-    return Object.fromEntries([...this.namedParameters(), ...this.namedBuffers()]);
+    // every name, tied ones too, as PyTorch's state_dict has them
+    const paths = everyPath(this, '');
+    return Object.fromEntries([...ownParameters(paths), ...Module.buffersOf(paths)]);
   }
 
   /**
@@ -272,6 +282,19 @@ export abstract class Module {
 
 function join(prefix: string, key: string): string {
   return prefix === '' ? key : `${prefix}.${key}`;
+}
+
+/** Every module below `m` with its dotted name, a shared module under each of its names. */
+function everyPath(m: Module, prefix: string): [string, Module][] {
+  return [[prefix, m], ...m.namedChildren().flatMap(([k, c]) => everyPath(c, join(prefix, k)))];
+}
+
+function ownParameters(modules: [string, Module][]): [string, Parameter][] {
+  return modules.flatMap(([prefix, m]) =>
+    Object.entries(m)
+      .filter(([, v]) => v instanceof Parameter)
+      .map(([k, v]): [string, Parameter] => [join(prefix, k), v as Parameter]),
+  );
 }
 
 /**

@@ -225,6 +225,47 @@ describe('Module', () => {
     b.loadStateDict(missing, { strict: false });
   });
 
+  it('lists a tied weight once (and steps it once), while the state dict keeps both names', () => {
+    class Tied extends nn.Module {
+      embed = new nn.Embedding(5, 3, f64);
+      head = new nn.Linear(3, 5, { bias: false, ...f64 });
+      shared = new nn.Linear(3, 3, f64);
+      again = this.shared;
+      constructor() {
+        super();
+        (this.head as { weight: nn.Parameter }).weight = this.embed.weight;
+      }
+      forward(x: Tensor): Tensor {
+        return this.head.forward(this.again.forward(this.shared.forward(this.embed.forward(x))));
+      }
+    }
+    const m = new Tied();
+    expect(m.namedParameters().map(([k]) => k)).toEqual([
+      'embed.weight',
+      'shared.weight',
+      'shared.bias',
+    ]);
+    expect(m.namedModules().map(([k]) => k)).toEqual(['', 'embed', 'head', 'shared']);
+    expect(Object.keys(m.stateDict())).toEqual([
+      'embed.weight',
+      'head.weight',
+      'shared.weight',
+      'shared.bias',
+      'again.weight',
+      'again.bias',
+    ]);
+    expect(m.summary()).toMatch(/Parameters: 27 /);
+    const opt = new nn.SGD(m.parameters(), { lr: 0.1 });
+    const before = m.embed.weight.clone();
+    m.forward(ad.tensor([1, 2], { dtype: 'int32' }))
+      .sum()
+      .backward();
+    opt.step();
+    const moved = m.embed.weight.sub(before);
+    expect(moved).toBeAllClose(m.embed.weight.grad!.mul(-0.1), { rtol: 1e-12 });
+    m.loadStateDict(m.stateDict());
+  });
+
   it('prints a tree with parameter counts', () => {
     expect(new nn.MLP([2, 16, 1], { activation: 'tanh' }).summary()).toBe(
       'MLP(\n  (0): Linear(inFeatures=2, outFeatures=16, bias=true)\n  (1): Tanh()\n  (2): Linear(inFeatures=16, outFeatures=1, bias=true)\n)\nParameters: 65 (trainable 65)',
@@ -306,5 +347,38 @@ describe('layer behaviour', () => {
         .parameters()
         .map((p) => p.toFlatArray()),
     );
+  });
+});
+
+describe('checkpoint', () => {
+  const block = () =>
+    new nn.Sequential(
+      new nn.Linear(3, 4, { ...f64, generator: new Generator(8) }),
+      new nn.Tanh(),
+      new nn.Linear(4, 3, { ...f64, generator: new Generator(9) }),
+    );
+
+  it('gives the gradients of the plain call, to inputs and parameters, and records no block op', () => {
+    const [plain, saved] = [block(), block()];
+    const x = ad.randn([5, 3], { ...f64, generator: g });
+    const [x1, x2] = [x.clone().requiresGrad_(), x.clone().requiresGrad_()];
+    plain.forward(x1).square().sum().backward();
+    const y = nn.checkpoint(saved, x2.mul(2).div(2));
+    expect(ad.tapeRows(y).map((r) => r.op)).not.toContain('linear');
+    y.square().sum().backward();
+    expect(x2.grad).toBeAllClose(x1.grad!, { rtol: 1e-12 });
+    saved
+      .parameters()
+      .forEach((p, i) => expect(p.grad).toBeAllClose(plain.parameters()[i].grad!, { rtol: 1e-12 }));
+  });
+
+  it('differentiates twice, and refuses a captured tensor it cannot reach', () => {
+    const m = block();
+    const f = (x: Tensor) => nn.checkpoint(m, x).sin().sum();
+    const x = ad.randn([2, 3], { ...f64, generator: g }).requiresGrad_();
+    expect(ad.gradgradcheck(f, [x], { atol: 1e-4 })).toBe(true);
+    const w = ad.randn([3, 3], f64).requiresGrad_();
+    const y = nn.checkpoint((a: Tensor) => a.matmul(w), x);
+    expect(() => y.sum().backward()).toThrow(/requires grad but is not one of its inputs/);
   });
 });
