@@ -112,6 +112,35 @@ describe('WebAssembly kernels', () => {
     fast.forEach((t, i) => expect(t).toBeAllClose(slow[i], { rtol: 1e-4, atol: 1e-4 }));
   });
 
+  it.each(['float32', 'float64'] as const)(
+    'im2col (unfold) on the kernel gives the TypeScript loop’s bits, %s, with stride, dilation and padding',
+    (dtype) => {
+      const x = ad.randn([2, 3, 23, 19], { generator: new ad.Generator(4), dtype });
+      const cases = [
+        { padding: 1 },
+        { padding: [2, 0] as [number, number], stride: [1, 2] as [number, number], dilation: 2 },
+        { stride: 3 },
+      ];
+      for (const opts of cases) {
+        const run = (wasm: boolean) => {
+          ad.setBackend({ wasm });
+          const cols = ad.functional.unfold(x, 3, opts);
+          ad.setBackend({ wasm: true });
+          return cols;
+        };
+        expect(Array.from(run(true).data)).toEqual(Array.from(run(false).data));
+      }
+      // −∞ outside the input (max pooling's fill) too
+      const pooled = (wasm: boolean) => {
+        ad.setBackend({ wasm });
+        const y = ad.functional.maxPool2d(x, 3, { stride: 2, padding: 1 });
+        ad.setBackend({ wasm: true });
+        return y;
+      };
+      expect(Array.from(pooled(true).data)).toEqual(Array.from(pooled(false).data));
+    },
+  );
+
   it('threads split large products by rows and give the same bits as one thread', async () => {
     expect(ad.getBackend().threads).toBeGreaterThanOrEqual(1);
     const a = ad.randn([203, 300], { generator: new ad.Generator(8) });

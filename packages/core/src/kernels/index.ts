@@ -2,6 +2,7 @@ import type { TypedArray } from '../dtype';
 import type { FoldOp, Kernels, MapOp, Operand, ZipOp } from './kernels';
 import * as ts from './ts/index';
 import { wasmKernels, wasmSupported } from './wasm/index';
+import { wasmIm2col } from './wasm/patches';
 
 // Every kernel call of the ops comes through here: the backend in use runs it, or declines it
 // and the TypeScript kernels run it. setBackend (src/backend.ts) chooses the backend.
@@ -12,7 +13,6 @@ export {
   choleskyInPlace,
   clampKernel,
   col2im,
-  im2col,
   type Patches,
   eighInto,
   expmInto,
@@ -50,6 +50,18 @@ export function useKernels(name: string): boolean {
   if (k === undefined || (k === wasmKernels && !wasmSupported())) return false;
   active = k;
   return true;
+}
+
+/** im2col (kernels/ts/patches.ts), on the WebAssembly kernel when that backend is in use. */
+export function im2col(
+  src: TypedArray,
+  dst: TypedArray,
+  batch: number,
+  p: ts.Patches,
+  fill: number,
+): void {
+  if (active !== wasmKernels || !wasmIm2col(src, dst, batch, p, fill))
+    ts.im2col(src, dst, batch, p, fill);
 }
 
 /** `out[i] = op(x[i])`. */

@@ -127,7 +127,7 @@ export function wasmZip(
           modeB: b.length === n ? FULL : SCALAR,
         }
       : layout(aShape, bShape, outShape);
-  if (plan === null) return false;
+  if (plan === null) return outerBlocks(op, a, aShape, b, bShape, out, outShape);
   let { rows, cols, modeA, modeB } = plan;
   if (modeA !== ROW && modeA !== COLUMN && modeB !== ROW && modeB !== COLUMN) {
     [cols, rows] = [rows * cols, 1];
@@ -155,6 +155,45 @@ export function wasmZip(
     }
   }
   return true;
+}
+
+/**
+ * A broadcast that no rows×cols reading fits, such as a per-channel [C, 1, 1] against
+ * [N, C, H, W]: over the leading dims each operand either advances block by block or stays
+ * put, and each block (here [C, H, W]) is one rows×cols call. False if no split does it, or
+ * the blocks are too small to be worth a call each.
+ */
+function outerBlocks(
+  op: ZipOp,
+  a: TypedArray,
+  aShape: readonly number[],
+  b: TypedArray,
+  bShape: readonly number[],
+  out: TypedArray,
+  outShape: readonly number[],
+): boolean {
+  const rank = outShape.length;
+  const align = (s: readonly number[]) => [...Array<number>(rank - s.length).fill(1), ...s];
+  const [as, bs] = [align(aShape), align(bShape)];
+  for (let split = 1; split < rank; split++) {
+    const lead = outShape.slice(0, split);
+    const sweeps = (s: number[]) => s.slice(0, split).every((d, i) => d === lead[i]);
+    const stays = (s: number[]) => s.slice(0, split).every((d) => d === 1);
+    if (!(sweeps(as) || stays(as)) || !(sweeps(bs) || stays(bs))) continue;
+    const inner = outShape.slice(split);
+    const [ai, bi] = [as.slice(split), bs.slice(split)];
+    const block = inner.reduce((p, d) => p * d, 1);
+    if (block < MIN_ELEMENTS || layout(ai, bi, inner) === null) continue;
+    const count = out.length / block;
+    const [na, nb] = [ai.reduce((p, d) => p * d, 1), bi.reduce((p, d) => p * d, 1)];
+    for (let k = 0; k < count; k++) {
+      const x = stays(as) ? a : a.subarray(k * na, (k + 1) * na);
+      const y = stays(bs) ? b : b.subarray(k * nb, (k + 1) * nb);
+      if (!wasmZip(op, x, ai, y, bi, out.subarray(k * block, (k + 1) * block), inner)) return false;
+    }
+    return true;
+  }
+  return false;
 }
 
 /** In a single row, a ROW operand is all of it and a COLUMN one is one value. */

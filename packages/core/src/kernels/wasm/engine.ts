@@ -38,6 +38,8 @@ export interface Exports {
     cols: number,
   ): void;
   foldF32(op: number, x: number, outer: number, len: number, inner: number, out: number): void;
+  im2colF32(src: number, dst: number, ...geometry: [...number[], number]): void;
+  im2colF64(src: number, dst: number, ...geometry: [...number[], number]): void;
   foldF64(op: number, x: number, outer: number, len: number, inner: number, out: number): void;
 }
 
