@@ -1,11 +1,29 @@
 import * as ad from '../src';
 import type { OpCase, SpecialPoint } from './op-cases';
+import { inputGrad, weightGrad } from '../src/ops/conv-blocks';
+import type { Patches } from '../src/kernels/index';
 
 // ad.functional's rows of the op table: convolutions in every geometry, pooling (ceil mode,
 // padding counted or not), resampling, normalisation, attention and the activations.
 
 const F = ad.functional;
 const idx = (rows: number[][]) => () => [ad.tensor(rows, { dtype: 'int32' })];
+/** A 2×2 kernel over [·, 2, 4, 3] with padding 1: 5×4 blocks. */
+const P: Patches = {
+  channels: 2,
+  height: 4,
+  width: 3,
+  kh: 2,
+  kw: 2,
+  sh: 1,
+  sw: 1,
+  ph: 1,
+  pw: 1,
+  dh: 1,
+  dw: 1,
+  oh: 5,
+  ow: 4,
+};
 const boolMask = () => [
   ad.tensor([
     [true, false, true, true],
@@ -20,6 +38,8 @@ export const functionalCases: OpCase[] = [
   { op: 'functional.conv2d', fn: (x, w, b) => F.conv2d(x, w, b, { padding: 1 }), shapes: [[2, 2, 4, 3], [3, 2, 2, 2], [3]] },
   { op: 'functional.conv2d', note: 'stride, dilation, groups', fn: (x, w, b) => F.conv2d(x, w, b, { stride: [2, 1], padding: [1, 0], dilation: [1, 2], groups: 2 }), shapes: [[1, 4, 5, 5], [4, 2, 2, 2], [4]] },
   { op: 'functional.conv2d', note: "'same', unbatched, fan-out", fn: (x, w) => F.conv2d(x, w, null, { padding: 'same' }).add(F.conv2d(x, w, null, { padding: 'same' }).square()), shapes: [[2, 4, 4], [2, 2, 2, 3]] },
+  { op: 'conv2dInputGrad', internal: true, fn: (dy, w) => inputGrad(dy, w, P), shapes: [[2, 3, 20], [3, 8]] },
+  { op: 'conv2dWeightGrad', internal: true, fn: (dy, x) => weightGrad(dy, x, P), shapes: [[2, 3, 20], [2, 2, 4, 3]] },
   { op: 'functional.conv1d', fn: (x, w, b) => F.conv1d(x, w, b, { stride: 2, padding: 1 }), shapes: [[2, 2, 5], [3, 2, 2], [3]] },
   { op: 'functional.convTranspose2d', fn: (x, w, b) => F.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }), shapes: [[1, 2, 3, 2], [2, 2, 2, 2], [2]] },
   { op: 'functional.convTranspose2d', note: 'groups, dilation', fn: (x, w) => F.convTranspose2d(x, w, null, { groups: 2, dilation: 2 }), shapes: [[1, 4, 2, 3], [4, 1, 2, 2]] },

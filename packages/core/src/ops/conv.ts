@@ -10,6 +10,7 @@ import { trace, traced } from '../compile/trace';
 import { named, toTensor, type TensorLike } from './op';
 import type { OpName } from './names';
 import { blockCount, blocks, pair, type Size2, spatial, unblocks, widthOnly } from './patches';
+import { convolveBlocks } from './conv-blocks';
 
 /** Options of `conv1d`/`conv2d`: PyTorch's, with `padding` also 'same' or 'valid'. */
 export interface ConvOptions {
@@ -122,12 +123,13 @@ function convolve(
     );
   const p: Patches = { channels: c, height: h, width: wd, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow };
   return named(op, () => {
-    const cols = blocks(x.reshape(shape), p);
     const k = cg * kh * kw;
     const y =
       groups === 1
-        ? w.reshape([out, k]).matmul(cols)
-        : w.reshape([groups, out / groups, k]).matmul(cols.reshape([n, groups, k, oh * ow]));
+        ? convolveBlocks(x.reshape(shape), w.reshape([out, k]), p)
+        : w
+            .reshape([groups, out / groups, k])
+            .matmul(blocks(x.reshape(shape), p).reshape([n, groups, k, oh * ow]));
     const shaped = y.reshape([n, out, oh, ow]);
     return restore(b === null ? shaped : shaped.add(b.reshape([out, 1, 1])));
   });

@@ -16,4 +16,11 @@ type FunctionalOp = `functional.${keyof typeof import('./functional-all')}`;
 
 /** Ops that only gradients and composites record, and `var` (exported under that name). */
 type InternalOp =
-  'var' | 'copySlices' | 'unfoldBackward' | 'tanhBackward' | 'sigmoidBackward' | 'reluBackward';
+  | 'var'
+  | 'copySlices'
+  | 'unfoldBackward'
+  | 'tanhBackward'
+  | 'sigmoidBackward'
+  | 'reluBackward'
+  | 'conv2dInputGrad'
+  | 'conv2dWeightGrad';
