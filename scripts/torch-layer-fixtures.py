@@ -13,6 +13,7 @@ import sys
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 torch.set_default_dtype(torch.float64)
 gen = torch.Generator().manual_seed(2027)
@@ -37,6 +38,16 @@ class CTC(nn.Module):
 
     def forward(self, x, targets, input_lengths, target_lengths):
         return nn.functional.ctc_loss(x.log_softmax(-1), targets, input_lengths, target_lengths, **self.kw)
+
+
+class Loss(nn.Module):
+    # a loss of torch.nn.functional as a module; targets are detached (only inputs learn)
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, *xs):
+        return self.fn(*xs)
 
 
 def flat(y):
@@ -73,6 +84,21 @@ def cases():
         'CTC padded mean': (CTC(), [uniform(7, 3, 5), torch.tensor([[1, 2, 2], [3, 1, 0], [4, 0, 0]]), torch.tensor([7, 6, 4]), torch.tensor([3, 2, 1])], lambda m, *a: m(*a)),
         'CTC concatenated sum blank 2': (CTC(blank=2, reduction='sum'), [uniform(6, 2, 4), torch.tensor([1, 1, 3, 0, 3]), torch.tensor([6, 5]), torch.tensor([3, 2])], lambda m, *a: m(*a)),
         'CTC none zeroInfinity': (CTC(reduction='none', zero_infinity=True), [uniform(4, 3, 3), torch.tensor([[1, 1, 1], [2, 1, 0], [1, 2, 0]]), torch.tensor([4, 4, 2]), torch.tensor([3, 2, 0])], lambda m, *a: m(*a)),
+        'klDiv batchmean': (Loss(lambda x, t: F.kl_div(x.log_softmax(-1), t.detach().softmax(-1), reduction='batchmean')), [uniform(3, 4), uniform(3, 4)], lambda m, *a: m(*a)),
+        'klDiv logTarget': (Loss(lambda x, t: F.kl_div(x.log_softmax(-1), t.detach().log_softmax(-1), reduction='sum', log_target=True)), [uniform(3, 4), uniform(3, 4)], lambda m, *a: m(*a)),
+        'poissonNllLoss full': (Loss(lambda x, t: F.poisson_nll_loss(x, t.detach() * 3 + 3, full=True)), [uniform(2, 5), uniform(2, 5)], lambda m, *a: m(*a)),
+        'poissonNllLoss rate': (Loss(lambda x, t: F.poisson_nll_loss(x + 1.5, t.detach() + 1, log_input=False, reduction='sum')), [uniform(6), uniform(6)], lambda m, *a: m(*a)),
+        'gaussianNllLoss': (Loss(lambda x, t, v: F.gaussian_nll_loss(x, t.detach(), v.abs() + 0.1, full=True)), [uniform(4, 3), uniform(4, 3), uniform(4, 1)], lambda m, *a: m(*a)),
+        'cosineEmbeddingLoss': (Loss(lambda a, b, y: F.cosine_embedding_loss(a, b, y, margin=0.2)), [uniform(4, 3), uniform(4, 3), torch.tensor([1, -1, -1, 1])], lambda m, *a: m(*a)),
+        'marginRankingLoss': (Loss(lambda a, b, y: F.margin_ranking_loss(a, b, y, margin=0.1)), [uniform(5), uniform(5), torch.tensor([1, -1, 1, 1, -1])], lambda m, *a: m(*a)),
+        'hingeEmbeddingLoss': (Loss(lambda x, y: F.hinge_embedding_loss(x, y, margin=1.5, reduction='sum')), [uniform(6), torch.tensor([1, -1, -1, 1, -1, 1])], lambda m, *a: m(*a)),
+        'tripletMarginLoss swap': (Loss(lambda a, p, n: F.triplet_margin_loss(a, p, n, margin=0.5, p=3, swap=True)), [uniform(4, 3), uniform(4, 3), uniform(4, 3)], lambda m, *a: m(*a)),
+        'multilabelSoftMarginLoss': (Loss(lambda x, y: F.multilabel_soft_margin_loss(x, y, weight=torch.tensor([0.5, 1.0, 2.0]))), [uniform(4, 3), torch.tensor([[1, 0, 1], [0, 0, 1], [1, 1, 1], [0, 1, 0]])], lambda m, x, y: m(x, y.double())),
+        'smoothL1Loss huberLoss': (Loss(lambda x, t: F.smooth_l1_loss(x, t.detach(), beta=0.5) + F.huber_loss(x, t.detach(), delta=0.3)), [uniform(3, 4), uniform(3, 4)], lambda m, *a: m(*a)),
+        'crossEntropy weights ignoreIndex smoothing': (Loss(lambda x, t: F.cross_entropy(x, t, weight=torch.tensor([0.2, 1.0, 3.0, 0.5]), ignore_index=1, label_smoothing=0.1)), [uniform(5, 4), torch.tensor([0, 1, 2, 3, 1])], lambda m, *a: m(*a)),
+        'crossEntropy probabilities 3-D': (Loss(lambda x, t: F.cross_entropy(x, t.detach().softmax(1), label_smoothing=0.2)), [uniform(2, 4, 3), uniform(2, 4, 3)], lambda m, *a: m(*a)),
+        'nllLoss binaryCrossEntropy': (Loss(lambda x, t, p: F.nll_loss(x.log_softmax(1), t, reduction='sum') + F.binary_cross_entropy(p.sigmoid(), (t % 2).double()[:3].reshape(3, 1).expand(3, 2))), [uniform(3, 4), torch.tensor([3, 0, 2]), uniform(3, 2)], lambda m, *a: m(*a)),
+        'binaryCrossEntropyWithLogits posWeight': (Loss(lambda x, t: F.binary_cross_entropy_with_logits(x, t.detach().sigmoid(), pos_weight=torch.tensor([2.0, 0.5, 1.0]))), [uniform(4, 3), uniform(4, 3)], lambda m, *a: m(*a)),
         'TransformerEncoderLayer': (nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True), [uniform(2, 4, 8)], lambda m, x: m(x, src_key_padding_mask=pad_mask)),
         'TransformerEncoderLayer normFirst gelu': (nn.TransformerEncoderLayer(8, 4, dim_feedforward=12, dropout=0.0, activation='gelu', norm_first=True), [uniform(5, 2, 8)], lambda m, x: m(x, src_mask=nn.Transformer.generate_square_subsequent_mask(5))),
     }

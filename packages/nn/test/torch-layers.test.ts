@@ -42,6 +42,23 @@ const boolMask = () =>
 const flat = (y: unknown): Tensor[] =>
   y instanceof ad.Tensor ? [y] : Array.isArray(y) ? y.flatMap(flat) : [];
 
+/** A loss as the fixture's module: a function of the inputs (targets detached, as there). */
+class Loss extends nn.Module {
+  constructor(readonly fn: (...x: Tensor[]) => Tensor) {
+    super();
+  }
+  forward(...x: Tensor[]): Tensor {
+    return this.fn(...x);
+  }
+}
+const loss = (
+  fn: (...x: Tensor[]) => Tensor,
+): [() => nn.Module, (m: never, ...x: Tensor[]) => unknown] => [
+  () => new Loss(fn),
+  (m: Loss, ...x) => m.forward(...x),
+];
+const w64 = (v: number[]) => ad.tensor(v, f64);
+
 /** Each fixture's layer, made as PyTorch made it, and its call. */
 const layers: Record<string, [() => nn.Module, (m: never, ...x: Tensor[]) => unknown]> = {
   Conv1d: [
@@ -137,6 +154,52 @@ const layers: Record<string, [() => nn.Module, (m: never, ...x: Tensor[]) => unk
     () => new CTC({ reduction: 'none', zeroInfinity: true }),
     (m: CTC, ...a) => m.forward(a[0], a[1], a[2], a[3]),
   ],
+  'klDiv batchmean': loss((x, t) =>
+    nn.klDiv(x.logSoftmax(-1), t.detach().softmax(-1), { reduction: 'batchmean' }),
+  ),
+  'klDiv logTarget': loss((x, t) =>
+    nn.klDiv(x.logSoftmax(-1), t.detach().logSoftmax(-1), { reduction: 'sum', logTarget: true }),
+  ),
+  'poissonNllLoss full': loss((x, t) =>
+    nn.poissonNllLoss(x, t.detach().mul(3).add(3), { full: true }),
+  ),
+  'poissonNllLoss rate': loss((x, t) =>
+    nn.poissonNllLoss(x.add(1.5), t.detach().add(1), { logInput: false, reduction: 'sum' }),
+  ),
+  gaussianNllLoss: loss((x, t, v) =>
+    nn.gaussianNllLoss(x, t.detach(), v.abs().add(0.1), { full: true }),
+  ),
+  cosineEmbeddingLoss: loss((a, b, y) => nn.cosineEmbeddingLoss(a, b, y, { margin: 0.2 })),
+  marginRankingLoss: loss((a, b, y) => nn.marginRankingLoss(a, b, y, { margin: 0.1 })),
+  hingeEmbeddingLoss: loss((x, y) =>
+    nn.hingeEmbeddingLoss(x, y, { margin: 1.5, reduction: 'sum' }),
+  ),
+  'tripletMarginLoss swap': loss((a, p, n) =>
+    nn.tripletMarginLoss(a, p, n, { margin: 0.5, p: 3, swap: true }),
+  ),
+  multilabelSoftMarginLoss: loss((x, y) =>
+    nn.multilabelSoftMarginLoss(x, y.cast('float64'), { weight: w64([0.5, 1, 2]) }),
+  ),
+  'smoothL1Loss huberLoss': loss((x, t) =>
+    nn.smoothL1Loss(x, t.detach(), { beta: 0.5 }).add(nn.huberLoss(x, t.detach(), { delta: 0.3 })),
+  ),
+  'crossEntropy weights ignoreIndex smoothing': loss((x, t) =>
+    nn.crossEntropy(x, t, { weight: w64([0.2, 1, 3, 0.5]), ignoreIndex: 1, labelSmoothing: 0.1 }),
+  ),
+  'crossEntropy probabilities 3-D': loss((x, t) =>
+    nn.crossEntropy(x, t.detach().softmax(1), { labelSmoothing: 0.2 }),
+  ),
+  'nllLoss binaryCrossEntropy': loss((x, t, p) =>
+    nn.nllLoss(x.logSoftmax(1), t, { reduction: 'sum' }).add(
+      nn.binaryCrossEntropy(
+        p.sigmoid(),
+        ad.tensor([1, 0, 0], f64).reshape([3, 1]).expand([3, 2]), // t mod 2, as there
+      ),
+    ),
+  ),
+  'binaryCrossEntropyWithLogits posWeight': loss((x, t) =>
+    nn.binaryCrossEntropyWithLogits(x, t.detach().sigmoid(), { posWeight: w64([2, 0.5, 1]) }),
+  ),
   TransformerEncoderLayer: [
     () =>
       new nn.TransformerEncoderLayer(8, 2, {
