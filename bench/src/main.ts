@@ -14,6 +14,7 @@ import { type Case, machine, type Result, runCases, save, table } from './harnes
 import { matmulCases } from './matmul.bench';
 import { mlpCases } from './mlp.bench';
 import { tapeCases } from './tape.bench';
+import { layerCases } from './layers.bench';
 import { versions } from './tfjs';
 
 const { values } = parseArgs({
@@ -35,6 +36,7 @@ const suites: Record<string, { workloads: string[]; cases: (wanted: Wanted) => P
     matmul: { workloads: ['W1', 'W2', 'W6'], cases: (wanted) => matmulCases({ quick }, wanted) },
     mlp: { workloads: ['W3', 'W4'], cases: (wanted) => mlpCases(wanted) },
     tape: { workloads: ['W5', 'W5b'], cases: (wanted) => tapeCases(wanted) },
+    layers: { workloads: ['W7', 'W7b', 'W8', 'W9'], cases: (wanted) => layerCases(wanted) },
   };
 const libraries = [
   '@ad',
