@@ -136,19 +136,21 @@ function step(
   h: Tensor,
   cs: Tensor | null,
 ): [Tensor, Tensor | null] {
-  const gh = ad.linear(h, c.whh, c.bhh);
+  // RNN's and LSTM's hidden bias is already in gx (added once for the whole sequence)
+  const gh = ad.linear(h, c.whh, mode === 'GRU' ? c.bhh : null);
   switch (mode) {
     case 'RNN_TANH':
       return [gx.add(gh).tanh(), null];
     case 'RNN_RELU':
       return [gx.add(gh).relu(), null];
     case 'LSTM': {
-      const [i, f, g, o] = gx.add(gh).chunk(4, -1);
-      const cell = f
-        .sigmoid()
-        .mul(cs as Tensor)
-        .add(i.sigmoid().mul(g.tanh()));
-      return [o.sigmoid().mul(cell.tanh()), cell];
+      // one sigmoid over all four gates (the cell gate's is unused) beats three on slices
+      const gates = gx.add(gh);
+      const [i, f, , o] = gates.sigmoid().chunk(4, -1);
+      const hidden = gates.shape[gates.ndim - 1] / 4;
+      const g = gates.narrow(-1, 2 * hidden, hidden).tanh();
+      const cell = f.mul(cs as Tensor).add(i.mul(g));
+      return [o.mul(cell.tanh()), cell];
     }
     case 'GRU': {
       const [xr, xz, xn] = gx.chunk(3, -1);
@@ -161,7 +163,12 @@ function step(
   }
 }
 
-/** The layers over x [L, N, in], from initial states [layers·dirs, N, H]. */
+/**
+ * The layers over x [L, N, in], from initial states [layers·dirs, N, H]. Steps pass tensors
+ * along as lists, one per step: a slice of a stacked sequence would send each step's
+ * gradient back as a whole sequence of zeros around it (quadratic in L), a list sends it
+ * to that step alone.
+ */
 function run(
   rnn: RNNBase,
   x: Tensor,
@@ -171,29 +178,35 @@ function run(
   const steps = x.shape[0];
   const finalH: Tensor[] = [];
   const finalC: Tensor[] = [];
+  let inputs = Array.from({ length: steps }, (_, t) => x.select(0, t));
   for (let layer = 0; layer < rnn.numLayers; layer++) {
-    const outputs: Tensor[] = [];
+    const outputs: Tensor[][] = [];
     for (let dir = 0; dir < rnn.directions; dir++) {
       const c = cellOf(rnn, layer, dir);
       const k = layer * rnn.directions + dir;
-      const projected = ad.linear(x, c.wih, c.bih);
+      // both biases at once, unless GRU needs b_hh apart
+      const bias =
+        rnn.mode === 'GRU' || c.bih === null || c.bhh === null ? c.bih : c.bih.add(c.bhh);
       let h = h0.select(0, k);
       let cs = c0 === null ? null : c0.select(0, k);
       const out: Tensor[] = new Array<Tensor>(steps);
       for (let s = 0; s < steps; s++) {
         const t = dir === 0 ? s : steps - 1 - s;
-        [h, cs] = step(rnn.mode, projected.select(0, t), c, h, cs);
+        [h, cs] = step(rnn.mode, ad.linear(inputs[t], c.wih, bias), c, h, cs);
         out[t] = h;
       }
-      outputs.push(ad.stack(out, 0));
+      outputs.push(out);
       finalH.push(h);
       if (cs !== null) finalC.push(cs);
     }
-    x = outputs.length === 1 ? outputs[0] : ad.cat(outputs, -1);
+    inputs =
+      outputs.length === 1 ? outputs[0] : outputs[0].map((o, t) => ad.cat([o, outputs[1][t]], -1));
     if (rnn.dropout > 0 && rnn.training && layer < rnn.numLayers - 1)
-      x = ad.functional.dropout(x, rnn.dropout, { generator: rnn.generator });
+      inputs = inputs.map((o) =>
+        ad.functional.dropout(o, rnn.dropout, { generator: rnn.generator }),
+      );
   }
-  return [x, ad.stack(finalH, 0), c0 === null ? null : ad.stack(finalC, 0)];
+  return [ad.stack(inputs, 0), ad.stack(finalH, 0), c0 === null ? null : ad.stack(finalC, 0)];
 }
 
 /** The input as [L, N, in] and the states' expected shape, checked. */
