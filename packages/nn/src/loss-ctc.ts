@@ -142,6 +142,7 @@ export function ctcLoss(
 export class CTCLoss {
   constructor(readonly options: CTCLossOptions = {}) {}
 
+  /** The loss of these log-probabilities against these targets and lengths. */
   forward(
     logProbs: Tensor,
     targets: Tensor,

@@ -1,5 +1,5 @@
 import type { TypedArray } from '../dtype';
-import type { FoldOp, Kernels, MapOp, Operand, ZipOp } from './kernels';
+import type { FoldOp, Kernels, MapOp, Operand, Patches, ZipOp } from './kernels';
 import * as ts from './ts/index';
 import { wasmKernels, wasmSupported } from './wasm/index';
 import { wasmIm2col } from './wasm/patches';
@@ -7,13 +7,12 @@ import { wasmIm2col } from './wasm/patches';
 // Every kernel call of the ops comes through here: the backend in use runs it, or declines it
 // and the TypeScript kernels run it. setBackend (src/backend.ts) chooses the backend.
 
-export type { FoldOp, Kernels, MapOp, Operand, ZipOp } from './kernels';
+export type { FoldOp, Kernels, MapOp, Operand, Patches, ZipOp } from './kernels';
 export {
   argExtreme,
   choleskyInPlace,
   clampKernel,
   col2im,
-  type Patches,
   eighInto,
   expmInto,
   luInPlace,
@@ -57,7 +56,7 @@ export function im2col(
   src: TypedArray,
   dst: TypedArray,
   batch: number,
-  p: ts.Patches,
+  p: Patches,
   fill: number,
 ): void {
   if (active !== wasmKernels || !wasmIm2col(src, dst, batch, p, fill))

@@ -42,6 +42,7 @@ export interface CyclicLROptions {
   stepSizeDown?: number | null;
   mode?: 'triangular' | 'triangular2' | 'exp_range';
   gamma?: number;
+  /** A custom scale of the cycle's amplitude, of the cycle number or the step (scaleMode). */
   scaleFn?: ((x: number) => number) | null;
   scaleMode?: 'cycle' | 'iterations';
   cycleMomentum?: boolean;

@@ -7,7 +7,7 @@ export { argExtreme, axisBlock, reduceInto, reduceStrided } from './reduce';
 export { clampKernel, numberZip, select3, zipNumber } from './elementwise';
 export { softplusKernel } from './special';
 export { polygamma } from './gamma';
-export { col2im, im2col, type Patches } from './patches';
+export { col2im, im2col } from './patches';
 export {
   choleskyInPlace,
   eighInto,

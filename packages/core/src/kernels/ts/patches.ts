@@ -1,26 +1,5 @@
 import type { TypedArray } from '../../dtype';
-
-/**
- * Where the sliding blocks of a 2-D convolution or pooling lie: an input of `channels` ×
- * `height` × `width`, a `kh` × `kw` kernel moved `sh`/`sw` at a time, its taps `dh`/`dw`
- * apart, starting `ph`/`pw` before the input, at `oh` × `ow` positions. Positions outside
- * the input read `fill` (0 for convolution, −∞ for max pooling) and receive no gradient.
- */
-export interface Patches {
-  channels: number;
-  height: number;
-  width: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  ph: number;
-  pw: number;
-  dh: number;
-  dw: number;
-  oh: number;
-  ow: number;
-}
+import type { Patches } from '../kernels';
 
 /**
  * The output columns [lo, hi) whose tap j reads inside the input's width: outside them a row

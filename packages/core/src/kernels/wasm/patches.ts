@@ -1,5 +1,5 @@
 import type { TypedArray } from '../../dtype';
-import type { Patches } from '../ts/patches';
+import type { Patches } from '../kernels';
 import { align, arena } from './engine';
 
 /** Below this many column entries per image the JavaScript loop beats the copies. */
