@@ -2,10 +2,12 @@
 // docs/test/images.test.ts regenerates them and fails when a committed one differs.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { digitPictures, trainDigits } from './cnn';
 import * as composition from './composition';
 import * as fanOut from './fan-out';
 import { lineChart } from './lib/svg';
 import { descend, lossAt } from './one-weight';
+import { namesPicture, trainNames } from './names';
 import { spiralPictures, trainSpirals } from './spirals';
 import * as tape from './tape';
 import * as twoTwoTwo from './two-two-two';
@@ -22,6 +24,7 @@ export function images(): Record<string, string> {
     ].map(([name, lr]) => [name, descend(lr as number, 12).map(lossAt)]),
   );
   const spirals = spiralPictures(trainSpirals(200));
+  const digits = digitPictures(trainDigits());
   return {
     'tape-fan-out.svg': fanOut.run(quiet).picture,
     'tape-composition.svg': composition.run(quiet).picture,
@@ -36,6 +39,10 @@ export function images(): Record<string, string> {
     }),
     'spirals-loss.svg': spirals.loss,
     'spirals-decision-boundary.svg': spirals.boundary,
+    'digits-samples.svg': digits.samples,
+    'digits-curves.svg': digits.curves,
+    'digits-misclassified.svg': digits.misclassified,
+    'names-loss.svg': namesPicture(trainNames()),
   };
 }
 

@@ -1,11 +1,13 @@
 // Runs every example under docs/examples and checks what it prints against the reference
 // numbers of shared/reference/worked-examples.md and closed-form formulas, so no page goes stale.
+import * as cnn from '../examples/cnn';
 import * as composition from '../examples/composition';
 import * as customFunction from '../examples/custom-function';
 import * as fanOut from '../examples/fan-out';
 import * as higherOrder from '../examples/higher-order';
 import * as hooks from '../examples/hooks-and-anomalies';
 import * as learningModes from '../examples/learning-modes';
+import * as names from '../examples/names';
 import * as oneWeight from '../examples/one-weight';
 import * as readme from '../examples/readme';
 import * as symmetry from '../examples/symmetry';
@@ -139,4 +141,24 @@ describe('docs/examples', () => {
     expect(r.loss).toBeLessThan(0.01);
     expect(r.same).toEqual(r.predictions);
   });
+
+  it('cnn (short): a CNN learns the drawn digits well above chance, and reports them', () => {
+    const { log, lines } = quiet();
+    const r = cnn.run(log, ['--epochs', '2', '--train', '600']);
+    expect(r.accuracy).toBeGreaterThan(0.6);
+    expect(r.history[1].loss).toBeLessThan(r.history[0].loss);
+    expect(r.confusion.sum().item()).toBe(500);
+    expect(lines.join('\n')).toMatch(/Test accuracy \d+\.\d%. Confusion/);
+  }, 60_000);
+
+  it('names (short): both models learn letters below ln 27 nats, and sample names', () => {
+    const { log, lines } = quiet();
+    const runs = names.run(log, ['--epochs', '1']);
+    for (const r of runs) {
+      expect(r.history[0].valLoss).toBeLessThan(Math.log(27) - 0.5);
+      expect(r.samples).toHaveLength(12);
+      r.samples.forEach((n) => expect(n).toMatch(/^[a-z]{0,11}$/));
+    }
+    expect(lines.join('\n')).toMatch(/transformer samples: [a-z]/);
+  }, 120_000);
 });

@@ -213,3 +213,55 @@ function padded(values: number[]): [number, number] {
   const pad = 0.1 * (hi - lo || 1);
   return [lo - pad, hi + pad];
 }
+
+/** One grey-level image (row-major, 0 = white, 1 = black) and its caption. */
+export interface Thumb {
+  pixels: number[];
+  caption: string;
+}
+
+/** Images in a grid, each scaled up with square pixels and captioned underneath. */
+export function imageGrid(
+  images: Thumb[],
+  opts: { title: string; side: number; columns: number; scale?: number },
+): string {
+  const { side, columns } = opts;
+  const px = opts.scale ?? 4;
+  const cell = side * px + 16;
+  const rows = Math.ceil(images.length / columns);
+  const width = Math.max(columns * cell, 8 * opts.title.length) + 16;
+  // four grey levels (below 0.3 is white) and each row's equal neighbours in one rect: a
+  // picture of noisy images stays a small file
+  const level = (v: number) => (v < 0.3 ? 0 : Math.round(3 * Math.min(1, v)));
+  const grey = (l: number) => {
+    const c = Math.round(255 * (1 - l / 3));
+    return `rgb(${c},${c},${c})`;
+  };
+  const thumbs = images.map((img, k) => {
+    const [x, y] = [8 + (k % columns) * cell, 36 + Math.floor(k / columns) * (cell + 6)];
+    const cells: string[] = [];
+    for (let r = 0; r < side; r++) {
+      for (let c = 0; c < side;) {
+        const l = level(img.pixels[r * side + c]);
+        let e = c + 1;
+        while (e < side && level(img.pixels[r * side + e]) === l) e++;
+        if (l > 0)
+          cells.push(
+            `<rect x="${c * px}" y="${r * px}" width="${(e - c) * px}" height="${px}" fill="${grey(l)}"/>`,
+          );
+        c = e;
+      }
+    }
+    return (
+      `<g transform="translate(${x} ${y})"><rect width="${side * px}" height="${side * px}" fill="white" stroke="#d1d5db"/>${cells.join('')}` +
+      `<text x="${(side * px) / 2}" y="${side * px + 14}" text-anchor="middle" font-size="11">${esc(img.caption)}</text></g>`
+    );
+  });
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${44 + rows * (cell + 6)}" font-family="sans-serif">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="8" y="22" font-size="15">${esc(opts.title)}</text>`,
+    ...thumbs,
+    '</svg>',
+  ].join('\n');
+}
