@@ -1,7 +1,8 @@
 // W7: conv2d forward, batch 32 × 28 × 28, 3×3 'same': 1 → 32 and 32 → 64 channels (images/s).
 // W7b: the same with backward (gradients of input, weight and bias of the output's sum).
 // W8: one LSTM training step, batch 32, seq 64, input and hidden 128, MSE on the last state.
-// W9: one TransformerEncoderLayer step, batch 16, seq 64, d 64, 4 heads, feed-forward 256.
+// W9: one TransformerEncoderLayer SGD step, batch 16, seq 64, d 64, 4 heads, feed-forward 256,
+// causal, with the mean square of its output as loss.
 import * as ad from '@ad/core';
 import type { Tensor } from '@ad/core';
 import * as nn from '@ad/nn';
@@ -9,6 +10,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { assertClose } from './check';
 import type { Case } from './harness';
 import { array, loadJax } from './jax';
+import { jaxEncoderStep, jaxLstmStep, jaxParams } from './jax-layers';
 import { loadTf, useBackend } from './tfjs';
 import { adVariants } from './variants';
 
@@ -215,31 +217,89 @@ async function recurrentCases(wanted: (w: string) => boolean): Promise<Case[]> {
         fn: () => theirs.step(),
       });
     }
+    const j = await loadJax();
+    const firstLoss = nn.mseLoss(h.squeeze(0), ours.target).item();
+    // jax-js eagerly takes 14 s a step (64 steps of ops, each dispatched): jit only
+    for (const jit of [true]) {
+      let theirs: ReturnType<typeof jaxLstmStep>;
+      cases.push({
+        ...common,
+        library: jit ? 'jax-js jit' : 'jax-js',
+        before: () => {
+          const fresh = lstmStep();
+          const p = fresh.lstm as unknown as Record<string, Tensor>;
+          const params = jaxParams(j, [
+            p.weight_ih_l0,
+            p.weight_hh_l0,
+            p.bias_ih_l0.add(p.bias_hh_l0),
+          ]);
+          theirs = jaxLstmStep(
+            j,
+            params,
+            array(j, fresh.x.data, fresh.x.shape),
+            array(j, fresh.target.data, fresh.target.shape),
+            0.01,
+            jit,
+          );
+          assertClose(`${workload} jax-js loss`, [theirs.firstLoss()], [firstLoss], 1e-4, 1e-6);
+        },
+        fn: () => theirs.step(),
+      });
+    }
   }
   if (wanted('W9 Transformer')) {
-    const g = new ad.Generator(9);
-    const layer = new nn.TransformerEncoderLayer(64, 4, {
-      dimFeedforward: 256,
-      dropout: 0,
-      batchFirst: true,
-      generator: g,
-    });
-    const x = ad.randn([16, 64, 64], { generator: g });
-    const opt = new nn.Adam(layer.parameters(), { lr: 1e-3 });
-    const step = () => {
-      opt.zeroGrad();
-      layer.forward(x, { isCausal: true }).square().mean().backward();
-      opt.step();
+    const workload = 'W9 TransformerEncoderLayer step';
+    const common = { workload, size: 'batch 16, seq 64, d 64, 4 heads', unit: 'steps/s', work: 1 };
+    const make = () => {
+      const g = new ad.Generator(9);
+      const layer = new nn.TransformerEncoderLayer(64, 4, {
+        dimFeedforward: 256,
+        dropout: 0,
+        batchFirst: true,
+        generator: g,
+      });
+      const x = ad.randn([16, 64, 64], { generator: g });
+      const opt = new nn.SGD(layer.parameters(), { lr: 0.01 });
+      const loss = () => layer.forward(x, { isCausal: true }).square().mean();
+      const step = () => {
+        opt.zeroGrad();
+        loss().backward();
+        opt.step();
+      };
+      return { layer, x, loss, step };
     };
-    cases.push(
-      ...adVariants({
-        workload: 'W9 TransformerEncoderLayer step',
-        size: 'batch 16, seq 64, d 64, 4 heads',
-        unit: 'steps/s',
-        work: 1,
-        fn: step,
-      }),
-    );
+    const ours = make();
+    const firstLoss = ad.noGrad(() => ours.loss().item());
+    cases.push(...adVariants({ ...common, fn: ours.step }));
+    const j = await loadJax();
+    for (const jit of [false, true]) {
+      let theirs: ReturnType<typeof jaxEncoderStep>;
+      cases.push({
+        ...common,
+        library: jit ? 'jax-js jit' : 'jax-js',
+        before: () => {
+          const { layer, x } = make();
+          const attention = layer.self_attn;
+          const params = jaxParams(j, [
+            attention.in_proj_weight!,
+            attention.in_proj_bias!,
+            attention.out_proj.weight,
+            attention.out_proj.bias!,
+            layer.linear1.weight,
+            layer.linear1.bias!,
+            layer.linear2.weight,
+            layer.linear2.bias!,
+            layer.norm1.weight!,
+            layer.norm1.bias!,
+            layer.norm2.weight!,
+            layer.norm2.bias!,
+          ]);
+          theirs = jaxEncoderStep(j, params, array(j, x.data, x.shape), 4, 0.01, jit);
+          assertClose(`${workload} jax-js loss`, [theirs.firstLoss()], [firstLoss], 1e-4, 1e-6);
+        },
+        fn: () => theirs.step(),
+      });
+    }
   }
   return cases;
 }
