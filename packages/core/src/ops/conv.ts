@@ -32,12 +32,15 @@ export interface ConvTransposeOptions {
 type Pair = [number, number];
 
 /** The checked tensors of a convolution: input, weight and bias of one float dtype. */
-function operands(
+function operands<O extends object>(
   op: OpName,
   input: TensorLike,
   weight: TensorLike,
   bias: TensorLike | null | undefined,
-): [Tensor, Tensor, Tensor | null] {
+  opts: O,
+  dims: 1 | 2,
+  transposed: boolean,
+): [Tensor, Tensor, Tensor | null, O] {
   const x = toTensor(op, input);
   const w = toTensor(op, weight, x);
   const b = bias === null || bias === undefined ? null : toTensor(op, bias, x);
@@ -51,7 +54,18 @@ function operands(
         `input (${x.dtype}) and ${name} (${t.dtype}) must be one float dtype`,
       );
   }
-  return [x, w, b];
+  const keys = transposed
+    ? ['stride', 'padding', 'outputPadding', 'dilation', 'groups']
+    : ['stride', 'padding', 'dilation', 'groups'];
+  const o = checkOptions(op, opts, keys);
+  if (w.ndim !== dims + 2) {
+    const layout = transposed ? 'in, out/groups' : 'out, in/groups';
+    throw new ShapeError(
+      op,
+      `weight ${fmt(w.shape)} must be [${layout}, ${dims === 2 ? 'kh, kw' : 'k'}]`,
+    );
+  }
+  return [x, w, b, o];
 }
 
 /** `v` as a pair; a 1-D op's size is the width, with height 1 (or `h`). */
@@ -157,10 +171,7 @@ export function conv2d(
 ): Tensor {
   if (trace.on && trace.entering !== conv2d) return traced(conv2d, [input, weight, bias, opts]);
   const op = 'functional.conv2d';
-  const [x, w, b] = operands(op, input, weight, bias);
-  const o = checkOptions(op, opts, ['stride', 'padding', 'dilation', 'groups']);
-  if (w.ndim !== 4)
-    throw new ShapeError(op, `weight ${fmt(w.shape)} must be [out, in/groups, kh, kw]`);
+  const [x, w, b, o] = operands(op, input, weight, bias, opts, 2, false);
   return convolve(op, x, w, b, o, 2);
 }
 
@@ -179,9 +190,7 @@ export function conv1d(
 ): Tensor {
   if (trace.on && trace.entering !== conv1d) return traced(conv1d, [input, weight, bias, opts]);
   const op = 'functional.conv1d';
-  const [x, w, b] = operands(op, input, weight, bias);
-  const o = checkOptions(op, opts, ['stride', 'padding', 'dilation', 'groups']);
-  if (w.ndim !== 3) throw new ShapeError(op, `weight ${fmt(w.shape)} must be [out, in/groups, k]`);
+  const [x, w, b, o] = operands(op, input, weight, bias, opts, 1, false);
   return convolve(op, x, w, b, o, 1);
 }
 
@@ -276,10 +285,7 @@ export function convTranspose2d(
   if (trace.on && trace.entering !== convTranspose2d)
     return traced(convTranspose2d, [input, weight, bias, opts]);
   const op = 'functional.convTranspose2d';
-  const [x, w, b] = operands(op, input, weight, bias);
-  const o = checkOptions(op, opts, ['stride', 'padding', 'outputPadding', 'dilation', 'groups']);
-  if (w.ndim !== 4)
-    throw new ShapeError(op, `weight ${fmt(w.shape)} must be [in, out/groups, kh, kw]`);
+  const [x, w, b, o] = operands(op, input, weight, bias, opts, 2, true);
   return convolveTransposed(op, x, w, b, o, 2);
 }
 
@@ -300,8 +306,6 @@ export function convTranspose1d(
   if (trace.on && trace.entering !== convTranspose1d)
     return traced(convTranspose1d, [input, weight, bias, opts]);
   const op = 'functional.convTranspose1d';
-  const [x, w, b] = operands(op, input, weight, bias);
-  const o = checkOptions(op, opts, ['stride', 'padding', 'outputPadding', 'dilation', 'groups']);
-  if (w.ndim !== 3) throw new ShapeError(op, `weight ${fmt(w.shape)} must be [in, out/groups, k]`);
+  const [x, w, b, o] = operands(op, input, weight, bias, opts, 1, true);
   return convolveTransposed(op, x, w, b, o, 1);
 }

@@ -61,6 +61,31 @@ function parameters(
   return [weight, uniform(b, -bound, bound, { generator: opts.generator }) as Parameter];
 }
 
+/** What every convolution layer checks: channels, kernel, stride, dilation and groups. */
+function geometry(
+  op: string,
+  dims: 1 | 2,
+  inChannels: number,
+  outChannels: number,
+  kernelSize: Size,
+  o: { stride?: Size; dilation?: Size; groups?: number },
+) {
+  ad.checkInt(op, 'inChannels', inChannels, 1);
+  ad.checkInt(op, 'outChannels', outChannels, 1);
+  const groups = ad.checkInt(op, 'groups', o.groups ?? 1, 1);
+  if (inChannels % groups !== 0 || outChannels % groups !== 0)
+    throw new ValueError(
+      op,
+      `groups ${groups} must divide inChannels ${inChannels} and outChannels ${outChannels}`,
+    );
+  return {
+    kernelSize: sizes(op, 'kernelSize', kernelSize, dims, 1),
+    stride: sizes(op, 'stride', o.stride ?? 1, dims, 1),
+    dilation: sizes(op, 'dilation', o.dilation ?? 1, dims, 1),
+    groups,
+  };
+}
+
 /** Conv1d and Conv2d: one class over the number of spatial dims. */
 abstract class ConvNd extends Module {
   readonly weight: Parameter;
@@ -81,8 +106,6 @@ abstract class ConvNd extends Module {
     opts: ConvOptions,
   ) {
     super();
-    ad.checkInt(op, 'inChannels', inChannels, 1);
-    ad.checkInt(op, 'outChannels', outChannels, 1);
     const o = ad.checkOptions(op, opts, [
       'stride',
       'padding',
@@ -93,21 +116,18 @@ abstract class ConvNd extends Module {
       'dtype',
       'generator',
     ]);
-    this.kernelSize = sizes(op, 'kernelSize', kernelSize, dims, 1);
-    this.stride = sizes(op, 'stride', o.stride ?? 1, dims, 1);
-    this.dilation = sizes(op, 'dilation', o.dilation ?? 1, dims, 1);
+    ({
+      kernelSize: this.kernelSize,
+      stride: this.stride,
+      dilation: this.dilation,
+      groups: this.groups,
+    } = geometry(op, dims, inChannels, outChannels, kernelSize, o));
     this.padding =
       o.padding === 'same' || o.padding === 'valid'
         ? o.padding
         : sizes(op, 'padding', o.padding ?? 0, dims, 0);
     if (this.padding === 'same' && this.stride.some((s) => s !== 1))
       throw new ValueError(op, "padding 'same' needs stride 1");
-    this.groups = ad.checkInt(op, 'groups', o.groups ?? 1, 1);
-    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0)
-      throw new ValueError(
-        op,
-        `groups ${this.groups} must divide inChannels ${inChannels} and outChannels ${outChannels}`,
-      );
     this.paddingMode = ad.checkOneOf(op, 'paddingMode', o.paddingMode ?? 'zeros', [
       'zeros',
       'reflect',
@@ -208,8 +228,6 @@ abstract class ConvTransposeNd extends Module {
     opts: ConvTransposeOptions,
   ) {
     super();
-    ad.checkInt(op, 'inChannels', inChannels, 1);
-    ad.checkInt(op, 'outChannels', outChannels, 1);
     const o = ad.checkOptions(op, opts, [
       'stride',
       'padding',
@@ -220,17 +238,14 @@ abstract class ConvTransposeNd extends Module {
       'dtype',
       'generator',
     ]);
-    this.kernelSize = sizes(op, 'kernelSize', kernelSize, dims, 1);
-    this.stride = sizes(op, 'stride', o.stride ?? 1, dims, 1);
+    ({
+      kernelSize: this.kernelSize,
+      stride: this.stride,
+      dilation: this.dilation,
+      groups: this.groups,
+    } = geometry(op, dims, inChannels, outChannels, kernelSize, o));
     this.padding = sizes(op, 'padding', o.padding ?? 0, dims, 0);
     this.outputPadding = sizes(op, 'outputPadding', o.outputPadding ?? 0, dims, 0);
-    this.dilation = sizes(op, 'dilation', o.dilation ?? 1, dims, 1);
-    this.groups = ad.checkInt(op, 'groups', o.groups ?? 1, 1);
-    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0)
-      throw new ValueError(
-        op,
-        `groups ${this.groups} must divide inChannels ${inChannels} and outChannels ${outChannels}`,
-      );
     [this.weight, this.bias] = parameters(
       [inChannels, outChannels / this.groups, ...this.kernelSize],
       outChannels,
