@@ -11,24 +11,41 @@ import { empty, record } from './op';
 
 const plain = (data: Tensor['data'], offset = 0, trans = false) => ({ data, offset, trans });
 
-/** w [O, C·kh·kw] times the blocks of each image of x [N, C, H, W] → [N, O, oh·ow]. */
-export function convolveBlocks(x: Tensor, w: Tensor, p: Patches): Tensor {
-  if (trace.on && trace.entering !== convolveBlocks) return traced(convolveBlocks, [x, w, p]);
+/**
+ * w [O, C·kh·kw] times the blocks of each image of x [N, C, H, W], plus a bias [O] → [N, O,
+ * oh·ow]. The bias rides in the product as one more weight column against a row of ones: a
+ * separate broadcast add over the output cost as much as a shallow product itself.
+ */
+export function convolveBlocks(x: Tensor, w: Tensor, p: Patches, b: Tensor | null = null): Tensor {
+  if (trace.on && trace.entering !== convolveBlocks) return traced(convolveBlocks, [x, w, p, b]);
   const [n] = x.shape;
   const [out, k] = w.shape;
   const l = p.oh * p.ow;
   const y = empty([n, out, l], x.dtype);
-  const cols = allocate(x.dtype, k * l);
+  const depth = b === null ? k : k + 1;
+  const cols = allocate(x.dtype, depth * l);
+  if (b !== null) cols.fill(1, k * l);
+  let weights = w.data;
+  if (b !== null) {
+    const bias = b.data;
+    weights = allocate(x.dtype, out * depth);
+    for (let o = 0; o < out; o++) {
+      weights.set(w.data.subarray(o * k, (o + 1) * k), o * depth);
+      weights[o * depth + k] = bias[o];
+    }
+  }
   const src = x.data;
   const plane = p.channels * p.height * p.width;
-  const [weights, columns] = [plain(w.data), plain(cols)];
+  const [a, columns] = [plain(weights), plain(cols)];
   for (let i = 0; i < n; i++) {
     im2col(src.subarray(i * plane, (i + 1) * plane), cols, 1, p, 0);
-    gemm(weights, columns, y.storage.data, i * out * l, out, k, l);
+    gemm(a, columns, y.storage.data, i * out * l, out, depth, l);
   }
-  return record('functional.conv2d', [x, w], y, (g, needs) => [
+  const inputs = b === null ? [x, w] : [x, w, b];
+  return record('functional.conv2d', inputs, y, (g, needs) => [
     needs[0] ? inputGrad(g, w, p) : null,
     needs[1] ? weightGrad(g, x, p) : null,
+    ...(b === null ? [] : [needs[2] ? g.sum([0, 2]) : null]),
   ]);
 }
 

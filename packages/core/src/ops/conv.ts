@@ -138,12 +138,13 @@ function convolve(
   const p: Patches = { channels: c, height: h, width: wd, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow };
   return named(op, () => {
     const k = cg * kh * kw;
-    const y =
-      groups === 1
-        ? convolveBlocks(x.reshape(shape), w.reshape([out, k]), p)
-        : w
-            .reshape([groups, out / groups, k])
-            .matmul(blocks(x.reshape(shape), p).reshape([n, groups, k, oh * ow]));
+    if (groups === 1)
+      return restore(
+        convolveBlocks(x.reshape(shape), w.reshape([out, k]), p, b).reshape([n, out, oh, ow]),
+      );
+    const y = w
+      .reshape([groups, out / groups, k])
+      .matmul(blocks(x.reshape(shape), p).reshape([n, groups, k, oh * ow]));
     const shaped = y.reshape([n, out, oh, ow]);
     return restore(b === null ? shaped : shaped.add(b.reshape([out, 1, 1])));
   });
