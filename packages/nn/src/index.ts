@@ -151,5 +151,10 @@ export {
   type MetricFn,
 } from './train';
 export { topKAccuracy, confusionMatrix } from './metrics';
-export { encodeSafetensors, decodeSafetensors } from './safetensors';
+export {
+  type DecodeOptions,
+  decodeSafetensors,
+  type EncodeOptions,
+  encodeSafetensors,
+} from './safetensors';
 export { encodeCheckpoint, restoreCheckpoint, type CheckpointParts } from './checkpoint';

@@ -15,27 +15,66 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ValueError } from '@ad/core';
+import { checkOptions, type Tensor, ValueError } from '@ad/core';
 import { SingleBar } from 'cli-progress';
 // imported by package name, so that the built node entry shares @ad/nn's classes instead of
 // bundling a second copy of them (instanceof Module must hold for the user's models)
 import {
   type Callback,
   type CheckpointParts,
+  type DecodeOptions,
+  decodeSafetensors,
+  type EncodeOptions,
   encodeCheckpoint,
+  encodeSafetensors,
   type EpochLog,
   restoreCheckpoint,
 } from '@ad/nn';
 
-/**
- * Writes a checkpoint atomically: to a temporary file beside `path`, flushed, then renamed over
- * it. A save killed midway leaves `path` as it was and its temporary behind; the next save to
- * the same path removes such leftovers of processes that no longer run.
- */
+/** Writes a checkpoint atomically (see `saveSafetensors`): a save killed midway changes nothing. */
 export function saveCheckpoint(path: string, parts: CheckpointParts): void {
-  if (typeof path !== 'string' || path === '')
-    throw new ValueError('saveCheckpoint', 'path must be a file name');
-  const bytes = encodeCheckpoint(parts);
+  checkPath('saveCheckpoint', path);
+  writeAtomically(path, encodeCheckpoint(parts));
+}
+
+/**
+ * Writes tensors by name as a safetensors file (atomically, as `saveCheckpoint` does), which
+ * PyTorch reads with `safetensors.torch.load_file`; `dtype: 'F16' | 'BF16'` stores floating
+ * tensors in half precision. A model's `stateDict()` saved here loads into the same
+ * `torch.nn` model with `load_state_dict(strict=True)`.
+ */
+export function saveSafetensors(
+  path: string,
+  tensors: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>,
+  opts: EncodeOptions & { metadata?: Record<string, string> } = {},
+): void {
+  checkPath('saveSafetensors', path);
+  const { metadata, ...rest } = checkOptions('saveSafetensors', opts, ['dtype', 'metadata']);
+  writeAtomically(path, encodeSafetensors(tensors, metadata, rest));
+}
+
+/**
+ * Reads a safetensors file (PyTorch's `safetensors.torch.save_file`, F16/BF16 included) as
+ * tensors by name, ready for `model.loadStateDict`; half precision widens to float32 and
+ * `dtype` picks the floating dtype. The file's metadata is in `decodeSafetensors`.
+ */
+export function loadSafetensors(path: string, opts: DecodeOptions = {}): Record<string, Tensor> {
+  checkPath('loadSafetensors', path);
+  return Object.fromEntries(
+    decodeSafetensors(readAll(path, 1 << 30, 'loadSafetensors'), opts).tensors,
+  );
+}
+
+function checkPath(op: string, path: unknown): void {
+  if (typeof path !== 'string' || path === '') throw new ValueError(op, 'path must be a file name');
+}
+
+/**
+ * Writes `bytes` to a temporary file beside `path`, flushed, then renamed over it: a write
+ * killed midway leaves `path` as it was and its temporary behind; the next write to the same
+ * path removes such leftovers of processes that no longer run.
+ */
+function writeAtomically(path: string, bytes: Uint8Array): void {
   removeStaleTemporaries(path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
@@ -60,7 +99,7 @@ export function writeAll(fd: number, bytes: Uint8Array, chunk = 1 << 30): void {
 }
 
 /** The whole file; `readFileSync` refuses files of 2 GiB and more, so this reads in chunks. */
-export function readAll(path: string, chunk = 1 << 30): Uint8Array {
+export function readAll(path: string, chunk = 1 << 30, op = 'loadCheckpoint'): Uint8Array {
   const fd = openSync(path, 'r');
   try {
     const bytes = new Uint8Array(fstatSync(fd).size);
@@ -68,7 +107,7 @@ export function readAll(path: string, chunk = 1 << 30): Uint8Array {
       const n = readSync(fd, bytes, at, Math.min(chunk, bytes.length - at), at);
       if (n === 0)
         throw new ValueError(
-          'loadCheckpoint',
+          op,
           `${path} ended after ${at} of ${bytes.length} bytes while reading`,
         );
       at += n;
@@ -109,8 +148,7 @@ function isRunning(pid: number): boolean {
 
 /** Loads a checkpoint file into model, optimizer and generator (all or nothing); returns its `extra`. */
 export function loadCheckpoint(path: string, parts: Omit<CheckpointParts, 'extra'>): unknown {
-  if (typeof path !== 'string' || path === '')
-    throw new ValueError('loadCheckpoint', 'path must be a file name');
+  checkPath('loadCheckpoint', path);
   return restoreCheckpoint(readAll(path), parts);
 }
 
