@@ -34,7 +34,7 @@ buildSync({
   logLevel: 'warning',
   // an example exports run() instead of running on import, so examples can import each other
   footer: { js: "if (typeof module.exports.run === 'function') module.exports.run();" },
-  external: ['@tensorflow/*', '@jax-js/*', 'benchmark', 'typescript'],
+  external: ['@tensorflow/*', '@jax-js/*', 'benchmark', 'typescript', 'onnxruntime-node'],
   alias,
   sourcemap: true,
 });

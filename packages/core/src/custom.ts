@@ -37,6 +37,8 @@ export function customOp(
     const out = xs.includes(y) ? new Tensor(y.data.slice(), y.shape) : y;
     return record(name as OpName, xs, out, pullback); // the user's own op name
   };
+  // what a compiled recording or an exporter calls it
+  Object.defineProperty(f, 'name', { value: name });
   return f;
 }
 

@@ -66,3 +66,10 @@ export {
   type CompileStats,
 } from './compile/compile';
 export { dependsOn, sideEffect } from './compile/trace';
+export {
+  captureOps,
+  opNames,
+  type Captured,
+  type CapturedCall,
+  type CaptureSession,
+} from './compile/capture';

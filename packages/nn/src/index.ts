@@ -158,3 +158,4 @@ export {
   encodeSafetensors,
 } from './safetensors';
 export { encodeCheckpoint, restoreCheckpoint, type CheckpointParts } from './checkpoint';
+export { encodeOnnx, type OnnxOptions } from './onnx/export';

@@ -26,7 +26,10 @@ import {
   decodeSafetensors,
   type EncodeOptions,
   encodeCheckpoint,
+  encodeOnnx,
   encodeSafetensors,
+  type Module,
+  type OnnxOptions,
   type EpochLog,
   restoreCheckpoint,
 } from '@ad/nn';
@@ -63,6 +66,20 @@ export function loadSafetensors(path: string, opts: DecodeOptions = {}): Record<
   return Object.fromEntries(
     decodeSafetensors(readAll(path, 1 << 30, 'loadSafetensors'), opts).tensors,
   );
+}
+
+/**
+ * Writes `model` as an ONNX file (see `encodeOnnx`: opset 17, traced on `sampleInputs`), for
+ * onnxruntime and every runtime that reads ONNX.
+ */
+export function exportOnnx(
+  model: Module,
+  sampleInputs: Tensor | readonly Tensor[],
+  path: string,
+  opts: OnnxOptions = {},
+): void {
+  checkPath('exportOnnx', path);
+  writeAtomically(path, encodeOnnx(model, sampleInputs, opts));
 }
 
 function checkPath(op: string, path: unknown): void {
