@@ -31,7 +31,7 @@ for (const { dir, entry, platform, keep } of packages.filter(
     platform,
     tsconfig: join(cwd, 'tsconfig.build.json'),
     // not bundled: @ad/nn's dependencies, and @ad/nn itself for its node entry
-    external: ['@ad/core', '@ad/nn', 'cli-progress'],
+    external: ['@ad/core', '@ad/nn', 'cli-progress', 'protobufjs', 'protobufjs/light.js'],
     silent: true,
   });
   console.log(`built ${dir}/dist (${Object.keys(entry).join(', ')})`);

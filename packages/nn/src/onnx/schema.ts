@@ -1,7 +1,7 @@
 // The part of ONNX's protobuf schema (onnx/onnx.proto, IR version 8) that an exported model
 // uses, as a protobufjs JSON descriptor: field numbers are ONNX's, so any ONNX reader parses
 // what protobufjs encodes from it.
-import * as protobuf from 'protobufjs/light';
+import * as protobuf from 'protobufjs/light.js';
 
 const descriptor = {
   nested: {
