@@ -159,3 +159,4 @@ export {
 } from './safetensors';
 export { encodeCheckpoint, restoreCheckpoint, type CheckpointParts } from './checkpoint';
 export { encodeOnnx, type OnnxOptions } from './onnx/export';
+export { exportTorch } from './torch/export';

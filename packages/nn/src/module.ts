@@ -15,6 +15,14 @@ import { Parameter } from './parameter';
 let depth = 0;
 
 /**
+ * Set by an exporter while it traces a forward: sees every module's forward call, and runs it
+ * (`run`) or stands in for it.
+ */
+export const moduleCalls: {
+  hook: ((m: Module, inputs: unknown[], run: () => unknown) => unknown) | null;
+} = { hook: null };
+
+/**
  * Base class of layers and models. Parameters (`Parameter` properties), child modules
  * (`Module` properties, or arrays of them) and buffers (`registerBuffer`) are found from
  * the object's own properties, so `this.fc = new Linear(2, 3)` is all it takes.
@@ -38,6 +46,8 @@ export abstract class Module {
     const forward = this.forward;
     Object.defineProperty(this, 'forward', {
       value: (...inputs: unknown[]): unknown => {
+        const hook = moduleCalls.hook;
+        if (hook !== null) return hook(this, inputs, () => forward.apply(this, inputs));
         if (depth === 0) dependsOn(this);
         depth++;
         try {

@@ -44,6 +44,8 @@ export class TransformerEncoderLayer extends Module {
   readonly dropout2: Dropout;
   readonly normFirst: boolean;
   private readonly activation: (x: Tensor) => Tensor;
+  /** 'relu' or 'gelu' as given; null for a function (which an exporter cannot translate). */
+  readonly activationName: 'relu' | 'gelu' | null;
 
   constructor(
     readonly dModel: number,
@@ -69,6 +71,7 @@ export class TransformerEncoderLayer extends Module {
     const bias = ad.checkBool(op, 'bias', o.bias ?? true);
     this.normFirst = ad.checkBool(op, 'normFirst', o.normFirst ?? false);
     const act = o.activation ?? 'relu';
+    this.activationName = typeof act === 'function' ? null : act;
     if (typeof act === 'function') this.activation = act;
     else if (act === 'relu') this.activation = (x) => x.relu();
     else if (act === 'gelu') this.activation = (x) => x.gelu();
