@@ -149,6 +149,8 @@ export {
   type Callback,
   type Model,
   type MetricFn,
+  type ParallelTrainer,
+  registerDataParallel,
 } from './train';
 export { topKAccuracy, confusionMatrix } from './metrics';
 export {

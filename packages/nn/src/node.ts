@@ -15,6 +15,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { DataParallel } from './parallel/data-parallel';
 import { checkOptions, type Tensor, ValueError } from '@ad/core';
 import { SingleBar } from 'cli-progress';
 // imported by package name, so that the built node entry shares @ad/nn's classes instead of
@@ -31,6 +32,7 @@ import {
   type Module,
   type OnnxOptions,
   type EpochLog,
+  registerDataParallel,
   restoreCheckpoint,
 } from '@ad/nn';
 
@@ -208,3 +210,7 @@ export function progressBar(opts: { stream?: NodeJS.WriteStream; every?: number 
     },
   };
 }
+export { DataParallel, type DataParallelOptions } from './parallel/data-parallel';
+
+// fit({ workers }) trains on DataParallel's worker threads once this entry is loaded
+registerDataParallel((model, loss, workers) => new DataParallel(model, loss, { workers }));

@@ -11,6 +11,7 @@ import {
   ValueError,
 } from '@ad/core';
 import { DataLoader, TensorDataset } from './data';
+import { Module } from './module';
 import { Optimizer } from './optim/optimizer';
 import type { LRScheduler, ReduceLROnPlateau } from './optim/scheduler';
 
@@ -98,6 +99,30 @@ export interface FitOptions {
    * uncompiled training's; a module guards itself (a replaced parameter or `eval()` records again).
    */
   compile?: boolean | CompileOptions;
+  /**
+   * Data-parallel training on this many worker threads (Node; `import '@ad/nn/node'`
+   * provides them): each batch is split over the workers and their gradients averaged, as
+   * `DataParallel` does. The model must be a Module.
+   */
+  workers?: number;
+}
+
+/** What `fit({ workers })` trains with: `DataParallel`, registered by `@ad/nn/node`. */
+export interface ParallelTrainer {
+  backward(x: Tensor, y: Tensor): number;
+  close(): void;
+}
+
+type ParallelFactory = (
+  model: Module,
+  loss: (output: Tensor, target: Tensor) => Tensor,
+  workers: number,
+) => ParallelTrainer;
+let parallel: ParallelFactory | null = null;
+
+/** Called by `@ad/nn/node` on import: lets `fit({ workers })` start worker threads. */
+export function registerDataParallel(factory: ParallelFactory): void {
+  parallel = factory;
 }
 
 /** Trains `model` for `epochs` passes and returns one log per epoch. */
@@ -117,6 +142,7 @@ export function fit(model: Model, opts: FitOptions): EpochLog[] {
     'metrics',
     'callbacks',
     'compile',
+    'workers',
   ]);
   if (typeof model?.forward !== 'function')
     throw new ValueError('fit', 'model must have a forward method');
@@ -139,16 +165,53 @@ export function fit(model: Model, opts: FitOptions): EpochLog[] {
           generator: opts.generator,
         });
   const { optimizer, loss: lossOf } = opts;
-  const trainStep = (x: Tensor, y: Tensor): Tensor => {
+  const trainer = opts.workers === undefined ? null : startWorkers(model, opts, compiling);
+  const trainStep = (x: Tensor, y: Tensor): Tensor | number => {
     optimizer.zeroGrad();
+    if (trainer !== null) {
+      const value = trainer.backward(x, y);
+      optimizer.step();
+      return value;
+    }
     const loss = lossOf(prediction('fit', model, x), y);
     loss.backward();
     optimizer.step();
     return loss;
   };
-  const step: (x: Tensor, y: Tensor) => Tensor = compiling
+  const step: (x: Tensor, y: Tensor) => Tensor | number = compiling
     ? (compile(trainStep, compiling === true ? {} : compiling) as (x: Tensor, y: Tensor) => Tensor)
     : trainStep;
+  try {
+    return epochs(model, opts, loader, step);
+  } finally {
+    trainer?.close();
+  }
+}
+
+function startWorkers(
+  model: Model,
+  opts: FitOptions,
+  compiling: boolean | CompileOptions,
+): ParallelTrainer {
+  checkInt('fit', 'workers', opts.workers, 1);
+  if (compiling !== false)
+    throw new ValueError('fit', 'workers and compile cannot be combined: choose one');
+  if (!(model instanceof Module))
+    throw new ValueError('fit', 'training on workers needs the model to be a Module');
+  if (parallel === null)
+    throw new ValueError(
+      'fit',
+      "workers run on Node's worker threads: import '@ad/nn/node' (it provides them) before fit",
+    );
+  return parallel(model, opts.loss, opts.workers as number);
+}
+
+function epochs(
+  model: Model,
+  opts: FitOptions,
+  loader: DataLoader,
+  step: (x: Tensor, y: Tensor) => Tensor | number,
+): EpochLog[] {
   const callbacks = opts.callbacks ?? [];
   const history: EpochLog[] = [];
   callbacks.forEach((c) =>
@@ -160,7 +223,8 @@ export function fit(model: Model, opts: FitOptions): EpochLog[] {
     let count = 0;
     let batch = 0;
     for (const [x, y] of loader) {
-      const value = step(x, y).item();
+      const out = step(x, y);
+      const value = typeof out === 'number' ? out : out.item();
       total += value * x.shape[0];
       count += x.shape[0];
       callbacks.forEach((c) => c.onBatchEnd?.({ epoch, batch: batch++, loss: value }));

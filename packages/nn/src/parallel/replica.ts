@@ -1,0 +1,154 @@
+// What each worker thread runs: a replica of the step. It waits on the control block, replays
+// the step's program on its shard of the batch with the parameters in shared memory, runs
+// backward, and leaves its loss and gradients in its own slots. `serve` is sent to the worker
+// as text, so it refers to nothing outside itself but its arguments.
+import type * as Core from '@ad/core';
+import type { Encoded, Program } from './program';
+
+/** Int32 indices of the control block. */
+export const CONTROL = {
+  /** Bumped by the main thread to start a step (workers wait on it). */
+  seq: 0,
+  /** The program variant to run; −1 to stop. */
+  variant: 1,
+  /** Workers finished with the current step (the main thread waits on it). */
+  done: 2,
+  /** Set by a worker that failed; its message follows on its port. */
+  failed: 3,
+  /** Rows of the batch each worker has this step: at [4 + rank]. */
+  rows: 4,
+} as const;
+
+/** What a worker gets when it starts. */
+export interface ReplicaData {
+  rank: number;
+  control: SharedArrayBuffer;
+  /** The parameters, each at its offset (float32 or float64 by its dtype). */
+  params: SharedArrayBuffer;
+  layout: { offset: number; shape: number[]; dtype: 'float32' | 'float64' }[];
+  /** This worker's gradients, laid out as the parameters, then its loss as a float64. */
+  grads: SharedArrayBuffer;
+  lossOffset: number;
+  seed: number;
+}
+
+/** A new program variant, or the shared buffers a shard of a new shape is written to. */
+export interface VariantMessage {
+  variant: number;
+  program: Program;
+  /** This worker's inputs and targets: their buffer, dtypes and shapes. */
+  x: { buffer: SharedArrayBuffer; dtype: string; shape: number[] };
+  y: { buffer: SharedArrayBuffer; dtype: string; shape: number[] };
+}
+
+type Ad = typeof Core;
+interface Port {
+  postMessage(m: unknown): void;
+}
+
+export function serve(
+  ad: Ad,
+  data: ReplicaData,
+  port: Port,
+  receive: () => VariantMessage | undefined,
+  C: typeof CONTROL,
+): void {
+  const ctrl = new Int32Array(data.control);
+  // one thread per replica: the replicas themselves fill the cores
+  ad.setBackend({ threads: 1 });
+  const generator = new ad.Generator(data.seed + data.rank);
+  const typed = (dtype: string, buffer: ArrayBufferLike, offset: number, n: number) =>
+    dtype === 'float64'
+      ? new Float64Array(buffer, offset, n)
+      : dtype === 'int32'
+        ? new Int32Array(buffer, offset, n)
+        : dtype === 'bool'
+          ? new Uint8Array(buffer, offset, n)
+          : new Float32Array(buffer, offset, n);
+  const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+  const constants = (c: Program['constants'][number]) => {
+    const values = c.data;
+    const data =
+      c.dtype === 'float64'
+        ? Float64Array.from(values)
+        : c.dtype === 'int32'
+          ? Int32Array.from(values)
+          : c.dtype === 'bool'
+            ? Uint8Array.from(values)
+            : Float32Array.from(values);
+    return new ad.Tensor(data, c.shape);
+  };
+  const params = data.layout.map((l) =>
+    new ad.Tensor(typed(l.dtype, data.params, l.offset, size(l.shape)), l.shape).requiresGrad_(),
+  );
+  const grads = data.layout.map((l) => typed(l.dtype, data.grads, l.offset, size(l.shape)));
+  const loss = new Float64Array(data.grads, data.lossOffset, 1);
+  const variants = new Map<number, VariantMessage>();
+  const resolve = (name: string): ((...a: unknown[]) => unknown) => {
+    const space = name.startsWith('functional.') ? ad.functional : ad;
+    return (space as unknown as Record<string, (...a: unknown[]) => unknown>)[
+      name.replace(/^functional\./, '')
+    ];
+  };
+  const flatten = (x: unknown, out: Core.Tensor[]): Core.Tensor[] => {
+    if (x instanceof ad.Tensor) out.push(x);
+    else if (Array.isArray(x)) for (const v of x) flatten(v, out);
+    else if (x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype)
+      for (const v of Object.values(x)) flatten(v, out);
+    return out;
+  };
+
+  function step(v: VariantMessage, rows: number): void {
+    const { program } = v;
+    const slots: Core.Tensor[] = new Array(program.slots);
+    params.forEach((p, i) => (slots[i] = p));
+    const shard = (s: VariantMessage['x']) => {
+      const shape = [rows, ...s.shape.slice(1)];
+      return new ad.Tensor(typed(s.dtype, s.buffer, 0, size(shape)).slice(), shape);
+    };
+    slots[params.length] = shard(v.x);
+    slots[params.length + 1] = shard(v.y);
+    for (const c of program.constants) slots[c.slot] = constants(c);
+    const decode = (e: Encoded): unknown => {
+      if (Array.isArray(e)) return e.map(decode);
+      if (e !== null && typeof e === 'object') {
+        if ('$t' in e) return slots[(e as { $t: number }).$t];
+        if ('$g' in e) return generator;
+        return Object.fromEntries(Object.entries(e).map(([k, x]) => [k, decode(x)]));
+      }
+      return e;
+    };
+    for (const c of program.calls) {
+      const out = flatten(resolve(c.name)(...c.args.map(decode)), []);
+      c.outs.forEach((slot, i) => (slots[slot] = out[i]));
+    }
+    for (const p of params) p.grad = null;
+    const l = slots[program.loss];
+    l.backward();
+    params.forEach((p, i) => {
+      if (p.grad === null) grads[i].fill(0);
+      else grads[i].set(p.grad.data);
+    });
+    loss[0] = l.item();
+  }
+
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ctrl, C.seq, seen);
+    seen = Atomics.load(ctrl, C.seq);
+    const id = Atomics.load(ctrl, C.variant);
+    if (id < 0) return;
+    try {
+      while (!variants.has(id)) {
+        const m = receive();
+        if (m !== undefined) variants.set(m.variant, m);
+      }
+      step(variants.get(id) as VariantMessage, Atomics.load(ctrl, C.rows + data.rank));
+    } catch (e) {
+      port.postMessage({ error: e instanceof Error ? e.message : String(e) });
+      Atomics.store(ctrl, C.failed, 1);
+    }
+    Atomics.add(ctrl, C.done, 1);
+    Atomics.notify(ctrl, C.done);
+  }
+}
