@@ -1,4 +1,4 @@
-// npm run bench [-- --suite matmul|mlp|tape] and npm run bench:quick: every workload for @ad and
+// npm run bench [-- --suite matmul|mlp|tape|layers|scale] and npm run bench:quick: every workload for @ad and
 // its peers; prints a table and writes bench/results/<suite>-<date>.{json,md}. With
 // --baseline <commit>, that commit's @ad runs each workload just before this tree's.
 //
@@ -15,6 +15,7 @@ import { matmulCases } from './matmul.bench';
 import { mlpCases } from './mlp.bench';
 import { tapeCases } from './tape.bench';
 import { layerCases } from './layers.bench';
+import { scaleCases } from './scale.bench';
 import { versions } from './tfjs';
 
 const { values } = parseArgs({
@@ -37,12 +38,15 @@ const suites: Record<string, { workloads: string[]; cases: (wanted: Wanted) => P
     mlp: { workloads: ['W3', 'W4'], cases: (wanted) => mlpCases(wanted) },
     tape: { workloads: ['W5', 'W5b'], cases: (wanted) => tapeCases(wanted) },
     layers: { workloads: ['W7', 'W7b', 'W8', 'W9'], cases: (wanted) => layerCases(wanted) },
+    scale: { workloads: ['W10', 'W11'], cases: (wanted) => scaleCases(wanted) },
   };
 const libraries = [
   '@ad',
   '@ad compiled',
   '@ad einsum',
   '@ad 1 thread',
+  '@ad 1 worker',
+  '@ad 2 workers',
   '@ad ts',
   '@ad float64',
   'tfjs-cpu',

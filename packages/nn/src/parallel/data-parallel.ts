@@ -10,7 +10,7 @@ import {
   receiveMessageOnPort,
   Worker,
 } from 'node:worker_threads';
-import { checkInt, checkOptions, noGrad, Tensor, ValueError } from '@ad/core';
+import { checkInt, checkOptions, Tensor, ValueError } from '@ad/core';
 import type { Module } from '../module';
 import { type Program, recordProgram } from './program';
 import { CONTROL, type ReplicaData, serve, type VariantMessage } from './replica';
@@ -44,7 +44,9 @@ export class DataParallel {
   private readonly ports: MessagePort[] = [];
   private readonly control = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.rows + 64)));
   private readonly shared: (Float32Array | Float64Array)[];
-  private readonly grads: { values: (Float32Array | Float64Array)[]; loss: Float64Array }[] = [];
+  /** The summed gradients, and each worker's loss. */
+  private readonly sum: (Float32Array | Float64Array)[];
+  private readonly losses: Float64Array[];
   private readonly variants = new Map<string, Variant>();
   private closed = false;
 
@@ -81,18 +83,19 @@ export class DataParallel {
     const params = new SharedArrayBuffer(total);
     this.shared = layout.map((l, i) => view(l.dtype, params, l.offset, this.params[i].size));
     const { core, esbuild } = coreLocation();
+    const grads = Array.from({ length: this.workers }, () => new SharedArrayBuffer(total + 8));
+    const sum = new SharedArrayBuffer(total);
+    this.sum = layout.map((l, i) => view(l.dtype, sum, l.offset, this.params[i].size));
+    this.losses = grads.map((g) => new Float64Array(g, total, 1));
     for (let rank = 0; rank < this.workers; rank++) {
-      const grads = new SharedArrayBuffer(total + 8);
-      this.grads.push({
-        values: layout.map((l, i) => view(l.dtype, grads, l.offset, this.params[i].size)),
-        loss: new Float64Array(grads, total, 1),
-      });
       const data: ReplicaData = {
         rank,
+        workers: this.workers,
         control: this.control.buffer as SharedArrayBuffer,
         params,
         layout,
         grads,
+        sum,
         lossOffset: total,
         seed: o.seed ?? 0,
       };
@@ -141,11 +144,12 @@ export class DataParallel {
     });
     this.params.forEach((p, i) => this.shared[i].set(p.data));
     Atomics.store(this.control, CONTROL.done, 0);
+    Atomics.store(this.control, CONTROL.reduced, 0);
     Atomics.store(this.control, CONTROL.variant, variant.id);
     Atomics.add(this.control, CONTROL.seq, 1);
     Atomics.notify(this.control, CONTROL.seq);
-    for (let done; (done = Atomics.load(this.control, CONTROL.done)) < this.workers;)
-      Atomics.wait(this.control, CONTROL.done, done);
+    for (let done; (done = Atomics.load(this.control, CONTROL.reduced)) < this.workers;)
+      Atomics.wait(this.control, CONTROL.reduced, done);
     if (Atomics.load(this.control, CONTROL.failed) !== 0) {
       const why = this.ports.map((p) => receiveMessageOnPort(p)?.message).find(Boolean);
       this.close();
@@ -154,20 +158,14 @@ export class DataParallel {
         `a worker failed: ${(why as { error?: string })?.error}`,
       );
     }
-    // the rows-weighted mean, in rank order: the same sums every run
-    let loss = 0;
-    noGrad(() => {
-      this.params.forEach((p, i) => {
-        const g = new Float64Array(p.size);
-        rows.forEach((k, r) => {
-          const w = k / n;
-          const part = this.grads[r].values[i];
-          for (let j = 0; j < g.length; j++) g[j] += w * part[j];
-        });
-        p.grad = new Tensor(p.dtype === 'float64' ? g : Float32Array.from(g), p.shape);
-      });
+    // the workers summed their rows-weighted gradients in rank order: the same sums every run
+    this.params.forEach((p, i) => {
+      const g = new (this.sum[i].constructor as Float32ArrayConstructor)(p.size);
+      g.set(this.sum[i]); // a copy out of shared memory (slice would go element by element)
+      p.grad = new Tensor(g, p.shape);
     });
-    rows.forEach((k, r) => (loss += (k / n) * this.grads[r].loss[0]));
+    let loss = 0;
+    rows.forEach((k, r) => (loss += (k / n) * this.losses[r][0]));
     return loss;
   }
 
@@ -250,12 +248,26 @@ function coreLocation(): { core: string; esbuild?: string } {
 /** The worker's program: load @ad/core, then run `serve` (sent as text). */
 const BOOT = `
 const { workerData: w, receiveMessageOnPort } = require('node:worker_threads');
-if (w.esbuild) {
-  const { transformSync } = require(w.esbuild);
-  const { readFileSync } = require('node:fs');
-  require.extensions['.ts'] = (m, file) =>
-    m._compile(transformSync(readFileSync(file, 'utf8'), { loader: 'ts', format: 'cjs', target: 'es2022' }).code, file);
+let ad;
+try {
+  if (w.esbuild) {
+    const { transformSync } = require(w.esbuild);
+    const { readFileSync } = require('node:fs');
+    require.extensions['.ts'] = (m, file) =>
+      m._compile(transformSync(readFileSync(file, 'utf8'), { loader: 'ts', format: 'cjs', target: 'es2022' }).code, file);
+  }
+  ad = require(w.core);
+} catch (e) {
+  // a replica that cannot start fails every step, so that the main thread never waits for it
+  w.port.postMessage({ error: 'cannot load @ad/core from ' + w.core + ': ' + e.message });
+  const c = new Int32Array(w.data.control);
+  for (let seen = 0; ; ) {
+    Atomics.wait(c, w.control.seq, seen);
+    seen = Atomics.load(c, w.control.seq);
+    Atomics.store(c, w.control.failed, 1);
+    for (const k of [w.control.done, w.control.reduced]) { Atomics.add(c, k, 1); Atomics.notify(c, k); }
+    if (Atomics.load(c, w.control.variant) < 0) break;
+  }
 }
-const ad = require(w.core);
-(0, eval)('(' + w.serve + ')')(ad, w.data, w.port, () => receiveMessageOnPort(w.port)?.message, w.control);
+if (ad) (0, eval)('(' + w.serve + ')')(ad, w.data, w.port, () => receiveMessageOnPort(w.port)?.message, w.control);
 `;

@@ -15,8 +15,10 @@ export const CONTROL = {
   done: 2,
   /** Set by a worker that failed; its message follows on its port. */
   failed: 3,
-  /** Rows of the batch each worker has this step: at [4 + rank]. */
-  rows: 4,
+  /** Workers that summed their share of the gradients (the main thread waits on it). */
+  reduced: 4,
+  /** Rows of the batch each worker has this step: at [5 + rank]. */
+  rows: 5,
 } as const;
 
 /** What a worker gets when it starts. */
@@ -26,8 +28,13 @@ export interface ReplicaData {
   /** The parameters, each at its offset (float32 or float64 by its dtype). */
   params: SharedArrayBuffer;
   layout: { offset: number; shape: number[]; dtype: 'float32' | 'float64' }[];
-  /** This worker's gradients, laid out as the parameters, then its loss as a float64. */
-  grads: SharedArrayBuffer;
+  workers: number;
+  /**
+   * Every worker's gradients (weighted by its share of the rows), laid out as the
+   * parameters, then its loss as a float64; the summed gradients are `sum`, laid out alike.
+   */
+  grads: SharedArrayBuffer[];
+  sum: SharedArrayBuffer;
   lossOffset: number;
   seed: number;
 }
@@ -66,6 +73,12 @@ export function serve(
           ? new Uint8Array(buffer, offset, n)
           : new Float32Array(buffer, offset, n);
   const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+  // out of shared memory with set (a copy), not slice (element by element there)
+  const copy = <A extends Float32Array | Float64Array | Int32Array | Uint8Array>(a: A): A => {
+    const out = new (a.constructor as new (n: number) => A)(a.length);
+    out.set(a);
+    return out;
+  };
   const constants = (c: Program['constants'][number]) => {
     const values = c.data;
     const data =
@@ -78,11 +91,16 @@ export function serve(
             : Float32Array.from(values);
     return new ad.Tensor(data, c.shape);
   };
-  const params = data.layout.map((l) =>
-    new ad.Tensor(typed(l.dtype, data.params, l.offset, size(l.shape)), l.shape).requiresGrad_(),
-  );
-  const grads = data.layout.map((l) => typed(l.dtype, data.grads, l.offset, size(l.shape)));
-  const loss = new Float64Array(data.grads, data.lossOffset, 1);
+  // the parameters in this worker's own memory, refreshed from the shared copy every step:
+  // kernels read private buffers faster than shared ones
+  const shared = data.layout.map((l) => typed(l.dtype, data.params, l.offset, size(l.shape)));
+  const params = data.layout.map((l, i) => new ad.Tensor(copy(shared[i]), l.shape).requiresGrad_());
+  const views = (buffer: SharedArrayBuffer) =>
+    data.layout.map((l) => typed(l.dtype, buffer, l.offset, size(l.shape)));
+  const all = data.grads.map(views);
+  const grads = all[data.rank];
+  const sum = views(data.sum);
+  const loss = new Float64Array(data.grads[data.rank], data.lossOffset, 1);
   const variants = new Map<number, VariantMessage>();
   const resolve = (name: string): ((...a: unknown[]) => unknown) => {
     const space = name.startsWith('functional.') ? ad.functional : ad;
@@ -101,10 +119,13 @@ export function serve(
   function step(v: VariantMessage, rows: number): void {
     const { program } = v;
     const slots: Core.Tensor[] = new Array(program.slots);
-    params.forEach((p, i) => (slots[i] = p));
+    params.forEach((p, i) => {
+      p.data.set(shared[i]);
+      slots[i] = p;
+    });
     const shard = (s: VariantMessage['x']) => {
       const shape = [rows, ...s.shape.slice(1)];
-      return new ad.Tensor(typed(s.dtype, s.buffer, 0, size(shape)).slice(), shape);
+      return new ad.Tensor(copy(typed(s.dtype, s.buffer, 0, size(shape))), shape);
     };
     slots[params.length] = shard(v.x);
     slots[params.length + 1] = shard(v.y);
@@ -132,6 +153,35 @@ export function serve(
     loss[0] = l.item();
   }
 
+  /**
+   * Sums this worker's slice of every gradient over the workers, each weighted by its share
+   * of the rows, in rank order: the gradient of the mean loss over the whole batch. The
+   * slices are copied out of shared memory first: element access to it is ~10× slower.
+   */
+  const slices = sum.map((s) => {
+    const lo = Math.floor((data.rank * s.length) / data.workers);
+    const hi = Math.floor(((data.rank + 1) * s.length) / data.workers);
+    const part = new (s.constructor as Float32ArrayConstructor)(hi - lo);
+    return [lo, hi, new Float64Array(hi - lo), part] as const;
+  });
+  function reduce(): void {
+    const n = data.workers;
+    let total = 0;
+    for (let r = 0; r < n; r++) total += Atomics.load(ctrl, C.rows + r);
+    const w = Array.from({ length: n }, (_, r) => Atomics.load(ctrl, C.rows + r) / total);
+    sum.forEach((s, i) => {
+      const [lo, hi, acc, part] = slices[i];
+      acc.fill(0);
+      for (let r = 0; r < n; r++) {
+        part.set(all[r][i].subarray(lo, hi));
+        const wr = w[r];
+        for (let j = 0; j < acc.length; j++) acc[j] += wr * part[j];
+      }
+      part.set(acc);
+      s.set(part, lo);
+    });
+  }
+
   let seen = 0;
   for (;;) {
     Atomics.wait(ctrl, C.seq, seen);
@@ -150,5 +200,11 @@ export function serve(
     }
     Atomics.add(ctrl, C.done, 1);
     Atomics.notify(ctrl, C.done);
+    // once every worker is done, each sums its slice of the gradients (a reduce-scatter)
+    for (let done; (done = Atomics.load(ctrl, C.done)) < data.workers;)
+      Atomics.wait(ctrl, C.done, done);
+    if (Atomics.load(ctrl, C.failed) === 0) reduce();
+    Atomics.add(ctrl, C.reduced, 1);
+    Atomics.notify(ctrl, C.reduced);
   }
 }
