@@ -3,6 +3,7 @@
 // nearest, ties to even, as PyTorch's conversions do.
 
 let f16Table: Float32Array | null = null;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** float16 bits → float32 value, for all 65,536 patterns (made once: 256 KB). */
 function f16ToF32Table(): Float32Array {
@@ -28,9 +29,20 @@ function f16ToF32Table(): Float32Array {
 export function halfToFloat32(bits: Uint16Array, format: 'F16' | 'BF16'): Float32Array {
   const out = new Float32Array(bits.length);
   if (format === 'BF16') {
-    // bfloat16 is the top half of a float32
+    // bfloat16 is the top half of a float32; on a little-endian machine two aligned bfloat16s
+    // are one 32-bit load (the even one in the low half), which halves the loads
     const words = new Uint32Array(out.buffer);
-    for (let i = 0; i < bits.length; i++) words[i] = bits[i] << 16;
+    const n = bits.length;
+    let i = 0;
+    if (LITTLE_ENDIAN && bits.byteOffset % 4 === 0) {
+      const pairs = new Uint32Array(bits.buffer, bits.byteOffset, n >> 1);
+      for (let k = 0; k < pairs.length; k++, i += 2) {
+        const p = pairs[k];
+        words[i] = p << 16;
+        words[i + 1] = p & 0xffff0000;
+      }
+    }
+    for (; i < n; i++) words[i] = bits[i] << 16;
   } else {
     const table = f16ToF32Table();
     for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]];
@@ -75,4 +87,21 @@ function roundShift(m: number, shift: number): number {
 /** 1 when the dropped bits `rest` round the kept bits up: above half, or exactly half and odd. */
 function roundUp(rest: number, half: number, kept: number): number {
   return rest > half || (rest === half && (kept & 1) === 1) ? 1 : 0;
+}
+
+/**
+ * Widens `n` half-precision values stored at byte offset 2n of `out`'s own buffer into `out`
+ * itself (little-endian machines): a file's bytes read straight into place, with no buffer
+ * for them. Front to back is safe: value i is written over bytes 4i…4i+3, which hold values
+ * 2i and 2i+1 of the source, already read by then.
+ */
+export function widenInPlace(out: Float32Array, format: 'F16' | 'BF16'): void {
+  const n = out.length;
+  const words = new Uint32Array(out.buffer, out.byteOffset, n);
+  const bits = new Uint16Array(out.buffer, out.byteOffset + 2 * n, n);
+  if (format === 'BF16') for (let i = 0; i < n; i++) words[i] = bits[i] << 16;
+  else {
+    const table = f16ToF32Table();
+    for (let i = 0; i < n; i++) out[i] = table[bits[i]];
+  }
 }

@@ -15,8 +15,11 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { widenInPlace } from './half';
 import { DataParallel } from './parallel/data-parallel';
-import { checkOptions, type Tensor, ValueError } from '@ad/core';
+// pure functions of bytes, bundled here as they are (they hold no classes of @ad/nn)
+import { asFloats, decodeOptions, headerLength, parseHeader, readTensor } from './safetensors';
+import { checkOptions, type Tensor, Tensor as TensorClass, ValueError } from '@ad/core';
 import { SingleBar } from 'cli-progress';
 // imported by package name, so that the built node entry shares @ad/nn's classes instead of
 // bundling a second copy of them (instanceof Module must hold for the user's models)
@@ -24,7 +27,6 @@ import {
   type Callback,
   type CheckpointParts,
   type DecodeOptions,
-  decodeSafetensors,
   type EncodeOptions,
   encodeCheckpoint,
   encodeOnnx,
@@ -65,9 +67,58 @@ export function saveSafetensors(
  */
 export function loadSafetensors(path: string, opts: DecodeOptions = {}): Record<string, Tensor> {
   checkPath('loadSafetensors', path);
-  return Object.fromEntries(
-    decodeSafetensors(readAll(path, 1 << 30, 'loadSafetensors'), opts).tensors,
-  );
+  const floats = decodeOptions(opts);
+  const fd = openSync(path, 'r');
+  try {
+    // each tensor is read straight into its own buffer: no copy of the file first
+    const size = fstatSync(fd).size;
+    const first = readAt(fd, new Uint8Array(Math.min(8, size)), 0);
+    const head = readAt(fd, new Uint8Array(headerLength(first, size)), 0);
+    const { headerEnd, specs } = parseHeader(head, size);
+    const tensors: Record<string, Tensor> = {};
+    for (const s of specs) {
+      const at = headerEnd + s.begin;
+      const bytes = s.end - s.begin;
+      let t: Tensor;
+      const Direct = LITTLE_ENDIAN ? DIRECT[s.code] : undefined;
+      if ((s.code === 'F16' || s.code === 'BF16') && LITTLE_ENDIAN) {
+        const out = new Float32Array(bytes / 2);
+        readAt(fd, new Uint8Array(out.buffer, bytes, bytes), at);
+        widenInPlace(out, s.code);
+        t = new TensorClass(out, s.shape);
+      } else if (Direct !== undefined) {
+        const out = new Direct(bytes / Direct.BYTES_PER_ELEMENT);
+        readAt(fd, new Uint8Array(out.buffer), at);
+        t = new TensorClass(out, s.shape);
+      } else t = readTensor(readAt(fd, new Uint8Array(bytes), at), s);
+      tensors[s.name] = asFloats(t, floats);
+    }
+    return tensors;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The dtypes whose file bytes are the tensor's own on a little-endian machine. */
+const DIRECT: Record<
+  string,
+  Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor
+> = {
+  F32: Float32Array,
+  F64: Float64Array,
+  I32: Int32Array,
+};
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Fills `into` from the file at `position` (in chunks: one read takes at most 2³¹ − 1 bytes). */
+function readAt(fd: number, into: Uint8Array, position: number, chunk = 1 << 30): Uint8Array {
+  for (let at = 0; at < into.length;) {
+    const n = readSync(fd, into, at, Math.min(chunk, into.length - at), position + at);
+    if (n === 0)
+      throw new ValueError('loadSafetensors', `the file ended while reading byte ${position + at}`);
+    at += n;
+  }
+  return into;
 }
 
 /**
@@ -121,7 +172,8 @@ export function writeAll(fd: number, bytes: Uint8Array, chunk = 1 << 30): void {
 export function readAll(path: string, chunk = 1 << 30, op = 'loadCheckpoint'): Uint8Array {
   const fd = openSync(path, 'r');
   try {
-    const bytes = new Uint8Array(fstatSync(fd).size);
+    // not zero-filled first: every byte is read over
+    const bytes = new Uint8Array(Buffer.allocUnsafeSlow(fstatSync(fd).size).buffer);
     for (let at = 0; at < bytes.length;) {
       const n = readSync(fd, bytes, at, Math.min(chunk, bytes.length - at), at);
       if (n === 0)

@@ -133,7 +133,7 @@ function littleEndianBytes(t: Tensor): Uint8Array {
 /** `view` as little-endian elements of `size` bytes: itself where that is the machine's order. */
 function littleEndian(view: Uint8Array, size: number): Uint8Array {
   if (LITTLE_ENDIAN) return view;
-  const bytes = view.slice();
+  const bytes = Uint8Array.prototype.slice.call(view);
   for (let i = 0; i < bytes.length; i += size) bytes.subarray(i, i + size).reverse();
   return bytes;
 }
@@ -150,18 +150,48 @@ export function decodeSafetensors(
   tensors: Map<string, Tensor>;
   metadata: Record<string, string>;
 } {
-  const fail = (why: string): never => {
-    throw new ValueError('loadSafetensors', why);
-  };
-  const { dtype: floats } = checkOptions('loadSafetensors', opts, ['dtype']);
-  if (floats !== undefined) checkOneOf('loadSafetensors', 'dtype', floats, ['float32', 'float64']);
+  const floats = decodeOptions(opts);
   if (!(bytes instanceof Uint8Array)) fail('expected the file as bytes (a Uint8Array)');
-  if (bytes.length < 8)
-    fail(`the file has ${bytes.length} bytes, fewer than the 8 of the header length`);
-  const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (n > BigInt(Math.min(MAX_HEADER, bytes.length - 8)))
-    fail(`the header length ${n} does not fit a file of ${bytes.length} bytes`);
-  const headerEnd = 8 + Number(n);
+  const { headerEnd, specs, metadata } = parseHeader(bytes, bytes.length);
+  const tensors = new Map<string, Tensor>();
+  for (const s of specs)
+    tensors.set(
+      s.name,
+      asFloats(readTensor(bytes.subarray(headerEnd + s.begin, headerEnd + s.end), s), floats),
+    );
+  return { tensors, metadata };
+}
+
+function fail(why: string): never {
+  throw new ValueError('loadSafetensors', why);
+}
+
+/** The checked `dtype` option of a load. */
+export function decodeOptions(opts: DecodeOptions): DecodeOptions['dtype'] {
+  const { dtype } = checkOptions('loadSafetensors', opts, ['dtype']);
+  if (dtype !== undefined) checkOneOf('loadSafetensors', 'dtype', dtype, ['float32', 'float64']);
+  return dtype;
+}
+
+/** The bytes a header of `bytes` (its first 8 + length bytes) needs, or 8 to learn that length. */
+export function headerLength(first8: Uint8Array, fileLength: number): number {
+  if (fileLength < 8)
+    fail(`the file has ${fileLength} bytes, fewer than the 8 of the header length`);
+  const n = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (n > BigInt(Math.min(MAX_HEADER, fileLength - 8)))
+    fail(`the header length ${n} does not fit a file of ${fileLength} bytes`);
+  return 8 + Number(n);
+}
+
+/**
+ * The header of a file of `fileLength` bytes whose start is `bytes` (at least the header),
+ * validated: where the data starts, each tensor's description, and the metadata.
+ */
+export function parseHeader(
+  bytes: Uint8Array,
+  fileLength: number,
+): { headerEnd: number; specs: Spec[]; metadata: Record<string, string> } {
+  const headerEnd = headerLength(bytes, fileLength);
   let header: unknown;
   let text = '';
   try {
@@ -183,11 +213,11 @@ export function decodeSafetensors(
   if (typeof header !== 'object' || header === null || Array.isArray(header))
     fail('the header is not a JSON object');
   const fields = header as Record<string, unknown>;
-  const metadata = parseMetadata(fields.__metadata__, fail);
+  const metadata = parseMetadata(fields.__metadata__);
   const specs = Object.entries(fields)
     .filter(([k]) => k !== '__metadata__')
-    .map(([name, spec]) => parseSpec(name, spec, fail));
-  const dataLength = bytes.length - headerEnd;
+    .map(([name, spec]) => parseSpec(name, spec));
+  const dataLength = fileLength - headerEnd;
   let expected = 0;
   for (const s of [...specs].sort((a, b) => a.begin - b.begin || a.end - b.end)) {
     if (s.begin !== expected)
@@ -200,16 +230,10 @@ export function decodeSafetensors(
     fail(
       `the tensors cover ${expected} bytes but the data section has ${dataLength} (truncated or padded file)`,
     );
-  const tensors = new Map<string, Tensor>();
-  for (const s of specs)
-    tensors.set(
-      s.name,
-      asFloats(readTensor(bytes.subarray(headerEnd + s.begin, headerEnd + s.end), s, fail), floats),
-    );
-  return { tensors, metadata };
+  return { headerEnd, specs, metadata };
 }
 
-interface Spec {
+export interface Spec {
   name: string;
   code: string;
   shape: number[];
@@ -217,7 +241,7 @@ interface Spec {
   end: number;
 }
 
-function parseMetadata(m: unknown, fail: (why: string) => never): Record<string, string> {
+function parseMetadata(m: unknown): Record<string, string> {
   if (m === undefined) return {};
   if (
     typeof m !== 'object' ||
@@ -230,7 +254,7 @@ function parseMetadata(m: unknown, fail: (why: string) => never): Record<string,
   return Object.assign(Object.create(null), m) as Record<string, string>;
 }
 
-function parseSpec(name: string, spec: unknown, fail: (why: string) => never): Spec {
+function parseSpec(name: string, spec: unknown): Spec {
   const s = spec as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
   if (typeof spec !== 'object' || spec === null) fail(`tensor '${name}' has no description`);
   if (typeof s.dtype !== 'string' || !Object.hasOwn(CODES, s.dtype))
@@ -259,7 +283,8 @@ function parseSpec(name: string, spec: unknown, fail: (why: string) => never): S
   return { name, code: s.dtype as string, shape: shape as number[], begin, end };
 }
 
-function readTensor(raw: Uint8Array, s: Spec, fail: (why: string) => never): Tensor {
+/** A tensor from its raw little-endian bytes. */
+export function readTensor(raw: Uint8Array, s: Spec): Tensor {
   const { bytes } = CODES[s.code];
   const n = raw.byteLength / bytes;
   if ((s.code === 'F16' || s.code === 'BF16') && LITTLE_ENDIAN && raw.byteOffset % 2 === 0) {
@@ -270,7 +295,8 @@ function readTensor(raw: Uint8Array, s: Spec, fail: (why: string) => never): Ten
     );
   }
   // a copy of the bytes in this machine's order, aligned for a typed view of them
-  const own = littleEndian(raw.slice(), bytes).buffer as ArrayBuffer;
+  // a copy of its own (a Node Buffer's slice() would be a view of a shared pool)
+  const own = littleEndian(Uint8Array.prototype.slice.call(raw), bytes).buffer as ArrayBuffer;
   switch (s.code) {
     case 'F64':
       return new Tensor(new Float64Array(own), s.shape);
@@ -310,7 +336,7 @@ function readTensor(raw: Uint8Array, s: Spec, fail: (why: string) => never): Ten
 }
 
 /** A floating tensor in the dtype asked for (integers and bools stay as they are). */
-function asFloats(t: Tensor, dtype: 'float32' | 'float64' | undefined): Tensor {
+export function asFloats(t: Tensor, dtype: 'float32' | 'float64' | undefined): Tensor {
   if (dtype === undefined || t.dtype === dtype || (t.dtype !== 'float32' && t.dtype !== 'float64'))
     return t;
   return new Tensor(

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ad from '@ad/core';
 import * as nn from '../src';
@@ -94,4 +95,51 @@ it('reads every integer and bool dtype PyTorch writes, by value', () => {
   expect(t.bool.dtype).toBe('bool');
   expect(t.i64.dtype).toBe('int32');
   expect(t.empty.dtype).toBe('float32');
+});
+
+describe('loadSafetensors reads each tensor straight from the file', () => {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.safetensors'));
+
+  it.each(files)('%s: the same tensors as decoding the whole file', (file) => {
+    const direct = loadSafetensors(join(dir, file));
+    const decoded = nn.decodeSafetensors(readFileSync(join(dir, file))).tensors;
+    expect(Object.keys(direct).sort()).toEqual([...decoded.keys()].sort());
+    for (const [k, t] of decoded) {
+      expect(direct[k].dtype).toBe(t.dtype);
+      expect(direct[k].shape).toEqual(t.shape);
+      expect(Array.from(direct[k].data)).toEqual(Array.from(t.data));
+    }
+    const f64 = loadSafetensors(join(dir, file), { dtype: 'float64' });
+    for (const t of Object.values(f64))
+      if (t.dtype !== 'int32' && t.dtype !== 'bool') expect(t.dtype).toBe('float64');
+  });
+
+  it('throws what decoding throws for a damaged file, naming loadSafetensors', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'ad-st-'));
+    try {
+      const good = readFileSync(join(dir, 'torch-mlp-bf16.safetensors'));
+      const cases: [string, Uint8Array][] = [
+        ['truncated', good.subarray(0, good.length - 3)],
+        ['too short', good.subarray(0, 5)],
+        [
+          'header past the end',
+          Uint8Array.from([...good.subarray(0, 8)].map((b, i) => (i === 3 ? 0x7f : b))),
+        ],
+      ];
+      for (const [name, bytes] of cases) {
+        const path = join(tmp, `${name}.safetensors`);
+        writeFileSync(path, bytes);
+        let decodeError = '';
+        try {
+          nn.decodeSafetensors(bytes);
+        } catch (e) {
+          decodeError = (e as Error).message;
+        }
+        expect(decodeError).toMatch(/^loadSafetensors: /);
+        expect(() => loadSafetensors(path)).toThrow(decodeError);
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 });
