@@ -33,6 +33,8 @@ for (const { dir, entry, platform, keep } of packages.filter(
     // not bundled: @ad/nn's dependencies, and @ad/nn itself for its node entry
     external: ['@ad/core', '@ad/nn', 'cli-progress', 'protobufjs', 'protobufjs/light.js'],
     silent: true,
+    // __filename in the ES module build too (DataParallel finds @ad/core from it)
+    shims: platform === 'node',
   });
   console.log(`built ${dir}/dist (${Object.keys(entry).join(', ')})`);
 }

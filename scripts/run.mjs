@@ -38,10 +38,8 @@ buildSync({
   alias,
   sourcemap: true,
 });
-// DataParallel's worker threads load @ad/core too: from its sources, as this bundle does
 const result = spawnSync(process.execPath, ['--enable-source-maps', outfile, ...args], {
   stdio: 'inherit',
-  env: { ...process.env, AD_CORE_SOURCE: join(root, 'packages/core/src/index.ts') },
 });
 process.exit(result.status ?? 1);
 

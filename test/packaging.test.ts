@@ -133,6 +133,36 @@ console.log(JSON.stringify({ grad: x.grad.toArray(), aGrad: a.grad.data[0], work
     expect(JSON.parse(r.out)).toEqual({ grad: [2, 4, 6], aGrad: 256, workers: 1, same: true });
   }, 90_000);
 
+  it('train on worker threads and export ONNX and PyTorch code from the installed packages', () => {
+    writeFileSync(
+      join(project, 'interop.mjs'),
+      `
+import * as ad from '@ad/core';
+import * as nn from '@ad/nn';
+import { DataParallel } from '@ad/nn/node';
+const g = new ad.Generator(1);
+const x = ad.randn([12, 3], { generator: g, dtype: 'float64' });
+const y = ad.randn([12, 2], { generator: g, dtype: 'float64' });
+const model = new nn.Sequential(new nn.Linear(3, 4, { generator: g, dtype: 'float64' }), new nn.Tanh(), new nn.Linear(4, 2, { generator: g, dtype: 'float64' }));
+const dp = new DataParallel(model, nn.mseLoss, { workers: 2 });
+const loss = dp.backward(x, y);
+const grad = Array.from(model.parameters()[0].grad.data);
+dp.close();
+model.zeroGrad();
+const want = nn.mseLoss(model.forward(x), y);
+want.backward();
+const close = grad.every((v, i) => Math.abs(v - model.parameters()[0].grad.data[i]) < 1e-12);
+const onnx = nn.encodeOnnx(model.eval(), x).length;
+const torch = nn.exportTorch(model).includes('nn.Sequential(nn.Linear(3, 4');
+console.log(JSON.stringify({ loss: Math.abs(loss - want.item()) < 1e-12, close, onnx: onnx > 100, torch }));
+`,
+    );
+    const r = node('interop.mjs');
+    expect(r.signal).toBeNull();
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out)).toEqual({ loss: true, close: true, onnx: true, torch: true });
+  }, 90_000);
+
   it('work from CommonJS require', () => {
     writeFileSync(
       join(project, 'cjs.cjs'),

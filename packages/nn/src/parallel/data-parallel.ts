@@ -3,7 +3,7 @@
 // averages their gradients in rank order, so two runs are bitwise equal.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   MessageChannel,
   type MessagePort,
@@ -11,7 +11,8 @@ import {
   Worker,
 } from 'node:worker_threads';
 import { checkInt, checkOptions, Tensor, ValueError } from '@ad/core';
-import type { Module } from '../module';
+// by package name, as the node entry imports @ad/nn (its built declarations, when built)
+import type { Module } from '@ad/nn';
 import { type Program, recordProgram } from './program';
 import { CONTROL, type ReplicaData, serve, type VariantMessage } from './replica';
 
@@ -230,18 +231,17 @@ function write(buffer: SharedArrayBuffer, t: Tensor, at: number, k: number): voi
 }
 
 /**
- * Where a worker loads @ad/core from: the installed package's CommonJS build; from this
- * repository's TypeScript sources (tests, `npm run example`) its source, compiled on load.
+ * Where a worker loads @ad/core from: the installed package's CommonJS build, or, in a
+ * checkout of this repository (tests, `npm run example`), its TypeScript sources, which the
+ * worker compiles as it loads them — so that the workers run the same code as this thread.
  */
 function coreLocation(): { core: string; esbuild?: string } {
-  const source =
-    process.env.AD_CORE_SOURCE ??
-    (__filename.endsWith('.ts')
-      ? join(__dirname, '..', '..', '..', 'core', 'src', 'index.ts')
-      : undefined);
-  const require = createRequire(source ?? __filename);
-  if (source !== undefined && existsSync(source))
-    return { core: source, esbuild: require.resolve('esbuild') };
+  const require = createRequire(__filename);
+  // this file itself as TypeScript (under ts-jest): @ad/core's sources are beside it
+  const source = __filename.endsWith('.ts')
+    ? join(__dirname, '..', '..', '..', 'core', 'src', 'index.ts')
+    : join(dirname(require.resolve('@ad/core/package.json')), 'src', 'index.ts');
+  if (existsSync(source)) return { core: source, esbuild: require.resolve('esbuild') };
   return { core: require.resolve('@ad/core') };
 }
 
