@@ -48,7 +48,8 @@ function bf16File(): string {
   const path = join(mkdtempSync(join(tmpdir(), 'ad-bench-')), 'model.safetensors');
   const g = new ad.Generator(11);
   const tensors: Record<string, ad.Tensor> = {};
-  for (let i = 0; i < 25; i++) tensors[`layers.${i}.weight`] = ad.randn([1000, 2000], { generator: g });
+  for (let i = 0; i < 25; i++)
+    tensors[`layers.${i}.weight`] = ad.randn([1000, 2000], { generator: g });
   saveSafetensors(path, tensors, { dtype: 'BF16' });
   return path;
 }

@@ -45,7 +45,18 @@ function programOf(markdown: string, page: string): string | null {
   const bodies = blocks.map(({ lines, first }) =>
     lines.map((l, k) => (IMPORT.test(l) ? '' : withCheck(l, `${page}:${first + k}`))).join('\n'),
   );
-  return [...imports, CHECK, ...bodies.map((b) => `{\n${b}\n}`)].join('\n');
+  // inside an async function, so that a block may await (the program is CommonJS)
+  return [
+    ...imports,
+    CHECK,
+    'async function main(): Promise<void> {',
+    ...bodies.map((b) => `{\n${b}\n}`),
+    '}',
+    'main().catch((e) => {',
+    '  console.error(e);',
+    '  process.exit(1);',
+    '});',
+  ].join('\n');
 }
 
 describe('code in the docs', () => {

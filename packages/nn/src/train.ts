@@ -109,7 +109,9 @@ export interface FitOptions {
 
 /** What `fit({ workers })` trains with: `DataParallel`, registered by `@ad/nn/node`. */
 export interface ParallelTrainer {
+  /** Sets every parameter's `.grad` to the gradient of the loss over the batch; returns the loss. */
   backward(x: Tensor, y: Tensor): number;
+  /** Stops the workers. */
   close(): void;
 }
 

@@ -50,6 +50,10 @@ export function opNames(): ReadonlyMap<unknown, string> {
 
 /** The session a capture runs in: `opaque` turns a call that is not an op into one captured call. */
 export interface CaptureSession {
+  /**
+   * Runs `run` unheard and captures it as one call named `name` with these arguments and
+   * `target` (a module an exporter calls as a whole, say).
+   */
   opaque<T>(target: unknown, name: string, args: unknown[], run: () => T): T;
 }
 

@@ -52,7 +52,9 @@ export class DataParallel {
   private closed = false;
 
   constructor(
+    /** The model the workers replicate; its parameters get the averaged gradients. */
     readonly model: Module,
+    /** The loss of the model's outputs against the targets (a mean over the rows). */
     readonly loss: (output: Tensor, target: Tensor) => Tensor,
     opts: DataParallelOptions = {},
   ) {

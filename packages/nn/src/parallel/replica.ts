@@ -169,6 +169,11 @@ export function serve(
     let total = 0;
     for (let r = 0; r < n; r++) total += Atomics.load(ctrl, C.rows + r);
     const w = Array.from({ length: n }, (_, r) => Atomics.load(ctrl, C.rows + r) / total);
+    if (n === 1) {
+      // one worker: its gradients are the sum (w = 1), copied as they are
+      sum.forEach((s, i) => s.set(all[0][i]));
+      return;
+    }
     sum.forEach((s, i) => {
       const [lo, hi, acc, part] = slices[i];
       acc.fill(0);
