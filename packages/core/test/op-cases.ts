@@ -361,6 +361,8 @@ export const notOps = [
   'compile',
   'sideEffect',
   'dependsOn',
+  'captureOps',
+  'opNames',
   'gradients',
   'noGrad',
   'enableGrad',

@@ -2,6 +2,7 @@
 // translates (ONNX, PyTorch code, a worker replica). It listens on the same hooks as a
 // compiled function's recording: ops an exporter knows run whole and become one call each;
 // any other op is opened up and its inner ops are captured in its place.
+import { checkFunction } from '../args';
 import { ValueError } from '../errors';
 import * as ops from '../ops/index';
 import { Tensor } from '../tensor';
@@ -70,6 +71,9 @@ export function captureOps<T>(
   keep: (name: string) => boolean,
   op = 'captureOps',
 ): Captured<T> {
+  if (typeof op !== 'string') throw new ValueError('captureOps', 'op must be a name');
+  checkFunction(op, 'fn', fn);
+  checkFunction(op, 'keep', keep);
   if (trace.recorder !== null)
     throw new ValueError(op, 'cannot capture inside a compiled function or a capture');
   const capture = new Capture(keep, op);

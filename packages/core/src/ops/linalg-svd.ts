@@ -173,6 +173,10 @@ export function lstsq(A: Tensor, B: Tensor, opts: { rtol?: number } = {}): Lstsq
   const vector = B.ndim === A.ndim - 1;
   if (B.shape[vector ? B.ndim - 1 : B.ndim - 2] !== m)
     throw new ShapeError(op, `A ${fmt(A.shape)} and B ${fmt(B.shape)}: B must have ${m} rows`);
+  // checked before anything is computed, so that a bad option records nothing
+  const { rtol } = checkOptions(op, opts, ['rtol']);
+  if (rtol !== undefined && (typeof rtol !== 'number' || !(rtol >= 0)))
+    throw new ValueError(op, `rtol must be a number ≥ 0, got ${show(rtol)}`);
   return named(op, () => {
     const b = vector ? B.unsqueeze(-1) : B;
     const S = svdvals(A);
