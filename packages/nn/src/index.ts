@@ -149,9 +149,15 @@ export {
   type Callback,
   type Model,
   type MetricFn,
-  type ParallelTrainer,
-  registerDataParallel,
 } from './train';
+export {
+  DataParallel,
+  type DataParallelOptions,
+  registerWorkerHost,
+  type WorkerHandle,
+  type WorkerHost,
+} from './parallel/data-parallel';
+export type { ReplicaData } from './parallel/replica';
 export { topKAccuracy, confusionMatrix } from './metrics';
 export {
   type DecodeOptions,

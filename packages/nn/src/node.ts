@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { widenInPlace } from './half';
-import { DataParallel } from './parallel/data-parallel';
+import { nodeWorkers } from './parallel/node-host';
 // pure functions of bytes, bundled here as they are (they hold no classes of @ad/nn)
 import { asFloats, decodeOptions, headerLength, parseHeader, readTensor } from './safetensors';
 import { checkOptions, type Tensor, Tensor as TensorClass, ValueError } from '@ad/core';
@@ -34,7 +34,7 @@ import {
   type Module,
   type OnnxOptions,
   type EpochLog,
-  registerDataParallel,
+  registerWorkerHost,
   restoreCheckpoint,
 } from '@ad/nn';
 
@@ -262,7 +262,8 @@ export function progressBar(opts: { stream?: NodeJS.WriteStream; every?: number 
     },
   };
 }
-export { DataParallel, type DataParallelOptions } from './parallel/data-parallel';
+// the same class as @ad/nn's: this entry only gives it Node's worker threads
+export { DataParallel, type DataParallelOptions } from '@ad/nn';
 
-// fit({ workers }) trains on DataParallel's worker threads once this entry is loaded
-registerDataParallel((model, loss, workers) => new DataParallel(model, loss, { workers }));
+// DataParallel and fit({ workers }) run replicas on worker threads once this entry is loaded
+registerWorkerHost(nodeWorkers);

@@ -12,6 +12,7 @@ import {
 } from '@ad/core';
 import { DataLoader, TensorDataset } from './data';
 import { Module } from './module';
+import { DataParallel, type DataParallelOptions } from './parallel/data-parallel';
 import { Optimizer } from './optim/optimizer';
 import type { LRScheduler, ReduceLROnPlateau } from './optim/scheduler';
 
@@ -100,31 +101,12 @@ export interface FitOptions {
    */
   compile?: boolean | CompileOptions;
   /**
-   * Data-parallel training on this many worker threads (Node; `import '@ad/nn/node'`
-   * provides them): each batch is split over the workers and their gradients averaged, as
-   * `DataParallel` does. The model must be a Module.
+   * Data-parallel training on this many workers, or with these `DataParallel` options: each
+   * batch is split over the workers and their gradients averaged (in Node `import
+   * '@ad/nn/node'` provides worker threads; in a browser pass `coreUrl`). The model must
+   * be a Module.
    */
-  workers?: number;
-}
-
-/** What `fit({ workers })` trains with: `DataParallel`, registered by `@ad/nn/node`. */
-export interface ParallelTrainer {
-  /** Sets every parameter's `.grad` to the gradient of the loss over the batch; returns the loss. */
-  backward(x: Tensor, y: Tensor): number;
-  /** Stops the workers. */
-  close(): void;
-}
-
-type ParallelFactory = (
-  model: Module,
-  loss: (output: Tensor, target: Tensor) => Tensor,
-  workers: number,
-) => ParallelTrainer;
-let parallel: ParallelFactory | null = null;
-
-/** Called by `@ad/nn/node` on import: lets `fit({ workers })` start worker threads. */
-export function registerDataParallel(factory: ParallelFactory): void {
-  parallel = factory;
+  workers?: number | DataParallelOptions;
 }
 
 /** Trains `model` for `epochs` passes and returns one log per epoch. */
@@ -194,18 +176,17 @@ function startWorkers(
   model: Model,
   opts: FitOptions,
   compiling: boolean | CompileOptions,
-): ParallelTrainer {
-  checkInt('fit', 'workers', opts.workers, 1);
+): DataParallel {
   if (compiling !== false)
     throw new ValueError('fit', 'workers and compile cannot be combined: choose one');
   if (!(model instanceof Module))
     throw new ValueError('fit', 'training on workers needs the model to be a Module');
-  if (parallel === null)
-    throw new ValueError(
-      'fit',
-      "workers run on Node's worker threads: import '@ad/nn/node' (it provides them) before fit",
-    );
-  return parallel(model, opts.loss, opts.workers as number);
+  const { workers } = opts;
+  return new DataParallel(
+    model,
+    opts.loss,
+    typeof workers === 'number' ? { workers: checkInt('fit', 'workers', workers, 1) } : workers,
+  );
 }
 
 function epochs(

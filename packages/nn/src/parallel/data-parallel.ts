@@ -1,20 +1,34 @@
-// Data-parallel training on worker threads (PyTorch's DistributedDataParallel, on one
-// machine): each worker replays the step on its shard of the batch, and the main thread
-// averages their gradients in rank order, so two runs are bitwise equal.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import {
-  MessageChannel,
-  type MessagePort,
-  receiveMessageOnPort,
-  Worker,
-} from 'node:worker_threads';
+// Data-parallel training on workers (PyTorch's DistributedDataParallel, on one machine):
+// each worker replays the step on its shard of the batch, and the gradients are averaged in
+// shared memory in rank order, so two runs are bitwise equal. Platform-neutral: a host
+// starts the workers — Node's worker threads (registered by @ad/nn/node) or a browser's
+// Web Workers (given the URL of @ad/core's ES module build).
 import { checkInt, checkOptions, Tensor, ValueError } from '@ad/core';
-// by package name, as the node entry imports @ad/nn (its built declarations, when built)
-import type { Module } from '@ad/nn';
+import type { Module } from '../module';
 import { type Program, recordProgram } from './program';
 import { CONTROL, type ReplicaData, serve, type VariantMessage } from './replica';
+
+/** A started worker: what the main thread can do with it. */
+export interface WorkerHandle {
+  /** Sends the worker a message (a new program variant). */
+  postMessage(message: unknown): void;
+  /** Stops the worker. */
+  terminate(): void;
+}
+
+/** Starts a worker running `serve` (given as source text) with `data`. */
+export type WorkerHost = (boot: {
+  serve: string;
+  data: ReplicaData;
+  control: typeof CONTROL;
+}) => WorkerHandle;
+
+let nodeHost: WorkerHost | null = null;
+
+/** Called by `@ad/nn/node` on import: workers are Node's worker threads from then on. */
+export function registerWorkerHost(host: WorkerHost): void {
+  nodeHost = host;
+}
 
 /** Options of `DataParallel`. */
 export interface DataParallelOptions {
@@ -22,6 +36,12 @@ export interface DataParallelOptions {
   workers?: number;
   /** Seeds the workers' generators (dropout): worker r draws from seed + r. */
   seed?: number;
+  /**
+   * In a browser: the URL of @ad/core's ES module build (`@ad/core/dist/index.mjs`), which
+   * each Web Worker imports. Needs a cross-origin isolated page (SharedArrayBuffer), and a
+   * worker to train in: a page's main thread may not block (Atomics.wait).
+   */
+  coreUrl?: string;
 }
 
 interface Variant {
@@ -41,15 +61,16 @@ interface Variant {
 export class DataParallel {
   readonly workers: number;
   private readonly params: Tensor[];
-  private readonly threads: Worker[] = [];
-  private readonly ports: MessagePort[] = [];
-  private readonly control = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.rows + 64)));
+  private readonly threads: WorkerHandle[] = [];
+  private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL.bytes));
   private readonly shared: (Float32Array | Float64Array)[];
   /** The summed gradients, and each worker's loss. */
   private readonly sum: (Float32Array | Float64Array)[];
   private readonly losses: Float64Array[];
   private readonly variants = new Map<string, Variant>();
   private closed = false;
+  /** Workers are a browser's: they start only while this thread is free. */
+  private readonly web: boolean;
 
   constructor(
     /** The model the workers replicate; its parameters get the averaged gradients. */
@@ -58,7 +79,14 @@ export class DataParallel {
     readonly loss: (output: Tensor, target: Tensor) => Tensor,
     opts: DataParallelOptions = {},
   ) {
-    const o = checkOptions('DataParallel', opts, ['workers', 'seed']);
+    const o = checkOptions('DataParallel', opts, ['workers', 'seed', 'coreUrl']);
+    this.web = o.coreUrl !== undefined;
+    const host = this.web ? webHost(o.coreUrl as string) : nodeHost;
+    if (host === null)
+      throw new ValueError(
+        'DataParallel',
+        "no workers here: in Node import '@ad/nn/node' (it starts worker threads); in a browser pass coreUrl",
+      );
     this.workers = checkInt('DataParallel', 'workers', o.workers ?? 2, 1);
     if (this.workers > 64) throw new ValueError('DataParallel', 'at most 64 workers');
     if (typeof loss !== 'function')
@@ -85,7 +113,6 @@ export class DataParallel {
     const total = Math.ceil(bytes / 8) * 8;
     const params = new SharedArrayBuffer(total);
     this.shared = layout.map((l, i) => view(l.dtype, params, l.offset, this.params[i].size));
-    const { core, esbuild } = coreLocation();
     const grads = Array.from({ length: this.workers }, () => new SharedArrayBuffer(total + 8));
     const sum = new SharedArrayBuffer(total);
     this.sum = layout.map((l, i) => view(l.dtype, sum, l.offset, this.params[i].size));
@@ -102,15 +129,23 @@ export class DataParallel {
         lossOffset: total,
         seed: o.seed ?? 0,
       };
-      const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(BOOT, {
-        eval: true,
-        workerData: { data, port: port2, core, esbuild, serve: String(serve), control: CONTROL },
-        transferList: [port2],
-      });
-      worker.unref();
-      this.threads.push(worker);
-      this.ports.push(port1);
+      this.threads.push(host({ serve: String(serve), data, control: CONTROL }));
+    }
+  }
+
+  /**
+   * Resolves once every worker has started. In Node `backward` simply waits for them; in a
+   * browser await this first: a worker's workers start only while it is free, and
+   * `backward` blocks it.
+   */
+  async ready(): Promise<void> {
+    for (let n; (n = Atomics.load(this.control, CONTROL.ready)) < this.workers;) {
+      const wait = (
+        Atomics as unknown as {
+          waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: unknown };
+        }
+      ).waitAsync(this.control, CONTROL.ready, n);
+      if (wait.async) await wait.value;
     }
   }
 
@@ -120,6 +155,11 @@ export class DataParallel {
    */
   backward(x: Tensor, y: Tensor): number {
     if (this.closed) throw new ValueError('DataParallel', 'backward after close()');
+    if (this.web && Atomics.load(this.control, CONTROL.ready) < this.workers)
+      throw new ValueError(
+        'DataParallel',
+        'the Web Workers have not started yet: await dp.ready() before the first backward',
+      );
     if (!(x instanceof Tensor) || !(y instanceof Tensor))
       throw new ValueError('DataParallel', 'backward takes the inputs and targets as tensors');
     const n = x.shape[0];
@@ -154,12 +194,11 @@ export class DataParallel {
     for (let done; (done = Atomics.load(this.control, CONTROL.reduced)) < this.workers;)
       Atomics.wait(this.control, CONTROL.reduced, done);
     if (Atomics.load(this.control, CONTROL.failed) !== 0) {
-      const why = this.ports.map((p) => receiveMessageOnPort(p)?.message).find(Boolean);
+      // copied out of shared memory first: TextDecoder refuses shared views in browsers
+      const bytes = new Uint8Array(Atomics.load(this.control, CONTROL.messageLength));
+      bytes.set(new Uint8Array(this.control.buffer, CONTROL.messageAt, bytes.length));
       this.close();
-      throw new ValueError(
-        'DataParallel',
-        `a worker failed: ${(why as { error?: string })?.error}`,
-      );
+      throw new ValueError('DataParallel', `a worker failed: ${new TextDecoder().decode(bytes)}`);
     }
     // the workers summed their rows-weighted gradients in rank order: the same sums every run
     this.params.forEach((p, i) => {
@@ -179,8 +218,7 @@ export class DataParallel {
     Atomics.store(this.control, CONTROL.variant, -1);
     Atomics.add(this.control, CONTROL.seq, 1);
     Atomics.notify(this.control, CONTROL.seq);
-    for (const t of this.threads) void t.terminate();
-    for (const p of this.ports) p.close();
+    for (const t of this.threads) t.terminate();
   }
 
   /** The program for shards of these shapes, recorded and sent to the workers the first time. */
@@ -211,7 +249,7 @@ export class DataParallel {
         x: { buffer: buffers[r].x, dtype: x.dtype, shape: [k, ...x.shape.slice(1)] },
         y: { buffer: buffers[r].y, dtype: y.dtype, shape: [k, ...y.shape.slice(1)] },
       };
-      this.ports[r].postMessage(message);
+      this.threads[r].postMessage(message);
     });
     const v = { id, buffers };
     this.variants.set(key, v);
@@ -232,44 +270,33 @@ function write(buffer: SharedArrayBuffer, t: Tensor, at: number, k: number): voi
   new Ctor(buffer).set(t.data.subarray(at * per, (at + k) * per));
 }
 
-/**
- * Where a worker loads @ad/core from: the installed package's CommonJS build, or, in a
- * checkout of this repository (tests, `npm run example`), its TypeScript sources, which the
- * worker compiles as it loads them — so that the workers run the same code as this thread.
- */
-function coreLocation(): { core: string; esbuild?: string } {
-  const require = createRequire(__filename);
-  // this file itself as TypeScript (under ts-jest): @ad/core's sources are beside it
-  const source = __filename.endsWith('.ts')
-    ? join(__dirname, '..', '..', '..', 'core', 'src', 'index.ts')
-    : join(dirname(require.resolve('@ad/core/package.json')), 'src', 'index.ts');
-  if (existsSync(source)) return { core: source, esbuild: require.resolve('esbuild') };
-  return { core: require.resolve('@ad/core') };
+/** Web Workers that import @ad/core from `coreUrl` (an ES module, resolved against the page). */
+function webHost(coreUrl: string): WorkerHost {
+  if (typeof coreUrl !== 'string')
+    throw new ValueError('DataParallel', "coreUrl must be the URL of @ad/core's ES module build");
+  if (typeof Worker !== 'function' || typeof Blob !== 'function')
+    throw new ValueError(
+      'DataParallel',
+      'coreUrl is for browsers: this environment has no Web Workers',
+    );
+  if (typeof SharedArrayBuffer !== 'function' || globalThis.crossOriginIsolated === false)
+    throw new ValueError(
+      'DataParallel',
+      'workers share memory: serve the page cross-origin isolated (COOP same-origin, COEP require-corp)',
+    );
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  const url = new URL(coreUrl, base).href;
+  return ({ serve: text, data, control }) => {
+    const source = `import * as ad from ${JSON.stringify(url)};
+const serve = (${text});
+self.addEventListener('message', (e) => serve(ad, e.data.data, self, e.data.control), { once: true });`;
+    const worker = new Worker(
+      URL.createObjectURL(new Blob([source], { type: 'text/javascript' })),
+      {
+        type: 'module',
+      },
+    );
+    worker.postMessage({ data, control });
+    return worker;
+  };
 }
-
-/** The worker's program: load @ad/core, then run `serve` (sent as text). */
-const BOOT = `
-const { workerData: w, receiveMessageOnPort } = require('node:worker_threads');
-let ad;
-try {
-  if (w.esbuild) {
-    const { transformSync } = require(w.esbuild);
-    const { readFileSync } = require('node:fs');
-    require.extensions['.ts'] = (m, file) =>
-      m._compile(transformSync(readFileSync(file, 'utf8'), { loader: 'ts', format: 'cjs', target: 'es2022' }).code, file);
-  }
-  ad = require(w.core);
-} catch (e) {
-  // a replica that cannot start fails every step, so that the main thread never waits for it
-  w.port.postMessage({ error: 'cannot load @ad/core from ' + w.core + ': ' + e.message });
-  const c = new Int32Array(w.data.control);
-  for (let seen = 0; ; ) {
-    Atomics.wait(c, w.control.seq, seen);
-    seen = Atomics.load(c, w.control.seq);
-    Atomics.store(c, w.control.failed, 1);
-    for (const k of [w.control.done, w.control.reduced]) { Atomics.add(c, k, 1); Atomics.notify(c, k); }
-    if (Atomics.load(c, w.control.variant) < 0) break;
-  }
-}
-if (ad) (0, eval)('(' + w.serve + ')')(ad, w.data, w.port, () => receiveMessageOnPort(w.port)?.message, w.control);
-`;

@@ -1,7 +1,9 @@
-// What each worker thread runs: a replica of the step. It waits on the control block, replays
-// the step's program on its shard of the batch with the parameters in shared memory, runs
-// backward, and leaves its loss and gradients in its own slots. `serve` is sent to the worker
-// as text, so it refers to nothing outside itself but its arguments.
+// What each worker runs (a Node worker thread or a browser's Web Worker): a replica of the
+// step. It waits on the control block, replays the step's program on its shard of the batch
+// with the parameters in shared memory, runs backward, and leaves its loss and gradients in
+// its own slots. `serve` is sent to the worker as text, so it refers to nothing outside
+// itself but its arguments. Everything it tells the main thread goes through shared memory,
+// which a blocked thread can still read.
 import type * as Core from '@ad/core';
 import type { Encoded, Program } from './program';
 
@@ -13,12 +15,19 @@ export const CONTROL = {
   variant: 1,
   /** Workers finished with the current step (the main thread waits on it). */
   done: 2,
-  /** Set by a worker that failed; its message follows on its port. */
+  /** Set by a worker that failed; its message is in the control block's last bytes. */
   failed: 3,
   /** Workers that summed their share of the gradients (the main thread waits on it). */
   reduced: 4,
   /** Rows of the batch each worker has this step: at [5 + rank]. */
   rows: 5,
+  /** Workers started and listening. */
+  ready: 69,
+  /** The byte length of a failure's message (UTF-8, at byte `messageAt`). */
+  messageLength: 70,
+  messageAt: 512,
+  /** Bytes of the control block. */
+  bytes: 4096,
 } as const;
 
 /** What a worker gets when it starts. */
@@ -49,18 +58,22 @@ export interface VariantMessage {
 }
 
 type Ad = typeof Core;
-interface Port {
-  postMessage(m: unknown): void;
+/** Where variants arrive: a Node MessagePort or a Web Worker's global scope. */
+interface Inbox {
+  addEventListener(type: 'message', listener: (e: { data: unknown }) => void): void;
+  start?(): void;
 }
 
-export function serve(
-  ad: Ad,
-  data: ReplicaData,
-  port: Port,
-  receive: () => VariantMessage | undefined,
-  C: typeof CONTROL,
-): void {
+export async function serve(ad: Ad, data: ReplicaData, inbox: Inbox, C: typeof CONTROL) {
   const ctrl = new Int32Array(data.control);
+  const variants = new Map<number, VariantMessage>();
+  let arrived: (() => void) | null = null;
+  inbox.addEventListener('message', (e) => {
+    const m = e.data as VariantMessage;
+    variants.set(m.variant, m);
+    arrived?.();
+  });
+  inbox.start?.();
   // one thread per replica: the replicas themselves fill the cores
   ad.setBackend({ threads: 1 });
   const generator = new ad.Generator(data.seed + data.rank);
@@ -101,7 +114,6 @@ export function serve(
   const grads = all[data.rank];
   const sum = views(data.sum);
   const loss = new Float64Array(data.grads[data.rank], data.lossOffset, 1);
-  const variants = new Map<number, VariantMessage>();
   const resolve = (name: string): ((...a: unknown[]) => unknown) => {
     const space = name.startsWith('functional.') ? ad.functional : ad;
     return (space as unknown as Record<string, (...a: unknown[]) => unknown>)[
@@ -187,21 +199,33 @@ export function serve(
     });
   }
 
+  const fail = (e: unknown) => {
+    const text = new TextEncoder().encode(e instanceof Error ? e.message : String(e));
+    const n = Math.min(text.length, C.bytes - C.messageAt);
+    new Uint8Array(data.control, C.messageAt, n).set(text.subarray(0, n));
+    Atomics.store(ctrl, C.messageLength, n);
+    Atomics.store(ctrl, C.failed, 1);
+  };
+
+  Atomics.add(ctrl, C.ready, 1);
+  Atomics.notify(ctrl, C.ready);
   let seen = 0;
   for (;;) {
-    Atomics.wait(ctrl, C.seq, seen);
+    // waiting without blocking, so that new variants (messages) arrive meanwhile
+    const wait = (
+      Atomics as unknown as {
+        waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: unknown };
+      }
+    ).waitAsync(ctrl, C.seq, seen);
+    if (wait.async) await wait.value;
     seen = Atomics.load(ctrl, C.seq);
     const id = Atomics.load(ctrl, C.variant);
     if (id < 0) return;
     try {
-      while (!variants.has(id)) {
-        const m = receive();
-        if (m !== undefined) variants.set(m.variant, m);
-      }
+      while (!variants.has(id)) await new Promise<void>((r) => (arrived = r));
       step(variants.get(id) as VariantMessage, Atomics.load(ctrl, C.rows + data.rank));
     } catch (e) {
-      port.postMessage({ error: e instanceof Error ? e.message : String(e) });
-      Atomics.store(ctrl, C.failed, 1);
+      fail(e);
     }
     Atomics.add(ctrl, C.done, 1);
     Atomics.notify(ctrl, C.done);
