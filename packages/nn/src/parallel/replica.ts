@@ -211,13 +211,9 @@ export async function serve(ad: Ad, data: ReplicaData, inbox: Inbox, C: typeof C
   Atomics.notify(ctrl, C.ready);
   let seen = 0;
   for (;;) {
-    // waiting without blocking, so that new variants (messages) arrive meanwhile
-    const wait = (
-      Atomics as unknown as {
-        waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: unknown };
-      }
-    ).waitAsync(ctrl, C.seq, seen);
-    if (wait.async) await wait.value;
+    // blocking (a wake-up through the event loop costs milliseconds); a new variant's message
+    // is awaited below, which lets the event loop deliver it
+    Atomics.wait(ctrl, C.seq, seen);
     seen = Atomics.load(ctrl, C.seq);
     const id = Atomics.load(ctrl, C.variant);
     if (id < 0) return;
