@@ -123,10 +123,10 @@ class Capture implements Recorder, CaptureSession {
     const inputs: Tensor[] = [];
     for (const a of copied) tensorsIn(a, inputs);
     for (const t of inputs) this.use(t, name);
-    if (this.keep(name)) return this.whole(name, copied, () => fn(...copied));
-    // zeros, arange, a tensor of plain numbers: a constant of the program
+    // zeros, arange, a tensor of plain numbers: a constant of the program, never a call
     if (isConstant(fn) || (fn === ops.tensor && inputs.length === 0))
       return quiet(() => fn(...copied));
+    if (this.keep(name)) return this.whole(name, copied, () => fn(...copied));
     this.opened.push(name);
     let result: unknown;
     try {
