@@ -44,6 +44,32 @@ class Attend extends nn.Module {
   }
 }
 
+class Decoder extends nn.Module {
+  // the layers opened up into their ops (GroupNorm, RMSNorm) and the ones with ONNX rules
+  up = new nn.ConvTranspose2d(4, 6, 3, {
+    stride: 2,
+    padding: 1,
+    outputPadding: 1,
+    generator: gen(),
+  });
+  norm = new nn.GroupNorm(2, 6);
+  line = new nn.ConvTranspose1d(6, 3, 2, { stride: 2, generator: gen() });
+  rms = new nn.RMSNorm([20]);
+  forward(x: ad.Tensor): ad.Tensor[] {
+    const h = this.norm.forward(this.up.forward(x)).relu(); // [2, 6, 10, 10]
+    const near = ad.functional.interpolate(h, { scaleFactor: 2, mode: 'nearest' });
+    const exact = ad.functional.interpolate(h, { size: [7, 13], mode: 'nearest-exact' });
+    const bilinear = ad.functional.interpolate(h, { size: [15, 6], mode: 'bilinear' });
+    const corners = ad.functional.interpolate(h, {
+      scaleFactor: 1.5,
+      mode: 'bilinear',
+      alignCorners: true,
+    });
+    const seq = this.rms.forward(this.line.forward(h.mean(-1))); // [2, 3, 20]
+    return [near, exact, bilinear, corners, seq];
+  }
+}
+
 const cases: [string, () => nn.Module, () => ad.Tensor][] = [
   [
     'MLP with every activation',
@@ -122,6 +148,11 @@ const cases: [string, () => nn.Module, () => ad.Tensor][] = [
         generator: gen(),
       }),
     () => ad.randn([2, 4, 8], { generator: gen() }),
+  ],
+  [
+    'GroupNorm, RMSNorm, transposed convolutions and resizing',
+    () => new Decoder(),
+    () => ad.randn([2, 4, 5, 5], { generator: gen() }),
   ],
   [
     'LSTM',

@@ -58,6 +58,21 @@ class Vision extends nn.Module {
   }
 }
 
+class Upsampler extends nn.Module {
+  // functional calls in a custom forward: transposed convolution and resizing
+  weight = new nn.Parameter(ad.randn([3, 2, 2, 2], { generator: gen() }).mul(0.3));
+  norm = new nn.GroupNorm(1, 2);
+  forward(x: ad.Tensor): ad.Tensor {
+    const up = ad.functional.convTranspose2d(x, this.weight, null, { stride: 2 });
+    const a = ad.functional.interpolate(up, { scaleFactor: 2, mode: 'nearest' });
+    const b = ad.functional.interpolate(up, { size: [5, 7], mode: 'bilinear', alignCorners: true });
+    return this.norm
+      .forward(a)
+      .mean([2, 3])
+      .add(b.mean([2, 3]));
+  }
+}
+
 interface Case {
   name: string;
   model: nn.Module;
@@ -97,6 +112,11 @@ function cases(): Case[] {
           { dtype: 'int32' },
         ),
       ],
+    },
+    {
+      name: 'transposed convolution and resizing',
+      model: new Upsampler(),
+      inputs: [x([2, 3, 4, 4])],
     },
     { name: 'a CNN with running statistics', model: new Vision(), inputs: [x([2, 1, 8, 8])] },
     {

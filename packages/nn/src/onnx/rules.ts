@@ -3,11 +3,10 @@
 // dynamic axes), so reshapes carry the shapes the capture saw.
 import { type CapturedCall, Tensor, ValueError } from '@ad/core';
 import type { Attribute, Graph } from './graph';
+import { type Rule, toShape } from './common';
+import { SPATIAL } from './spatial';
 
 export const OPSET = 17;
-
-/** Names the outputs of one captured call (in `call.outs` order). */
-type Rule = (g: Graph, c: CapturedCall) => string[];
 
 const arg = (g: Graph, x: unknown, like: Tensor): string =>
   x instanceof Tensor ? g.name(x) : g.constant([Number(x)], like.dtype, []);
@@ -34,10 +33,6 @@ const indexArg = (g: Graph, i: unknown): string =>
 
 /** Any op whose result is its input's elements in the same order: one Reshape to the result's shape. */
 const reshape: Rule = (g, c) => [toShape(g, g.name(c.args[0] as Tensor), c.outs[0].shape)];
-
-function toShape(g: Graph, x: string, shape: readonly number[]): string {
-  return g.node('Reshape', [x, g.constant([...shape], 'int64')]);
-}
 
 const axis = (d: number, ndim: number) => (d < 0 ? d + ndim : d);
 
@@ -79,86 +74,6 @@ function sliceNode(g: Graph, x: string, d: number, start: number, end: number, s
   return g.node('Slice', [x, c(start), c(end), c(d), c(step)]);
 }
 
-const pair = (v: unknown, n: number): number[] =>
-  Array.isArray(v) ? [...v] : Array.from({ length: n }, () => Number(v ?? 0));
-
-/** A convolution or pooling op over inputs with a batch dim, or without one (as PyTorch allows). */
-function batched(
-  g: Graph,
-  c: CapturedCall,
-  spatial: number,
-  emit: (x: string) => string,
-): string[] {
-  const x = c.args[0] as Tensor;
-  if (x.ndim === spatial + 2) return [emit(g.name(x))];
-  const y = emit(toShape(g, g.name(x), [1, ...x.shape]));
-  return [toShape(g, y, c.outs[0].shape)];
-}
-
-function conv(spatial: number): Rule {
-  return (g, c) => {
-    const [, w, b, opts = {}] = c.args as [Tensor, Tensor, Tensor | null, Record<string, unknown>];
-    const k = w.shape.slice(2);
-    const dilations = pair(opts.dilation ?? 1, spatial);
-    let pads: number[];
-    if (opts.padding === 'same') {
-      const total = k.map((kk, i) => dilations[i] * (kk - 1));
-      pads = [...total.map((t) => Math.floor(t / 2)), ...total.map((t) => t - Math.floor(t / 2))];
-    } else {
-      const p = opts.padding === 'valid' ? pair(0, spatial) : pair(opts.padding ?? 0, spatial);
-      pads = [...p, ...p];
-    }
-    const inputs = (x: string) => [x, g.name(w), ...(b ? [g.name(b)] : [])];
-    return batched(g, c, spatial, (x) =>
-      g.node('Conv', inputs(x), {
-        kernel_shape: k,
-        strides: pair(opts.stride ?? 1, spatial),
-        pads,
-        dilations,
-        group: Number(opts.groups ?? 1),
-      }),
-    );
-  };
-}
-
-function pool(kind: 'MaxPool' | 'AveragePool', spatial: number): Rule {
-  return (g, c) => {
-    const [, kernel, opts = {}] = c.args as [Tensor, unknown, Record<string, unknown>];
-    if (opts.divisorOverride != null)
-      throw new ValueError('exportOnnx', 'avgPool with divisorOverride has no ONNX AveragePool');
-    const k = pair(kernel, spatial);
-    const p = pair(opts.padding ?? 0, spatial);
-    const attrs: Record<string, Attribute> = {
-      kernel_shape: k,
-      strides: opts.stride == null ? k : pair(opts.stride, spatial),
-      pads: [...p, ...p],
-      ceil_mode: opts.ceilMode ? 1 : 0,
-    };
-    if (kind === 'MaxPool') attrs.dilations = pair(opts.dilation ?? 1, spatial);
-    else attrs.count_include_pad = opts.countIncludePad === false ? 0 : 1;
-    return batched(g, c, spatial, (x) => g.node(kind, [x], attrs));
-  };
-}
-
-function adaptiveAvg(spatial: number): Rule {
-  return (g, c) => {
-    const x = c.args[0] as Tensor;
-    const inner = x.shape.slice(-spatial);
-    const outer = c.outs[0].shape.slice(-spatial);
-    if (outer.every((o) => o === 1))
-      return batched(g, c, spatial, (v) => g.node('GlobalAveragePool', [v]));
-    if (outer.some((o, i) => inner[i] % o !== 0))
-      throw new ValueError(
-        'exportOnnx',
-        `adaptive average pooling from [${inner}] to [${outer}] has uneven windows, which ONNX cannot express`,
-      );
-    const k = inner.map((n, i) => n / outer[i]);
-    return batched(g, c, spatial, (v) =>
-      g.node('AveragePool', [v], { kernel_shape: k, strides: k }),
-    );
-  };
-}
-
 /** GELU as ONNX 17 spells it: 0.5·x·(1 + erf(x/√2)), or the tanh approximation. */
 const gelu: Rule = (g, c) => {
   const x = c.args[0] as Tensor;
@@ -187,6 +102,7 @@ function norm(g: Graph, x: Tensor, weight: unknown, bias: unknown, n: number): s
 }
 
 export const RULES: Record<string, Rule> = {
+  ...SPATIAL,
   add: binary('Add'),
   sub: binary('Sub'),
   mul: binary('Mul'),
@@ -335,14 +251,6 @@ export const RULES: Record<string, Rule> = {
     const [cond, x, y] = c.args;
     return [g.node('Where', [g.name(cond as Tensor), arg(g, x, out0(c)), arg(g, y, out0(c))])];
   },
-  'functional.conv1d': conv(1),
-  'functional.conv2d': conv(2),
-  'functional.maxPool1d': pool('MaxPool', 1),
-  'functional.maxPool2d': pool('MaxPool', 2),
-  'functional.avgPool1d': pool('AveragePool', 1),
-  'functional.avgPool2d': pool('AveragePool', 2),
-  'functional.adaptiveAvgPool1d': adaptiveAvg(1),
-  'functional.adaptiveAvgPool2d': adaptiveAvg(2),
   'functional.layerNorm': (g, c) => {
     const [x, shape, opts = {}] = c.args as [Tensor, number | number[], Record<string, unknown>];
     const dims = typeof shape === 'number' ? [shape] : shape;

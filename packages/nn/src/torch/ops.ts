@@ -65,6 +65,13 @@ const conv =
     return `F.${name}(${r(a(c, 0))}, ${r(a(c, 1))}, ${r(a(c, 2) ?? null)}${kwargs({ stride: o.stride, padding: o.padding, dilation: o.dilation, groups: o.groups }, py)})`;
   };
 
+const convTranspose =
+  (name: string): Rule =>
+  (r, c) => {
+    const o = opts(c, 3);
+    return `F.${name}(${r(a(c, 0))}, ${r(a(c, 1))}, ${r(a(c, 2) ?? null)}${kwargs({ stride: o.stride, padding: o.padding, output_padding: o.outputPadding, groups: o.groups, dilation: o.dilation }, py)})`;
+  };
+
 export const TORCH_OPS: Record<string, Rule> = {
   add: operator('+'),
   sub: operator('-'),
@@ -139,6 +146,12 @@ export const TORCH_OPS: Record<string, Rule> = {
     `torch.where(${r(a(c, 0))}, ${asTensor(r, a(c, 1), a(c, 2))}, ${asTensor(r, a(c, 2), a(c, 1))})`,
   indexSelect: (r, c) => `torch.index_select(${r(a(c, 0))}, ${py(a(c, 1))}, ${r(a(c, 2))}.long())`,
   gather: (r, c) => `torch.gather(${r(a(c, 0))}, ${py(a(c, 1))}, ${r(a(c, 2))}.long())`,
+  'functional.convTranspose1d': convTranspose('conv_transpose1d'),
+  'functional.convTranspose2d': convTranspose('conv_transpose2d'),
+  'functional.interpolate': (r, c) => {
+    const o = opts(c, 1);
+    return `F.interpolate(${r(a(c, 0))}${kwargs({ size: o.size ?? undefined, scale_factor: o.scaleFactor ?? undefined, mode: o.mode, align_corners: o.alignCorners ?? undefined }, py)})`;
+  },
   'functional.conv1d': conv('conv1d'),
   'functional.conv2d': conv('conv2d'),
   'functional.maxPool1d': pool('max_pool1d', ['stride', 'padding', 'dilation', 'ceilMode']),
