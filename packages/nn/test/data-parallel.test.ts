@@ -149,5 +149,7 @@ describe('DataParallel', () => {
       dp.close();
     }
     expect(() => new DataParallel(mlp(), nn.mseLoss, { workers: 0 })).toThrow(/workers/);
+    expect(() => new DataParallel({} as nn.Module, nn.mseLoss)).toThrow(/must be a Module/);
+    expect(() => new DataParallel(mlp(), nn.mseLoss, { coreUrl: '/core.mjs' })).toThrow(/browsers/);
   });
 });

@@ -4,7 +4,7 @@
 // starts the workers — Node's worker threads (registered by @ad/nn/node) or a browser's
 // Web Workers (given the URL of @ad/core's ES module build).
 import { checkInt, checkOptions, Tensor, ValueError } from '@ad/core';
-import type { Module } from '../module';
+import { Module } from '../module';
 import { type Program, recordProgram } from './program';
 import { CONTROL, type ReplicaData, serve, type VariantMessage } from './replica';
 
@@ -79,6 +79,7 @@ export class DataParallel {
     readonly loss: (output: Tensor, target: Tensor) => Tensor,
     opts: DataParallelOptions = {},
   ) {
+    if (!(model instanceof Module)) throw new ValueError('DataParallel', 'model must be a Module');
     const o = checkOptions('DataParallel', opts, ['workers', 'seed', 'coreUrl']);
     this.web = o.coreUrl !== undefined;
     const host = this.web ? webHost(o.coreUrl as string) : nodeHost;
