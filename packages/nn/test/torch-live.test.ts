@@ -58,6 +58,13 @@ class Vision extends nn.Module {
   }
 }
 
+class Scale extends nn.Module {
+  gain = new nn.Parameter(ad.full([8], 1.5));
+  forward(x: ad.Tensor): ad.Tensor {
+    return x.tanh().mul(this.gain);
+  }
+}
+
 class Upsampler extends nn.Module {
   // functional calls in a custom forward: transposed convolution and resizing
   weight = new nn.Parameter(ad.randn([3, 2, 2, 2], { generator: gen() }).mul(0.3));
@@ -92,6 +99,15 @@ function cases(): Case[] {
         new nn.Linear(8, 2, { generator: gen() }),
       ),
       inputs: [x([3, 5])],
+    },
+    {
+      name: 'a Sequential holding a module of its own',
+      model: new nn.Sequential(
+        new nn.Linear(6, 8, { generator: gen() }),
+        new Scale(),
+        new nn.Linear(8, 3, { generator: gen() }),
+      ),
+      inputs: [x([5, 6])],
     },
     {
       name: 'the same MLP in bfloat16',

@@ -73,15 +73,19 @@ export function exportTorch(model: Module, sampleInputs?: Tensor | readonly unkn
 function expression(m: Module, inputs: unknown[] | undefined, classes: ClassSource[]): string {
   const layer = torchLayer(m);
   if (layer !== null) return layer;
-  if (m instanceof Sequential)
+  if (m instanceof Sequential) {
+    // traced too when it can be: a layer of its own may need the inputs it was called with
+    const calls =
+      inputs === undefined ? new Map<Module, unknown[]>() : traceForward(m, inputs).calls;
     return `nn.Sequential(${m
       .children()
-      .map((c) => expression(c, undefined, classes))
+      .map((c) => expression(c, calls.get(c), classes))
       .join(', ')})`;
+  }
   if (inputs === undefined)
     throw new ValueError(
       'exportTorch',
-      `${m.constructor.name} is not a torch.nn layer: pass sample inputs so that its forward can be traced`,
+      `${m.constructor.name} is not a torch.nn layer, so its forward is traced: pass sample inputs (and call it from its parent's forward)`,
     );
   const { body, calls } = traceForward(m, inputs);
   const kids = new Map<string, Module[]>();
