@@ -94,6 +94,22 @@ describe('DataParallel', () => {
     expect(b.losses).toEqual(a.losses);
   });
 
+  it('traces again when the model switches between training and eval mode', () => {
+    const model = mlp({ dropout: 0.5 });
+    const { x, y } = data(8);
+    const dp = new DataParallel(model, nn.crossEntropy, { workers: 2 });
+    try {
+      dp.backward(x, y); // dropout on
+      model.eval();
+      const loss = dp.backward(x, y); // dropout off: exactly one thread's eval loss
+      expect(
+        Math.abs(loss - nn.crossEntropy(model.forward(x) as ad.Tensor, y).item()),
+      ).toBeLessThan(1e-12);
+    } finally {
+      dp.close();
+    }
+  });
+
   it('resumes from a checkpoint bitwise', () => {
     const make = (ps: nn.Parameter[]) => new nn.Adam(ps, { lr: 0.01 });
     const first = train(2, make, { steps: 5 });

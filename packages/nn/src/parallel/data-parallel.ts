@@ -224,7 +224,12 @@ export class DataParallel {
 
   /** The program for shards of these shapes, recorded and sent to the workers the first time. */
   private variant(x: Tensor, y: Tensor, rows: number[]): Variant {
-    const key = `${x.dtype}${x.shape.slice(1)}|${y.dtype}${y.shape.slice(1)}|${rows}`;
+    // a program is traced for these shapes and these training flags (dropout on or off)
+    const modes = this.model
+      .modules()
+      .map((m) => (m.training ? 1 : 0))
+      .join('');
+    const key = `${x.dtype}${x.shape.slice(1)}|${y.dtype}${y.shape.slice(1)}|${rows}|${modes}`;
     const known = this.variants.get(key);
     if (known !== undefined) return known;
     const id = this.variants.size;
