@@ -110,6 +110,26 @@ describe('DataParallel', () => {
     }
   });
 
+  it('leaves frozen parameters without a gradient and refuses replaced ones', () => {
+    const model = mlp();
+    const { x, y } = data(8);
+    const dp = new DataParallel(model, nn.crossEntropy, { workers: 2 });
+    try {
+      const [first, ...rest] = model.parameters();
+      first.requiresGrad = false;
+      dp.backward(x, y);
+      expect(first.grad).toBeNull();
+      expect(rest.every((p) => p.grad !== null)).toBe(true);
+      const layer = (model as nn.Sequential).layers[0] as nn.Linear;
+      (layer as { weight: nn.Parameter }).weight = new nn.Parameter(
+        ad.zeros([16, 6], { dtype: 'float64' }),
+      );
+      expect(() => dp.backward(x, y)).toThrow(/replaced/);
+    } finally {
+      dp.close();
+    }
+  });
+
   it('resumes from a checkpoint bitwise', () => {
     const make = (ps: nn.Parameter[]) => new nn.Adam(ps, { lr: 0.01 });
     const first = train(2, make, { steps: 5 });

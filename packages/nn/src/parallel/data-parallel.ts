@@ -163,6 +163,12 @@ export class DataParallel {
       );
     if (!(x instanceof Tensor) || !(y instanceof Tensor))
       throw new ValueError('DataParallel', 'backward takes the inputs and targets as tensors');
+    const now = this.model.parameters();
+    if (now.length !== this.params.length || now.some((p, i) => p !== this.params[i]))
+      throw new ValueError(
+        'DataParallel',
+        "the model's parameters were replaced since the workers were started: create a new DataParallel",
+      );
     const n = x.shape[0];
     if (x.ndim === 0 || y.ndim === 0 || y.shape[0] !== n)
       throw new ValueError(
@@ -203,6 +209,7 @@ export class DataParallel {
     }
     // the workers summed their rows-weighted gradients in rank order: the same sums every run
     this.params.forEach((p, i) => {
+      if (!p.requiresGrad) return; // a frozen parameter keeps no gradient, as in PyTorch
       const g = new (this.sum[i].constructor as Float32ArrayConstructor)(p.size);
       g.set(this.sum[i]); // a copy out of shared memory (slice would go element by element)
       p.grad = new Tensor(g, p.shape);
