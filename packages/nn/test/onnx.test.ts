@@ -223,3 +223,44 @@ describe('exportOnnx', () => {
     expect(() => nn.encodeOnnx(new Odd().eval(), x)).toThrow(/add uses .* computed by twice/);
   });
 });
+
+describe('dynamicBatch', () => {
+  // exported at one batch size, run at another
+  const grow = (x: ad.Tensor, n: number) =>
+    ad
+      .cat(
+        Array.from({ length: n }, (_, i) => x.narrow(0, i % x.shape[0], 1)),
+        0,
+      )
+      .add(
+        x.dtype === 'int32' ? 0 : ad.randn([n, ...x.shape.slice(1)], { generator: gen() }).mul(0.1),
+      );
+  it.each(cases.filter(([name]) => name !== 'LSTM'))(
+    '%s runs at another batch size',
+    async (_, make, input) => {
+      const model = make().eval();
+      const x = input();
+      const bytes = nn.encodeOnnx(model, x, { dynamicBatch: true });
+      const big = grow(x, 5);
+      const want = flat(model.forward(big));
+      const got = await runOnnx(bytes, [big]);
+      expect(got.map((t) => t.dims)).toEqual(want.map((t) => t.shape));
+      got.forEach((t, i) => {
+        const w = want[i].data;
+        const worst = Math.max(...Array.from(t.data as Float32Array, (v, j) => Math.abs(v - w[j])));
+        expect(worst).toBeLessThan(2e-5);
+      });
+    },
+  );
+
+  it('refuses a forward whose constants depend on the batch in other ways', () => {
+    class Odd extends nn.Module {
+      forward(x: ad.Tensor) {
+        return x.add(ad.arange(0, x.shape[0]).reshape([-1, 1]));
+      }
+    }
+    expect(() => nn.encodeOnnx(new Odd(), ad.ones([3, 2]), { dynamicBatch: true })).toThrow(
+      /depends on the batch size/,
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { captureOps, noGrad, Tensor, ValueError } from '@ad/core';
+import { captureOps, cat, checkOptions, noGrad, Tensor, ValueError } from '@ad/core';
 import { Module } from '../module';
 import { Graph } from './graph';
 import { OPSET, RULES } from './rules';
@@ -9,6 +9,13 @@ export interface OnnxOptions {
   inputNames?: string[];
   /** Names of the graph's outputs (default `output`, or `output.0`…). */
   outputNames?: string[];
+  /**
+   * Leaves the batch size (every input's first dim) free, as `dynamic_axes` does for
+   * `torch.onnx.export`: the model is traced at two batch sizes, and every shape that differs
+   * is computed from the input's size in the graph (it must be linear in it). A constant
+   * other than a shape that depends on the batch size is an error.
+   */
+  dynamicBatch?: boolean;
 }
 
 /**
@@ -28,6 +35,28 @@ export function encodeOnnx(
   const inputs = sampleInputs instanceof Tensor ? [sampleInputs] : [...sampleInputs];
   if (inputs.length === 0 || !inputs.every((x) => x instanceof Tensor))
     throw new ValueError('exportOnnx', 'sampleInputs must be a tensor or an array of tensors');
+  const { dynamicBatch = false } = checkOptions('exportOnnx', opts, [
+    'inputNames',
+    'outputNames',
+    'dynamicBatch',
+  ]);
+  const g = trace(model, inputs, opts);
+  if (dynamicBatch) {
+    const batch = inputs[0].shape[0];
+    if (!inputs.every((x) => x.ndim > 0 && x.shape[0] === batch))
+      throw new ValueError(
+        'exportOnnx',
+        `dynamicBatch needs every input to start with the batch dim, got ${inputs.map((x) => `[${x.shape}]`).join(', ')}`,
+      );
+    // the same inputs with one row more: what changes with the batch size shows
+    const grown = inputs.map((x) => cat([x, x.narrow(0, 0, 1)], 0));
+    g.generalize(trace(model, grown, opts), batch);
+  }
+  return g.encode(OPSET, `${model.constructor.name} exported by @ad/nn`);
+}
+
+/** The graph of `model.forward(...inputs)`. */
+function trace(model: Module, inputs: Tensor[], opts: OnnxOptions): Graph {
   const name = (names: string[] | undefined, base: string, n: number, i: number) =>
     names?.[i] ?? (n === 1 ? base : `${base}.${i}`);
   const training = model.modules().some((m) => m.training);
@@ -36,8 +65,7 @@ export function encodeOnnx(
     (op) => Object.hasOwn(RULES, op),
     training ? 'exportOnnx (the model is in training mode: call model.eval() first)' : 'exportOnnx',
   );
-  const state = model.stateDict();
-  const g = new Graph(state);
+  const g = new Graph(model.stateDict());
   inputs.forEach((x, i) => g.input(name(opts.inputNames, 'input', inputs.length, i), x));
   for (const c of calls) {
     const names = RULES[c.name](g, c);
@@ -54,7 +82,7 @@ export function encodeOnnx(
     );
   const outs: Tensor[] = result instanceof Tensor ? [result] : flat(result);
   outs.forEach((y, i) => g.output(name(opts.outputNames, 'output', outs.length, i), y));
-  return g.encode(OPSET, `${model.constructor.name} exported by @ad/nn`);
+  return g;
 }
 
 function flat(x: unknown): Tensor[] {
