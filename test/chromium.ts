@@ -28,3 +28,25 @@ export async function launchChromium(): Promise<Browser> {
     throw new Error('chromium is not installed: apt-get install -y chromium');
   return chromium.launch({ executablePath, args: FLAGS });
 }
+
+/**
+ * Opens `url` in a fresh headless Chromium and waits for the page to set `window.result`:
+ * that value, and the errors the page threw meanwhile.
+ */
+export async function pageResult(
+  url: string,
+  timeout = 30_000,
+): Promise<{ result: unknown; errors: string[] }> {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForFunction(() => 'result' in window, null, { timeout });
+    const result = await page.evaluate(() => (window as unknown as { result: unknown }).result);
+    return { result, errors };
+  } finally {
+    await browser.close();
+  }
+}

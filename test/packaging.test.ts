@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
-import { describeInBrowser, launchChromium } from './chromium';
+import { describeInBrowser, pageResult } from './chromium';
 
 const root = resolve(__dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'ad-packaging-'));
@@ -305,20 +305,11 @@ a.matmul(a).sum().backward();
             .end('<!doctype html><script src="app.js"></script>');
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      const browser = await launchChromium();
-      try {
-        const page = await browser.newPage();
-        const errors: string[] = [];
-        page.on('pageerror', (e) => errors.push(String(e)));
-        await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-        await page.waitForFunction(() => 'result' in window, null, { timeout: 30_000 });
-        expect(errors).toEqual([]);
-        expect(
-          await page.evaluate(() => (window as unknown as { result: unknown }).result),
-        ).toEqual({ grad: [1, -2], wasm: true, finite: true });
-      } finally {
-        await browser.close();
-      }
+      const { result, errors } = await pageResult(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      );
+      expect(errors).toEqual([]);
+      expect(result).toEqual({ grad: [1, -2], wasm: true, finite: true });
     }, 90_000);
   });
 });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
-import { describeInBrowser, launchChromium } from '../../../test/chromium';
+import { describeInBrowser, pageResult } from '../../../test/chromium';
 
 // DataParallel on a browser's Web Workers: a cross-origin isolated page starts a worker to
 // train in (a page's main thread may not block), which replicates the model into two more
@@ -81,25 +81,18 @@ w.onerror = (e) => (window.result = { error: e.message });
   });
 
   it("gives one thread's gradient on two Web Workers", async () => {
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-      await page.waitForFunction(() => 'result' in window, null, { timeout: 60_000 });
-      const result = await page.evaluate(() => (window as unknown as { result: unknown }).result);
-      expect(errors).toEqual([]);
-      expect(result).toEqual({
-        isolated: true,
-        lossError: expect.any(Number),
-        worst: expect.any(Number),
-      });
-      const { lossError, worst } = result as { lossError: number; worst: number };
-      expect(lossError).toBeLessThan(1e-12);
-      expect(worst).toBeLessThan(1e-12);
-    } finally {
-      await browser.close();
-    }
+    const { result, errors } = await pageResult(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      60_000,
+    );
+    expect(errors).toEqual([]);
+    expect(result).toEqual({
+      isolated: true,
+      lossError: expect.any(Number),
+      worst: expect.any(Number),
+    });
+    const { lossError, worst } = result as { lossError: number; worst: number };
+    expect(lossError).toBeLessThan(1e-12);
+    expect(worst).toBeLessThan(1e-12);
   }, 90_000);
 });

@@ -173,6 +173,16 @@ async function runOnnx(bytes: Uint8Array, inputs: ad.Tensor[]): Promise<ort.Tens
   return session.outputNames.map((n) => out[n]);
 }
 
+/** onnxruntime's outputs against @ad's: the same shapes, values within float32 rounding. */
+function expectOutputs(got: ort.Tensor[], want: ad.Tensor[]): void {
+  expect(got.map((t) => t.dims)).toEqual(want.map((t) => t.shape));
+  got.forEach((t, i) => {
+    const w = want[i].data;
+    const worst = Math.max(...Array.from(t.data as Float32Array, (v, j) => Math.abs(v - w[j])));
+    expect(worst).toBeLessThan(2e-5);
+  });
+}
+
 const flat = (y: unknown): ad.Tensor[] =>
   y instanceof ad.Tensor ? [y] : (y as unknown[]).flatMap(flat);
 
@@ -182,12 +192,7 @@ describe.each(cases)('%s', (_, make, input) => {
     const x = input();
     const want = flat(model.forward(x));
     const got = await runOnnx(nn.encodeOnnx(model, x), [x]);
-    expect(got.map((t) => t.dims)).toEqual(want.map((t) => t.shape));
-    got.forEach((t, i) => {
-      const w = want[i].data;
-      const worst = Math.max(...Array.from(t.data as Float32Array, (v, j) => Math.abs(v - w[j])));
-      expect(worst).toBeLessThan(2e-5);
-    });
+    expectOutputs(got, want);
   });
 });
 
@@ -244,12 +249,7 @@ describe('dynamicBatch', () => {
       const big = grow(x, 5);
       const want = flat(model.forward(big));
       const got = await runOnnx(bytes, [big]);
-      expect(got.map((t) => t.dims)).toEqual(want.map((t) => t.shape));
-      got.forEach((t, i) => {
-        const w = want[i].data;
-        const worst = Math.max(...Array.from(t.data as Float32Array, (v, j) => Math.abs(v - w[j])));
-        expect(worst).toBeLessThan(2e-5);
-      });
+      expectOutputs(got, want);
     },
   );
 

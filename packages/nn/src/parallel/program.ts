@@ -31,15 +31,6 @@ export interface Program {
   slots: number;
 }
 
-/** Tensors in a value, in the order a replay flattens results: arrays and plain objects in order. */
-export function tensorsOf(x: unknown, out: Tensor[] = []): Tensor[] {
-  if (x instanceof T) out.push(x);
-  else if (Array.isArray(x)) for (const v of x) tensorsOf(v, out);
-  else if (x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype)
-    for (const v of Object.values(x)) tensorsOf(v, out);
-  return out;
-}
-
 /**
  * Records `loss(model(x), y)` on one shard as a program over parameter, input and target
  * slots. Ops are kept whole (a replay calls the same public functions); a custom op, a read
@@ -98,7 +89,8 @@ export function recordProgram(
   };
   const program: ProgramCall[] = calls.map((c) => {
     const args = c.args.map(encode);
-    const outs = tensorsOf(c.result).map((t) => {
+    // flattened as the replica flattens what the op returns
+    const outs = c.outs.map((t) => {
       if (!slots.has(t)) slots.set(t, slots.size);
       return slots.get(t) as number;
     });
