@@ -171,23 +171,16 @@ export abstract class Module {
    * module's training flag, and the parameters and buffers themselves (a replaced one records again).
    */
   compileState(): unknown[] {
-    const out: unknown[] = [];
-    // one walk, no names: it runs on every call of a compiled function
-    const visit = (m: Module) => {
-      out.push(m.training);
-      for (const v of Object.values(m)) {
-        const children = v instanceof Module ? [v] : Array.isArray(v) ? v : [];
-        if (v instanceof Parameter) out.push(v);
-        for (const c of children) {
-          if (!(c instanceof Module)) continue;
-          out.push(c);
-          visit(c);
-        }
-      }
-      for (const name of m.bufferNames.values())
-        out.push((m as unknown as Record<string, unknown>)[name]);
-    };
-    visit(this);
+    // its own state and children only: the walk that calls this goes into each child once
+    const out: unknown[] = [this.training];
+    const self = this as unknown as Record<string, unknown>;
+    for (const key in self) {
+      const v = self[key];
+      if (v instanceof Parameter || v instanceof Module) out.push(v);
+      else if (Array.isArray(v))
+        for (const c of v) if (c instanceof Parameter || c instanceof Module) out.push(c);
+    }
+    for (const name of this.bufferNames.values()) out.push(self[name]);
     return out;
   }
 
