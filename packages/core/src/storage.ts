@@ -24,6 +24,15 @@ export class Storage {
   }
 }
 
+/**
+ * Moves `s`'s elements into `data` (an array of the same type and length), where they live
+ * from then on: a compiled program keeps its buffers in its kernels' memory.
+ */
+export function relocate(s: Storage, data: TypedArray): void {
+  data.set(s.data);
+  (s as { data: TypedArray }).data = data;
+}
+
 /** Marks `s` as written to: the only place a version goes up. */
 export function bump(s: Storage): void {
   if (trace.on) trace.recorder?.wrote();

@@ -4,9 +4,11 @@
 import { AdError } from '../errors';
 import { withGradMode } from '../tape';
 import { setEntry, type Tensor } from '../tensor';
+import { inSpace, type Space } from '../kernels/wasm/space';
 import { fuseSteps } from './fuse';
 import { lowerOp } from './lower';
 import { isConstant } from './registry';
+import { settle } from './residence';
 import { type Recording, sameValues, type Step, tensorsIn } from './recording';
 import { type Recorder, trace } from './trace';
 
@@ -26,23 +28,29 @@ export class Program {
   private readonly firstEffect: number;
   /** Tensors whose `.grad` the program sets: put back when a replay stops. */
   private readonly gradTargets: Tensor[];
+  /** The memory the program's buffers live in, if they moved to the kernels' own. */
+  private readonly space: Space | null;
 
   constructor(recording: Recording, opts: ProgramOptions) {
     const steps = recording.steps.filter((s) => s.kind !== 'op' || !s.view);
+    // the buffers move before the steps bind them
+    this.space = settle(steps, recording);
     const { runs, fused, lowered, firstEffect, listing } = build(steps, recording, opts);
     this.listing = listing;
     this.runs = runs;
     this.firstEffect = firstEffect;
     this.gradTargets = [...new Set(steps.flatMap((s) => (s.kind === 'grad' ? [s.target] : [])))];
+    const memory =
+      this.space === null ? '' : `; buffers in the kernels' memory (${kib(this.space)})`;
     this.summary =
       `replays ${runs.length} steps: ${lowered} ops on kernels directly, ` +
-      `${fused} element-wise ops fused`;
+      `${fused} element-wise ops fused${memory}`;
   }
 
   /** Replays the program; returns why it stopped (having changed nothing outside), or null. */
   run(): string | null {
     const grads = this.gradTargets.map((t) => t.grad);
-    return withGradMode(false, () => {
+    const replay = () => {
       const runs = this.runs;
       for (let i = 0; i < runs.length; i++) {
         const stop = runs[i]();
@@ -53,7 +61,9 @@ export class Program {
         return stop;
       }
       return null;
-    });
+    };
+    const space = this.space;
+    return withGradMode(false, () => (space === null ? replay() : inSpace(space, replay)));
   }
 
   describe(): string {
@@ -120,6 +130,10 @@ function build(
     }
   }
   return { runs, fused, lowered, firstEffect, listing };
+}
+
+function kib(space: Space): string {
+  return `${Math.ceil(space.buffer.byteLength / 1024)} KiB`;
 }
 
 function shapes(ts: readonly Tensor[]): string {

@@ -277,6 +277,11 @@ export class Recording implements Recorder {
     if (typeof obj === 'object' && obj !== null) this.objects.add(obj);
   }
 
+  /** The buffers of tensors from outside the call (argument copies aside): not the program's own. */
+  foreignStorages(): Set<object> {
+    return new Set([...this.outside.keys()].filter((t) => !this.args.has(t)).map((t) => t.storage));
+  }
+
   /** Whether a step changes something outside the program's own tensors. */
   isEffect(s: Step): boolean {
     if (s.kind === 'effect') return true;

@@ -41,3 +41,16 @@ export function registerLowering(fn: object, lower: Lowering): void {
 export function loweringOf(fn: object): Lowering | undefined {
   return lowerings.get(fn);
 }
+
+/** Scratch bytes one call of an op takes in a compiled program's memory, beyond its operands. */
+export type Scratch = (args: readonly unknown[], outs: readonly Tensor[]) => number;
+
+const scratches = new WeakMap<object, Scratch>();
+
+export function registerScratch(fn: object, need: Scratch): void {
+  scratches.set(fn, need);
+}
+
+export function scratchOf(fn: object): Scratch | undefined {
+  return scratches.get(fn);
+}

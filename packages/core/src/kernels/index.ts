@@ -4,6 +4,8 @@ import * as ts from './ts/index';
 import { wasmKernels, wasmSupported } from './wasm/index';
 import { wasmIm2col } from './wasm/patches';
 
+export { gemmScratch } from './wasm/engine';
+
 // Every kernel call of the ops comes through here: the backend in use runs it, or declines it
 // and the TypeScript kernels run it. setBackend (src/backend.ts) chooses the backend.
 

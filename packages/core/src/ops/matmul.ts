@@ -1,11 +1,11 @@
 import { allocate, promoteTypes } from '../dtype';
 import { DTypeError, fmt, ShapeError } from '../errors';
-import { gemm } from '../kernels/index';
+import { gemm, gemmScratch } from '../kernels/index';
 import { positions } from '../kernels/strided';
 import { broadcastShapes, sizeOf } from '../shape';
 import { Tensor } from '../tensor';
 import { named, record, toTensor, type TensorLike } from './op';
-import { registerLowering } from '../compile/registry';
+import { registerLowering, registerScratch } from '../compile/registry';
 import { trace, traced } from '../compile/trace';
 
 /**
@@ -142,6 +142,14 @@ registerLowering(product, ([a, b, ta, tb], [out]) => {
       gemm(A, B, c, t * n * m, n, k, m);
     }
   };
+});
+
+// in a compiled program's memory a product also takes room to pack B and for the kernel's work
+registerScratch(product, ([a, , ta], [out]) => {
+  const x = a as Tensor;
+  const [n, m] = out.shape.slice(-2);
+  const k = ta ? x.shape[x.ndim - 2] : x.shape[x.ndim - 1];
+  return gemmScratch(out.dtype === 'float64', n, k, m);
 });
 
 /** x itself when the gemm reads its matrices where they lie, else a row-major copy of it. */

@@ -27,6 +27,7 @@ import {
   TANH_BACKWARD,
 } from './abi';
 import { align, arena, type Arena } from './engine';
+import { spaceOf } from './space';
 
 // The WebAssembly SIMD element-wise and reduction kernels (packages/core/assembly/elementwise.ts)
 // behind the TypeScript ones. Tensors live in JavaScript typed arrays, so operands are copied
@@ -82,6 +83,15 @@ export function wasmMap(op: MapOp, x: TypedArray, out: TypedArray): boolean {
   if (n < MIN_ELEMENTS || code < 0) return false;
   const size = floatSize(x, out);
   if (size === 0 || (size === 8 && code >= MAP_F64)) return false;
+  const space = spaceOf(out);
+  if (space !== null) {
+    const px = space.address(x, 0, n);
+    const map = size === 4 ? space.kernels.mapF32 : space.kernels.mapF64;
+    if (px >= 0) {
+      map(code, px, out.byteOffset, n);
+      return true;
+    }
+  }
   const chunk = Math.min(n, CHUNK);
   const w = arena(2 * align(chunk * size));
   if (w === null) return false;
@@ -133,6 +143,15 @@ export function wasmZip(
     [cols, rows] = [rows * cols, 1];
   } else if (rows === 1) {
     [modeA, modeB] = [flat(modeA), flat(modeB)];
+  }
+  const space = spaceOf(out);
+  if (space !== null) {
+    const [pa, pb] = [space.address(a, 0, a.length), space.address(b, 0, b.length)];
+    const zip = size === 4 ? space.kernels.zipF32 : space.kernels.zipF64;
+    if (pa >= 0 && pb >= 0) {
+      zip(code, pa, modeA, pb, modeB, out.byteOffset, rows, cols);
+      return true;
+    }
   }
   // a pass takes whole rows, or part of the single row
   const rowsPer = rows === 1 ? 1 : Math.max(1, Math.floor(CHUNK / cols));
@@ -276,6 +295,15 @@ export function wasmFold(
   if (x.length < MIN_ELEMENTS || code < 0 || len < 1 || slab > MAX_SLAB) return false;
   const size = floatSize(x, out);
   if (size === 0) return false;
+  const space = spaceOf(out);
+  if (space !== null) {
+    const px = space.address(x, 0, x.length);
+    const fold = size === 4 ? space.kernels.foldF32 : space.kernels.foldF64;
+    if (px >= 0) {
+      fold(code, px, outer, len, inner, out.byteOffset);
+      return true;
+    }
+  }
   const per = Math.max(1, Math.floor(CHUNK / slab)); // outer slabs per pass
   const w = arena(align(per * slab * size) + align(per * inner * size));
   if (w === null) return false;

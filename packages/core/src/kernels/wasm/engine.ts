@@ -3,6 +3,7 @@ import type { Operand } from '../kernels';
 import { CONTROL, PAGE, RESERVED } from './abi';
 import { KERNELS_WASM, KERNELS_WASM_RELAXED, MAX_PAGES } from './binary';
 import { withSharedMemory } from './shared-memory';
+import { Space, spaceOf } from './space';
 import { type GemmJob, nodeBuiltin, Pool } from './threads';
 
 /** The compiled kernels' exports (packages/core/assembly). */
@@ -52,8 +53,14 @@ interface Engine {
 }
 
 // the memory's layout (CONTROL: worker slots, up to 13 KiB; RESERVED: our buffers) is in abi.ts
-/** Up to this many multiply-adds a product stays in JavaScript. */
+/**
+ * Up to this many multiply-adds a float64 product stays in JavaScript, where it sums in the
+ * same order as the kernel; a float32 one only below SMALL_F32, as the kernel sums float32
+ * in float32 (the JavaScript loop in float64): one rounding for eager calls and compiled
+ * replays, whose products, nothing to copy, take the kernel from a few hundred on.
+ */
 const SMALL = 16 * 16 * 16;
+const SMALL_F32 = 256;
 /**
  * Below this many multiply-adds a product runs on one thread: waking workers costs more
  * (W1 at N = 128, 2.1M, ran 25.6 GFLOP/s on one thread against 23.6 on two).
@@ -108,19 +115,12 @@ export function relaxedSupported(): boolean {
  */
 function instantiate(sharedMemory: boolean): Engine | null {
   try {
-    const plainBytes = decode(relaxedSupported() ? KERNELS_WASM_RELAXED : KERNELS_WASM);
-    const bytes = sharedMemory ? withSharedMemory(plainBytes, MAX_PAGES) : plainBytes;
-    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(bytes)) return null;
+    const module = compiled(sharedMemory);
+    if (module === null) return null;
     const mem = new WebAssembly.Memory(
       sharedMemory ? { initial: 2, maximum: MAX_PAGES, shared: true } : { initial: 2 },
     );
-    // compiled synchronously (~20 KB), which Chromium also allows on a page's main thread
-    const module = new WebAssembly.Module(bytes);
-    const abort = () => {
-      throw new Error('wasm kernel aborted');
-    };
-    const kernels = new WebAssembly.Instance(module, { env: { memory: mem, abort } })
-      .exports as unknown as Exports;
+    const kernels = instanceOn(module, mem);
     const arena = {
       kernels,
       base: RESERVED,
@@ -136,6 +136,55 @@ function instantiate(sharedMemory: boolean): Engine | null {
   } catch {
     return null;
   }
+}
+
+const modules = new Map<boolean, WebAssembly.Module | null>();
+
+/** The kernels compiled for a plain or a shared memory (once each); null where they do not validate. */
+function compiled(sharedMemory: boolean): WebAssembly.Module | null {
+  let module = modules.get(sharedMemory);
+  if (module !== undefined) return module;
+  const plainBytes = decode(relaxedSupported() ? KERNELS_WASM_RELAXED : KERNELS_WASM);
+  const bytes = sharedMemory ? withSharedMemory(plainBytes, MAX_PAGES) : plainBytes;
+  // compiled synchronously (~20 KB), which Chromium also allows on a page's main thread
+  module =
+    typeof WebAssembly === 'object' && WebAssembly.validate(bytes)
+      ? new WebAssembly.Module(bytes)
+      : null;
+  modules.set(sharedMemory, module);
+  return module;
+}
+
+function instanceOn(module: WebAssembly.Module, memory: WebAssembly.Memory): Exports {
+  const abort = () => {
+    throw new Error('wasm kernel aborted');
+  };
+  return new WebAssembly.Instance(module, { env: { memory, abort } }).exports as unknown as Exports;
+}
+
+/**
+ * A memory of its own with `bytes` for buffers and `scratch` bytes after them, and the kernels
+ * on it (see space.ts); null where the kernels cannot run or the memory cannot be had.
+ */
+export function newSpace(bytes: number, scratch: number): Space | null {
+  try {
+    const module = plainEngine() === null ? null : compiled(false);
+    if (module === null) return null;
+    const start = RESERVED + align(bytes);
+    const pages = Math.ceil((start + scratch) / PAGE);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    return new Space(instanceOn(module, memory), memory, start);
+  } catch {
+    return null;
+  }
+}
+
+/** Scratch bytes a product n×k·k×m takes in a space beyond its operands (packed B and work). */
+export function gemmScratch(f64: boolean, n: number, k: number, m: number): number {
+  const kernels = plainEngine()?.kernels;
+  if (kernels === undefined) return 0;
+  const packed = f64 ? kernels.packedBytesF64(k, m) : kernels.packedBytesF32(k, m);
+  return align(packed) + align(f64 ? kernels.workBytesF64(n, k, m) : kernels.workBytesF32(n, k, m));
 }
 
 /** The engine to use: the shared one when threads are wanted and possible, else the plain one. */
@@ -231,7 +280,7 @@ export function wasmGemm(
   k: number,
   m: number,
 ): boolean {
-  if (n * k * m <= SMALL) return false; // the TypeScript loop wins before packing pays
+  if (n * k * m <= (c instanceof Float32Array ? SMALL_F32 : SMALL)) return false;
   const f64 = c instanceof Float64Array;
   if (!f64 && !(c instanceof Float32Array)) return false;
   if (a.data.constructor !== c.constructor || b.data.constructor !== c.constructor) return false;
@@ -241,6 +290,10 @@ export function wasmGemm(
   if (e === null) return false;
   const { kernels, pool } = e;
   const workers = pool && large ? pool.ready(Math.min(threads, n >> 3) - 1) : 0;
+  if (workers === 0) {
+    const space = spaceOf(c);
+    if (space !== null && inPlace(space, a, b, c, cOffset, n, k, m)) return true;
+  }
   // blocks of rows, a multiple of 4 (the kernel's tile height) and at least 32, about four
   // per thread: a thread the system delays then holds up one block, not half the product
   const rows = workers === 0 ? n : Math.max(32, Math.ceil(n / (4 * (workers + 1)) / 4) * 4);
@@ -283,5 +336,30 @@ export function wasmGemm(
       (job, work) => gemm(...job, work),
     );
   c.set(view.subarray(pc / size, pc / size + n * m), cOffset);
+  return true;
+}
+
+/** The product on a compiled program's memory, read and written where its buffers lie. */
+function inPlace(
+  s: Space,
+  a: Operand,
+  b: Operand,
+  c: TypedArray,
+  cOffset: number,
+  n: number,
+  k: number,
+  m: number,
+): boolean {
+  const f64 = c instanceof Float64Array;
+  const { kernels } = s;
+  const pa = s.address(a.data, a.offset, n * k);
+  const pb = s.address(b.data, b.offset, k * m);
+  const packed = s.take(f64 ? kernels.packedBytesF64(k, m) : kernels.packedBytesF32(k, m));
+  const work = s.take(f64 ? kernels.workBytesF64(n, k, m) : kernels.workBytesF32(n, k, m));
+  if (pa < 0 || pb < 0 || packed < 0 || work < 0) return false;
+  (f64 ? kernels.packF64 : kernels.packF32)(pb, b.trans ? k : m, k, m, b.trans ? 1 : 0, packed);
+  const pc = c.byteOffset + cOffset * c.BYTES_PER_ELEMENT;
+  const gemm = f64 ? kernels.gemmF64 : kernels.gemmF32;
+  gemm(pa, a.trans ? n : k, packed, pc, m, n, k, m, a.trans ? 1 : 0, work);
   return true;
 }

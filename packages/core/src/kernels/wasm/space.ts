@@ -1,0 +1,78 @@
+import type { TypedArray } from '../../dtype';
+import type { Exports } from './engine';
+
+// A compiled program's own instance of the kernels, whose memory holds the program's buffers
+// (see compile/residence.ts). While the program replays, a kernel whose output lies in that
+// memory reads and writes there directly instead of copying operands in and results out —
+// what makes small models' steps cost their arithmetic. The memory never grows (growing would
+// detach every view of it), so the scratch a call needs is sized when the program is built; a
+// call that does not fit takes the usual copying path.
+
+/** A program's memory: its buffers from `RESERVED`, then scratch for one kernel call at a time. */
+export class Space {
+  readonly buffer: ArrayBuffer;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  private next: number;
+
+  /**
+   * @param kernels the kernels' instance on this memory
+   * @param scratch the byte address where scratch starts (it runs to the memory's end)
+   */
+  constructor(
+    readonly kernels: Exports,
+    memory: WebAssembly.Memory,
+    readonly scratch: number,
+  ) {
+    this.buffer = memory.buffer;
+    this.f32 = new Float32Array(this.buffer);
+    this.f64 = new Float64Array(this.buffer);
+    this.next = scratch;
+  }
+
+  /** Starts a kernel call: its scratch is free again. */
+  begin(): this {
+    this.next = this.scratch;
+    return this;
+  }
+
+  /** `bytes` of scratch (16-byte aligned) for this call; −1 when they do not fit. */
+  take(bytes: number): number {
+    const at = this.next;
+    if (at + bytes > this.buffer.byteLength) return -1;
+    this.next = at + ((bytes + 15) & ~15);
+    return at;
+  }
+
+  /**
+   * The byte address of `x[from, from + count)` here: where it lies when `x` is a view of this
+   * memory, else a copy in scratch; −1 when scratch is full.
+   */
+  address(x: TypedArray, from: number, count: number): number {
+    const size = x.BYTES_PER_ELEMENT;
+    if (x.buffer === this.buffer) return x.byteOffset + from * size;
+    const at = this.take(count * size);
+    if (at < 0) return -1;
+    const view = size === 4 ? this.f32 : this.f64;
+    view.set(from === 0 && count === x.length ? x : x.subarray(from, from + count), at / size);
+    return at;
+  }
+}
+
+let current: Space | null = null;
+
+/** Runs `f` with `space` as the memory whose views kernels use in place. */
+export function inSpace<T>(space: Space, f: () => T): T {
+  const before = current;
+  current = space;
+  try {
+    return f();
+  } finally {
+    current = before;
+  }
+}
+
+/** The space `out` lies in, ready for a call, when a program using it is running; else null. */
+export function spaceOf(out: TypedArray): Space | null {
+  return current !== null && out.buffer === current.buffer ? current.begin() : null;
+}
