@@ -141,6 +141,23 @@ describe('WebAssembly kernels', () => {
     },
   );
 
+  it('a matrix times a vector gives the bits of a column of a wider product', () => {
+    const g = new ad.Generator(4);
+    for (const [n, k] of [
+      [40, 30],
+      [9, 300],
+    ])
+      for (const ta of [false, true])
+        for (const tb of [false, true]) {
+          const a = ad.randn([n * k], { generator: g }).data as Float32Array;
+          const wide = ad.randn([k * 8], { generator: g }).data as Float32Array;
+          // column 0 of B (k×8, or 8×k when transposed) as a vector of its own
+          const v = Float32Array.from({ length: k }, (_, p) => wide[tb ? p : p * 8]);
+          const column = product(true, a, ta, wide, tb, n, k, 8).filter((_, i) => i % 8 === 0);
+          expect(Array.from(product(true, a, ta, v, tb, n, k, 1))).toEqual(Array.from(column));
+        }
+  });
+
   it('threads split large products by rows and give the same bits as one thread', async () => {
     expect(ad.getBackend().threads).toBeGreaterThanOrEqual(1);
     const a = ad.randn([203, 300], { generator: new ad.Generator(8) });

@@ -281,6 +281,13 @@ export function wasmGemm(
   m: number,
 ): boolean {
   if (n * k * m <= (c instanceof Float32Array ? SMALL_F32 : SMALL)) return false;
+  // a matrix times a vector runs as the vector times the matrix: C (n×1) lies as Cᵀ (1×n),
+  // whose n columns fill the kernel's panels (one would use an eighth); every entry is the
+  // same sum in the same order
+  if (m === 1 && n > 1) {
+    const row = { data: b.data, offset: b.offset, trans: false };
+    return wasmGemm(row, { data: a.data, offset: a.offset, trans: !a.trans }, c, cOffset, 1, k, n);
+  }
   const f64 = c instanceof Float64Array;
   if (!f64 && !(c instanceof Float32Array)) return false;
   if (a.data.constructor !== c.constructor || b.data.constructor !== c.constructor) return false;
