@@ -90,8 +90,14 @@ function walk(
     push(x, path);
     const state = (x as Partial<CompileState>).compileState;
     if (typeof state === 'function') {
-      const values = state.call(x);
-      if (Array.isArray(values)) walk(values, out, seen, path && `the state of ${path}`, names);
+      const values: unknown = state.call(x);
+      if (!Array.isArray(values)) return;
+      // a list made for this call: walked as an array is, without remembering it
+      const where = path && `the state of ${path}`;
+      push(LENGTH, null);
+      push(values.length, where && `the length of ${where}`);
+      for (let i = 0; i < values.length; i++)
+        walk(values[i], out, seen, where && `${where}[${i}]`, names);
     }
   }
 }

@@ -35,7 +35,12 @@ export class Program {
     const steps = recording.steps.filter((s) => s.kind !== 'op' || !s.view);
     // the buffers move before the steps bind them
     this.space = settle(steps, recording);
-    const { runs, fused, lowered, firstEffect, listing } = build(steps, recording, opts);
+    const { runs, fused, lowered, firstEffect, listing } = build(
+      steps,
+      recording,
+      opts,
+      this.space,
+    );
     this.listing = listing;
     this.runs = runs;
     this.firstEffect = firstEffect;
@@ -75,6 +80,7 @@ function build(
   steps: readonly Step[],
   recording: Recording,
   opts: ProgramOptions,
+  space: Space | null,
 ): { runs: Run[]; fused: number; lowered: number; firstEffect: number; listing: string[] } {
   const runs: Run[] = [];
   const listing: string[] = [];
@@ -105,7 +111,7 @@ function build(
     if (s.kind !== 'check' && firstEffect === Infinity && recording.isEffect(s))
       firstEffect = runs.length;
     if (s.kind === 'op') {
-      const fast = lowerOp(s);
+      const fast = lowerOp(s, space);
       if (fast !== null) lowered++;
       runs.push(fast ?? generic(s));
       listing.push(

@@ -1,6 +1,7 @@
 // What ops tell a compiled replay about themselves, registered where each op is defined:
 // which are element-wise (so that runs of them fuse into one loop) and how to run one
 // straight on the kernels with its buffers bound once.
+import type { Space } from '../kernels/index';
 import type { Tensor } from '../tensor';
 
 /** An element-wise op: the kernel op it runs and whether it takes one operand or two. */
@@ -9,8 +10,15 @@ export interface Elementwise {
   op: string;
 }
 
-/** Given a recorded call's arguments and results, a closure that recomputes the results in place; null to decline. */
-export type Lowering = (args: readonly unknown[], outs: readonly Tensor[]) => (() => void) | null;
+/**
+ * Given a recorded call's arguments and results (and the program's memory, where its buffers
+ * moved to the kernels'), a closure that recomputes the results in place; null to decline.
+ */
+export type Lowering = (
+  args: readonly unknown[],
+  outs: readonly Tensor[],
+  space: Space | null,
+) => (() => void) | null;
 
 const elementwise = new WeakMap<object, Elementwise>();
 const lowerings = new WeakMap<object, Lowering>();

@@ -2,9 +2,13 @@ import type { TypedArray } from '../dtype';
 import type { FoldOp, Kernels, MapOp, Operand, Patches, ZipOp } from './kernels';
 import * as ts from './ts/index';
 import { wasmKernels, wasmSupported } from './wasm/index';
+import { foldInPlace, zipInPlace } from './wasm/elementwise';
 import { wasmIm2col } from './wasm/patches';
+import type { Space } from './wasm/space';
 
-export { gemmScratch } from './wasm/engine';
+export { gemmInPlace, gemmScratch } from './wasm/engine';
+export { foldInPlace, mapInPlace, zipInPlace } from './wasm/elementwise';
+export type { Space };
 
 // Every kernel call of the ops comes through here: the backend in use runs it, or declines it
 // and the TypeScript kernels run it. setBackend (src/backend.ts) chooses the backend.
@@ -107,6 +111,38 @@ export function numberZip(op: ZipOp, s: number, x: TypedArray, out: TypedArray):
   const n = [x.length];
   if (active === ts.tsKernels || !active.zip(op, scalarLike(x, s), [], x, n, out, n))
     ts.numberZip(op, s, x, out);
+}
+
+/**
+ * zipNumber (or numberZip, `first`) bound to a program's memory (see compile/residence.ts),
+ * or null where the kernels do not run it there.
+ */
+export function numberInPlace(
+  space: Space,
+  op: ZipOp,
+  x: TypedArray,
+  s: number,
+  out: TypedArray,
+  first: boolean,
+): (() => void) | null {
+  const holder = x instanceof Float32Array ? Float32Array.of(s) : Float64Array.of(s);
+  const n = [x.length];
+  return first
+    ? zipInPlace(space, op, holder, [], x, n, out, n)
+    : zipInPlace(space, op, x, n, holder, [], out, n);
+}
+
+/** reduceInto bound to a program's memory, or null where the kernels do not run it there. */
+export function reduceInPlace(
+  space: Space,
+  x: TypedArray,
+  shape: readonly number[],
+  outStrides: readonly number[],
+  out: TypedArray,
+  op: FoldOp,
+): (() => void) | null {
+  const block = x.length > 0 ? ts.axisBlock(shape, outStrides) : null;
+  return block === null ? null : foldInPlace(space, op, x, block[0], block[1], block[2], out);
 }
 
 /**

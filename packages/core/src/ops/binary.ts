@@ -1,6 +1,16 @@
 import { allocate, type DType, floatOf, isFloat, promoteTypes, type TypedArray } from '../dtype';
 import { DTypeError } from '../errors';
-import { numberZip, select3, stridesIn, zip, zipNumber, type ZipOp } from '../kernels/index';
+import {
+  numberInPlace,
+  numberZip,
+  select3,
+  type Space,
+  stridesIn,
+  zip,
+  zipInPlace,
+  zipNumber,
+  type ZipOp,
+} from '../kernels/index';
 import { broadcastShapes, shapesEqual } from '../shape';
 import type { Grads } from '../tape';
 import { Tensor } from '../tensor';
@@ -47,29 +57,38 @@ export function binary(op: ZipOp, kind: Kind, grad: BinaryGrad | null) {
     return record(op, [a, b], out, grad && ((dy, needs) => grad(dy, a, b, out, needs)));
   };
   if (kind !== 'compare') registerElementwise(f, { kind: 'zip', op });
-  registerLowering(f, (args, [out]) => lowerZip(op, args[0], args[1], out));
+  registerLowering(f, (args, [out], space) => lowerZip(op, args[0], args[1], out, space));
   return Object.defineProperty(f, 'name', { value: op });
 }
 
 /** A replay of `op(x, y)` into `out` with the buffers bound once; null where eager execution made copies. */
-function lowerZip(op: ZipOp, x: unknown, y: unknown, out: Tensor): (() => void) | null {
+function lowerZip(
+  op: ZipOp,
+  x: unknown,
+  y: unknown,
+  out: Tensor,
+  space: Space | null,
+): (() => void) | null {
   if (!out.isContiguous() || out.dtype === 'bool') return null;
   const o = out.data;
   if (x instanceof Tensor && typeof y === 'number') {
     if (!x.isContiguous()) return null;
     const d = x.data;
-    return () => zipNumber(op, d, y, o);
+    return (space && numberInPlace(space, op, d, y, o, false)) ?? (() => zipNumber(op, d, y, o));
   }
   if (typeof x === 'number' && y instanceof Tensor) {
     if (!y.isContiguous()) return null;
     const d = y.data;
-    return () => numberZip(op, x, d, o);
+    return (space && numberInPlace(space, op, d, x, o, true)) ?? (() => numberZip(op, x, d, o));
   }
   if (!(x instanceof Tensor && y instanceof Tensor)) return null;
   const [ua, ub] = [unexpanded(x), unexpanded(y)];
   if (!ua.isContiguous() || !ub.isContiguous()) return null;
   const [a, as, b, bs, shape] = [ua.data, ua.shape, ub.data, ub.shape, out.shape];
-  return () => zip(op, a, as, b, bs, o, shape);
+  return (
+    (space && zipInPlace(space, op, a, as, b, bs, o, shape)) ??
+    (() => zip(op, a, as, b, bs, o, shape))
+  );
 }
 
 /**

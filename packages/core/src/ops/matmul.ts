@@ -1,6 +1,6 @@
 import { allocate, promoteTypes } from '../dtype';
 import { DTypeError, fmt, ShapeError } from '../errors';
-import { gemm, gemmScratch } from '../kernels/index';
+import { gemm, gemmInPlace, gemmScratch } from '../kernels/index';
 import { positions } from '../kernels/strided';
 import { broadcastShapes, sizeOf } from '../shape';
 import { Tensor } from '../tensor';
@@ -125,7 +125,7 @@ function product(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
 }
 
 // a replay of a product calls the gemm on the recorded buffers, unless an operand was copied
-registerLowering(product, ([a, b, ta, tb], [out]) => {
+registerLowering(product, ([a, b, ta, tb], [out], space) => {
   const [x, y] = [a as Tensor, b as Tensor];
   const [n, m] = out.shape.slice(-2);
   const k = ta ? x.shape[x.ndim - 2] : x.shape[x.ndim - 1];
@@ -135,6 +135,11 @@ registerLowering(product, ([a, b, ta, tb], [out]) => {
   if (A.data !== x.storage.data || B.data !== y.storage.data) return null;
   const c = out.storage.data;
   const count = sizeOf(batch);
+  if (space !== null && count === 1) {
+    [A.offset, B.offset] = [A.offsets[0], B.offsets[0]];
+    const bound = gemmInPlace(space, A, B, c, 0, n, k, m);
+    if (bound !== null) return bound;
+  }
   return () => {
     for (let t = 0; t < count; t++) {
       A.offset = A.offsets[t];

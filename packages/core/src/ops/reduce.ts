@@ -1,7 +1,13 @@
 import { allocate, type DType, isFloat } from '../dtype';
 import { checkBool, checkNumber, checkOptions } from '../args';
 import { ValueError } from '../errors';
-import { argExtreme, type FoldOp, reduceInto, reduceStrided } from '../kernels/index';
+import {
+  argExtreme,
+  type FoldOp,
+  reduceInPlace,
+  reduceInto,
+  reduceStrided,
+} from '../kernels/index';
 import { normalizeDim, normalizeDims, reducedShape, sizeOf, stridesOf } from '../shape';
 import { noGrad } from '../tape';
 import { Tensor } from '../tensor';
@@ -47,12 +53,14 @@ function fold(
 }
 
 // a replay of sum folds straight into its recorded output (a view is left to a plain call)
-registerLowering(sum, ([x, dim], [y]) => {
+registerLowering(sum, ([x, dim], [y], space) => {
   if (!(x instanceof Tensor) || !x.isContiguous() || !isFloat(x.dtype)) return null;
   const dims = normalizeDims('sum', dim as Dims | undefined, x.ndim);
   const keepShape = reducedShape(x.shape, dims, true);
   const strides = stridesOf(keepShape).map((s, i) => (dims.includes(i) ? 0 : s));
   const [xd, shape, yd] = [x.data, x.shape, y.data];
+  const bound = space && reduceInPlace(space, xd, shape, strides, yd, 'sum');
+  if (bound !== null) return bound; // the kernel writes every element
   return () => {
     yd.fill(0);
     reduceInto(xd, shape, strides, yd, 'sum');

@@ -1,7 +1,7 @@
 import { checkNumber } from '../args';
 import { allocate, floatOf } from '../dtype';
 import { DTypeError } from '../errors';
-import { clampKernel, map, type MapOp } from '../kernels/index';
+import { clampKernel, map, mapInPlace, type MapOp } from '../kernels/index';
 import { Tensor } from '../tensor';
 import { binary, mul, sub } from './binary';
 import { record, toTensor, type TensorLike } from './op';
@@ -30,10 +30,10 @@ export function unary(op: MapOp, grad: UnaryGrad | null, keepsDtype = false) {
     return record(op, [a], y, grad && ((dy) => [grad(dy, a, y)]));
   };
   registerElementwise(f, { kind: 'map', op });
-  registerLowering(f, ([x], [y]) => {
+  registerLowering(f, ([x], [y], space) => {
     if (!(x instanceof Tensor) || !x.isContiguous() || !y.isContiguous()) return null;
     const [xd, yd] = [x.data, y.data];
-    return () => map(op, xd, yd);
+    return (space && mapInPlace(space, op, xd, yd)) ?? (() => map(op, xd, yd));
   });
   return Object.defineProperty(f, 'name', { value: op });
 }

@@ -27,7 +27,9 @@ import {
   TANH_BACKWARD,
 } from './abi';
 import { align, arena, type Arena } from './engine';
-import { spaceOf } from './space';
+import { boundCall, type Space, spaceOf } from './space';
+
+type Run = () => void;
 
 // The WebAssembly SIMD element-wise and reduction kernels (packages/core/assembly/elementwise.ts)
 // behind the TypeScript ones. Tensors live in JavaScript typed arrays, so operands are copied
@@ -76,22 +78,22 @@ function view(w: Arena, size: number): Float32Array | Float64Array {
   return size === 4 ? w.f32 : w.f64;
 }
 
+/** The kernel's code for `op(x)` into `out`, or −1 where wasmMap declines it. */
+function mapCode(op: MapOp, x: TypedArray, out: TypedArray): number {
+  const code = MAP_CODES[op] ?? -1;
+  if (x.length < MIN_ELEMENTS || code < 0) return -1;
+  const size = floatSize(x, out);
+  return size === 0 || (size === 8 && code >= MAP_F64) ? -1 : code;
+}
+
 /** `out[i] = op(x[i])`; false when no kernel takes it. */
 export function wasmMap(op: MapOp, x: TypedArray, out: TypedArray): boolean {
   const n = x.length;
-  const code = MAP_CODES[op] ?? -1;
-  if (n < MIN_ELEMENTS || code < 0) return false;
-  const size = floatSize(x, out);
-  if (size === 0 || (size === 8 && code >= MAP_F64)) return false;
+  const code = mapCode(op, x, out);
+  if (code < 0) return false;
   const space = spaceOf(out);
-  if (space !== null) {
-    const px = space.address(x, 0, n);
-    const map = size === 4 ? space.kernels.mapF32 : space.kernels.mapF64;
-    if (px >= 0) {
-      map(code, px, out.byteOffset, n);
-      return true;
-    }
-  }
+  if (space !== null && runIn(mapInPlace(space, op, x, out))) return true;
+  const size = x.BYTES_PER_ELEMENT;
   const chunk = Math.min(n, CHUNK);
   const w = arena(2 * align(chunk * size));
   if (w === null) return false;
@@ -105,6 +107,24 @@ export function wasmMap(op: MapOp, x: TypedArray, out: TypedArray): boolean {
     map(code, px, po, len);
     out.set(mem.subarray(po / size, po / size + len), s);
   }
+  return true;
+}
+
+/** wasmMap's call with its addresses bound, for `out` in a program's space; null where it does not run there. */
+export function mapInPlace(space: Space, op: MapOp, x: TypedArray, out: TypedArray): Run | null {
+  const code = mapCode(op, x, out);
+  const bound = space.begin().bind(x, 0, x.length);
+  if (code < 0 || bound === null || out.buffer !== space.buffer) return null;
+  const map = x.BYTES_PER_ELEMENT === 4 ? space.kernels.mapF32 : space.kernels.mapF64;
+  const [px, copy] = bound;
+  const [po, n] = [out.byteOffset, x.length];
+  return boundCall([copy], () => map(code, px, po, n));
+}
+
+/** Runs a bound call; false when there is none. */
+function runIn(run: Run | null): boolean {
+  if (run === null) return false;
+  run();
   return true;
 }
 
@@ -122,37 +142,14 @@ export function wasmZip(
   out: TypedArray,
   outShape: readonly number[],
 ): boolean {
-  const n = out.length;
-  const code = ZIP_CODES[op] ?? -1;
-  if (n < MIN_ELEMENTS || code < 0) return false;
-  const size = floatSize(a, b, out);
-  if (size === 0) return false;
-  // the common cases by length alone: same size (FULL) or a single value (SCALAR)
-  const plan =
-    (a.length === n || a.length === 1) && (b.length === n || b.length === 1)
-      ? {
-          rows: 1,
-          cols: n,
-          modeA: a.length === n ? FULL : SCALAR,
-          modeB: b.length === n ? FULL : SCALAR,
-        }
-      : layout(aShape, bShape, outShape);
-  if (plan === null) return outerBlocks(op, a, aShape, b, bShape, out, outShape);
-  let { rows, cols, modeA, modeB } = plan;
-  if (modeA !== ROW && modeA !== COLUMN && modeB !== ROW && modeB !== COLUMN) {
-    [cols, rows] = [rows * cols, 1];
-  } else if (rows === 1) {
-    [modeA, modeB] = [flat(modeA), flat(modeB)];
-  }
+  const plan = zipPlan(op, a, aShape, b, bShape, out, outShape);
+  if (plan === null) return false;
+  if (plan === 'blocks') return outerBlocks(op, a, aShape, b, bShape, out, outShape);
+  const { code, rows, cols, modeA, modeB } = plan;
   const space = spaceOf(out);
-  if (space !== null) {
-    const [pa, pb] = [space.address(a, 0, a.length), space.address(b, 0, b.length)];
-    const zip = size === 4 ? space.kernels.zipF32 : space.kernels.zipF64;
-    if (pa >= 0 && pb >= 0) {
-      zip(code, pa, modeA, pb, modeB, out.byteOffset, rows, cols);
-      return true;
-    }
-  }
+  if (space !== null && runIn(zipInPlace(space, op, a, aShape, b, bShape, out, outShape)))
+    return true;
+  const size = out.BYTES_PER_ELEMENT;
   // a pass takes whole rows, or part of the single row
   const rowsPer = rows === 1 ? 1 : Math.max(1, Math.floor(CHUNK / cols));
   const colsPer = rows === 1 ? Math.min(cols, CHUNK) : cols;
@@ -174,6 +171,72 @@ export function wasmZip(
     }
   }
   return true;
+}
+
+interface ZipPlan {
+  code: number;
+  rows: number;
+  cols: number;
+  modeA: number;
+  modeB: number;
+}
+
+/**
+ * How wasmZip runs `op`: one rows×cols call with each operand's mode, 'blocks' (a call per
+ * block of leading dims), or null where it declines.
+ */
+function zipPlan(
+  op: ZipOp,
+  a: TypedArray,
+  aShape: readonly number[],
+  b: TypedArray,
+  bShape: readonly number[],
+  out: TypedArray,
+  outShape: readonly number[],
+): ZipPlan | 'blocks' | null {
+  const n = out.length;
+  const code = ZIP_CODES[op] ?? -1;
+  if (n < MIN_ELEMENTS || code < 0 || floatSize(a, b, out) === 0) return null;
+  // the common cases by length alone: same size (FULL) or a single value (SCALAR)
+  const plan =
+    (a.length === n || a.length === 1) && (b.length === n || b.length === 1)
+      ? {
+          rows: 1,
+          cols: n,
+          modeA: a.length === n ? FULL : SCALAR,
+          modeB: b.length === n ? FULL : SCALAR,
+        }
+      : layout(aShape, bShape, outShape);
+  if (plan === null) return 'blocks';
+  let { rows, cols, modeA, modeB } = plan;
+  if (modeA !== ROW && modeA !== COLUMN && modeB !== ROW && modeB !== COLUMN) {
+    [cols, rows] = [rows * cols, 1];
+  } else if (rows === 1) {
+    [modeA, modeB] = [flat(modeA), flat(modeB)];
+  }
+  return { code, rows, cols, modeA, modeB };
+}
+
+/** wasmZip's call with its addresses bound, for `out` in a program's space; null where it does not run there in one call. */
+export function zipInPlace(
+  space: Space,
+  op: ZipOp,
+  a: TypedArray,
+  aShape: readonly number[],
+  b: TypedArray,
+  bShape: readonly number[],
+  out: TypedArray,
+  outShape: readonly number[],
+): Run | null {
+  const plan = zipPlan(op, a, aShape, b, bShape, out, outShape);
+  if (plan === null || plan === 'blocks' || out.buffer !== space.buffer) return null;
+  const { code, rows, cols, modeA, modeB } = plan;
+  space.begin();
+  const [boundA, boundB] = [space.bind(a, 0, a.length), space.bind(b, 0, b.length)];
+  if (boundA === null || boundB === null) return null;
+  const zip = out.BYTES_PER_ELEMENT === 4 ? space.kernels.zipF32 : space.kernels.zipF64;
+  const [[pa, copyA], [pb, copyB], po] = [boundA, boundB, out.byteOffset];
+  return boundCall([copyA, copyB], () => zip(code, pa, modeA, pb, modeB, po, rows, cols));
 }
 
 /**
@@ -290,20 +353,12 @@ export function wasmFold(
   inner: number,
   out: TypedArray,
 ): boolean {
-  const code = FOLD_CODES[op] ?? -1;
-  const slab = len * inner;
-  if (x.length < MIN_ELEMENTS || code < 0 || len < 1 || slab > MAX_SLAB) return false;
-  const size = floatSize(x, out);
-  if (size === 0) return false;
+  const code = foldCode(op, x, len, inner, out);
+  if (code < 0) return false;
   const space = spaceOf(out);
-  if (space !== null) {
-    const px = space.address(x, 0, x.length);
-    const fold = size === 4 ? space.kernels.foldF32 : space.kernels.foldF64;
-    if (px >= 0) {
-      fold(code, px, outer, len, inner, out.byteOffset);
-      return true;
-    }
-  }
+  if (space !== null && runIn(foldInPlace(space, op, x, outer, len, inner, out))) return true;
+  const size = x.BYTES_PER_ELEMENT;
+  const slab = len * inner;
   const per = Math.max(1, Math.floor(CHUNK / slab)); // outer slabs per pass
   const w = arena(align(per * slab * size) + align(per * inner * size));
   if (w === null) return false;
@@ -318,4 +373,29 @@ export function wasmFold(
     out.set(mem.subarray(po / size, po / size + no * inner), o * inner);
   }
   return true;
+}
+
+/** The kernel's code for folding `x` into `out`, or −1 where wasmFold declines it. */
+function foldCode(op: FoldOp, x: TypedArray, len: number, inner: number, out: TypedArray): number {
+  const code = FOLD_CODES[op] ?? -1;
+  if (x.length < MIN_ELEMENTS || code < 0 || len < 1 || len * inner > MAX_SLAB) return -1;
+  return floatSize(x, out) === 0 ? -1 : code;
+}
+
+/** wasmFold's call with its addresses bound, for `out` in a program's space; null where it does not run there. */
+export function foldInPlace(
+  space: Space,
+  op: FoldOp,
+  x: TypedArray,
+  outer: number,
+  len: number,
+  inner: number,
+  out: TypedArray,
+): Run | null {
+  const code = foldCode(op, x, len, inner, out);
+  const bound = space.begin().bind(x, 0, x.length);
+  if (code < 0 || bound === null || out.buffer !== space.buffer) return null;
+  const fold = x.BYTES_PER_ELEMENT === 4 ? space.kernels.foldF32 : space.kernels.foldF64;
+  const [[px, copy], po] = [bound, out.byteOffset];
+  return boundCall([copy], () => fold(code, px, outer, len, inner, po));
 }

@@ -3,7 +3,7 @@ import type { Operand } from '../kernels';
 import { CONTROL, PAGE, RESERVED } from './abi';
 import { KERNELS_WASM, KERNELS_WASM_RELAXED, MAX_PAGES } from './binary';
 import { withSharedMemory } from './shared-memory';
-import { Space, spaceOf } from './space';
+import { boundCall, Space, spaceOf } from './space';
 import { type GemmJob, nodeBuiltin, Pool } from './threads';
 
 /** The compiled kernels' exports (packages/core/assembly). */
@@ -280,17 +280,9 @@ export function wasmGemm(
   k: number,
   m: number,
 ): boolean {
-  if (n * k * m <= (c instanceof Float32Array ? SMALL_F32 : SMALL)) return false;
-  // a matrix times a vector runs as the vector times the matrix: C (n×1) lies as Cᵀ (1×n),
-  // whose n columns fill the kernel's panels (one would use an eighth); every entry is the
-  // same sum in the same order
-  if (m === 1 && n > 1) {
-    const row = { data: b.data, offset: b.offset, trans: false };
-    return wasmGemm(row, { data: a.data, offset: a.offset, trans: !a.trans }, c, cOffset, 1, k, n);
-  }
+  if (!takes(a, b, c, n, k, m)) return false;
+  if (m === 1 && n > 1) return wasmGemm(...asRow(a, b), c, cOffset, 1, k, n);
   const f64 = c instanceof Float64Array;
-  if (!f64 && !(c instanceof Float32Array)) return false;
-  if (a.data.constructor !== c.constructor || b.data.constructor !== c.constructor) return false;
   // only products worth splitting go to the shared memory, which is slower to copy into
   const large = n >= 16 && n * k * m >= PARALLEL_MIN;
   const e = large ? engine() : plainEngine();
@@ -299,7 +291,11 @@ export function wasmGemm(
   const workers = pool && large ? pool.ready(Math.min(threads, n >> 3) - 1) : 0;
   if (workers === 0) {
     const space = spaceOf(c);
-    if (space !== null && inPlace(space, a, b, c, cOffset, n, k, m)) return true;
+    const run = space === null ? null : gemmInPlace(space, a, b, c, cOffset, n, k, m);
+    if (run !== null) {
+      run();
+      return true;
+    }
   }
   // blocks of rows, a multiple of 4 (the kernel's tile height) and at least 32, about four
   // per thread: a thread the system delays then holds up one block, not half the product
@@ -346,8 +342,31 @@ export function wasmGemm(
   return true;
 }
 
-/** The product on a compiled program's memory, read and written where its buffers lie. */
-function inPlace(
+/** Whether the kernels take this product (else the TypeScript loop does). */
+function takes(a: Operand, b: Operand, c: TypedArray, n: number, k: number, m: number): boolean {
+  const f32 = c instanceof Float32Array;
+  if (n * k * m <= (f32 ? SMALL_F32 : SMALL)) return false;
+  if (!f32 && !(c instanceof Float64Array)) return false;
+  return a.data.constructor === c.constructor && b.data.constructor === c.constructor;
+}
+
+/**
+ * A matrix times a vector as the vector times the matrix: C (n×1) lies as Cᵀ (1×n), whose n
+ * columns fill the kernel's panels (one would use an eighth); every entry is the same sum
+ * in the same order.
+ */
+function asRow(a: Operand, b: Operand): [Operand, Operand] {
+  return [
+    { data: b.data, offset: b.offset, trans: false },
+    { data: a.data, offset: a.offset, trans: !a.trans },
+  ];
+}
+
+/**
+ * wasmGemm's call with its addresses bound, for C in a program's space; null where it does
+ * not run there on one thread (a large product is split over the workers' shared memory).
+ */
+export function gemmInPlace(
   s: Space,
   a: Operand,
   b: Operand,
@@ -356,17 +375,24 @@ function inPlace(
   n: number,
   k: number,
   m: number,
-): boolean {
+): (() => void) | null {
+  if (!takes(a, b, c, n, k, m) || c.buffer !== s.buffer) return null;
+  if (m === 1 && n > 1) return gemmInPlace(s, ...asRow(a, b), c, cOffset, 1, k, n);
+  if (threads > 1 && n >= 16 && n * k * m >= PARALLEL_MIN) return null;
   const f64 = c instanceof Float64Array;
   const { kernels } = s;
-  const pa = s.address(a.data, a.offset, n * k);
-  const pb = s.address(b.data, b.offset, k * m);
+  s.begin();
+  const [boundA, boundB] = [s.bind(a.data, a.offset, n * k), s.bind(b.data, b.offset, k * m)];
   const packed = s.take(f64 ? kernels.packedBytesF64(k, m) : kernels.packedBytesF32(k, m));
   const work = s.take(f64 ? kernels.workBytesF64(n, k, m) : kernels.workBytesF32(n, k, m));
-  if (pa < 0 || pb < 0 || packed < 0 || work < 0) return false;
-  (f64 ? kernels.packF64 : kernels.packF32)(pb, b.trans ? k : m, k, m, b.trans ? 1 : 0, packed);
+  if (boundA === null || boundB === null || packed < 0 || work < 0) return null;
+  const [[pa, copyA], [pb, copyB]] = [boundA, boundB];
   const pc = c.byteOffset + cOffset * c.BYTES_PER_ELEMENT;
+  const pack = f64 ? kernels.packF64 : kernels.packF32;
   const gemm = f64 ? kernels.gemmF64 : kernels.gemmF32;
-  gemm(pa, a.trans ? n : k, packed, pc, m, n, k, m, a.trans ? 1 : 0, work);
-  return true;
+  const [lda, ta, ldb, tb] = [a.trans ? n : k, a.trans ? 1 : 0, b.trans ? k : m, b.trans ? 1 : 0];
+  return boundCall([copyA, copyB], () => {
+    pack(pb, ldb, k, m, tb, packed);
+    gemm(pa, lda, packed, pc, m, n, k, m, ta, work);
+  });
 }

@@ -45,17 +45,18 @@ export class Space {
   }
 
   /**
-   * The byte address of `x[from, from + count)` here: where it lies when `x` is a view of this
-   * memory, else a copy in scratch; −1 when scratch is full.
+   * Where a call reads `x[from, from + count)`: its address here when `x` is a view of this
+   * memory, else an address in scratch and the copy that puts it there (to run before each
+   * call); null when scratch is full.
    */
-  address(x: TypedArray, from: number, count: number): number {
+  bind(x: TypedArray, from: number, count: number): [number, (() => void) | null] | null {
     const size = x.BYTES_PER_ELEMENT;
-    if (x.buffer === this.buffer) return x.byteOffset + from * size;
+    if (x.buffer === this.buffer) return [x.byteOffset + from * size, null];
     const at = this.take(count * size);
-    if (at < 0) return -1;
+    if (at < 0) return null;
     const view = size === 4 ? this.f32 : this.f64;
-    view.set(from === 0 && count === x.length ? x : x.subarray(from, from + count), at / size);
-    return at;
+    const part = from === 0 && count === x.length ? x : x.subarray(from, from + count);
+    return [at, () => view.set(part, at / size)];
   }
 }
 
@@ -75,4 +76,14 @@ export function inSpace<T>(space: Space, f: () => T): T {
 /** The space `out` lies in, ready for a call, when a program using it is running; else null. */
 export function spaceOf(out: TypedArray): Space | null {
   return current !== null && out.buffer === current.buffer ? current.begin() : null;
+}
+
+/** A kernel call bound to its addresses, after the copies its operands from outside need. */
+export function boundCall(copies: readonly ((() => void) | null)[], call: () => void): () => void {
+  const before = copies.filter((c): c is () => void => c !== null);
+  if (before.length === 0) return call;
+  return () => {
+    for (let i = 0; i < before.length; i++) before[i]();
+    call();
+  };
 }
