@@ -73,7 +73,14 @@ function packB<T>(b: usize, ldb: i32, k: i32, m: i32, trans: bool, out: usize): 
   for (let k0 = 0; k0 < k; k0 += KC) packColumns<T>(b, ldb, m, k0, min(KC, k - k0), trans, out + <usize>(k0 * mw) * sizeof<T>());
 }
 
+/** Up to this many elements of op(A) in one block of k, A is read where it lies: packing it would cost more than it saves. */
+const DIRECT_A: i32 = 4096;
+
 function gemm<T>(a: usize, lda: i32, packed: usize, c: usize, ldc: i32, n: i32, k: i32, m: i32, transA: bool, work: usize): void {
+  if (k <= KC && n * k <= DIRECT_A) {
+    gemmDirect<T>(a, lda, packed, c, ldc, n, k, m, transA, work);
+    return;
+  }
   const size = <usize>sizeof<T>();
   const w = width<T>();
   const n4 = (n + 3) & ~3;
@@ -92,6 +99,78 @@ function gemm<T>(a: usize, lda: i32, packed: usize, c: usize, ldc: i32, n: i32, 
     }
   }
   for (let i = 0; i < n; i++) memory.copy(c + <usize>(i * ldc) * size, acc + <usize>(i * mw) * size, <usize>m * size);
+}
+
+/**
+ * A small product in one block of k: rows of op(A) read in place (rows past n repeat the
+ * last, and are not stored), each 4×width tile written straight into C. The sums are the
+ * packed path's, in the same order, and land as 0 + sum as its accumulator's do.
+ */
+function gemmDirect<T>(a: usize, lda: i32, packed: usize, c: usize, ldc: i32, n: i32, k: i32, m: i32, transA: bool, work: usize): void {
+  const size = <usize>sizeof<T>();
+  const w = width<T>();
+  // along k a row of op(A) steps by one element, or by one row of A when A is stored transposed
+  const step = transA ? <usize>lda * size : size;
+  const across = transA ? size : <usize>lda * size;
+  const last = <usize>(n - 1);
+  for (let i = 0; i < n; i += 4) {
+    const r0 = a + <usize>i * across;
+    const r1 = a + min(<usize>(i + 1), last) * across;
+    const r2 = a + min(<usize>(i + 2), last) * across;
+    const r3 = a + min(<usize>(i + 3), last) * across;
+    for (let j = 0; j < m; j += w) {
+      const pb = packed + <usize>(j * k) * size;
+      const dst = c + <usize>(i * ldc + j) * size;
+      tile<T>(r0, r1, r2, r3, step, pb, k, dst, <usize>ldc * size, min(4, n - i), min(w, m - j), work);
+    }
+  }
+}
+
+/** One 4×width tile of C over all of k; a partial one goes through `temp` (4 rows of 32 bytes). */
+// @ts-ignore: decorator
+@inline
+function tile<T>(r0: usize, r1: usize, r2: usize, r3: usize, step: usize, pb: usize, kb: i32, c: usize, ldc: usize, rows: i32, cols: i32, temp: usize): void {
+  let c00 = v128.splat<T>(0), c01 = v128.splat<T>(0);
+  let c10 = v128.splat<T>(0), c11 = v128.splat<T>(0);
+  let c20 = v128.splat<T>(0), c21 = v128.splat<T>(0);
+  let c30 = v128.splat<T>(0), c31 = v128.splat<T>(0);
+  for (let p = 0; p < kb; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let x = v128.load_splat<T>(r0);
+    c00 = madd<T>(x, b0, c00);
+    c01 = madd<T>(x, b1, c01);
+    x = v128.load_splat<T>(r1);
+    c10 = madd<T>(x, b0, c10);
+    c11 = madd<T>(x, b1, c11);
+    x = v128.load_splat<T>(r2);
+    c20 = madd<T>(x, b0, c20);
+    c21 = madd<T>(x, b1, c21);
+    x = v128.load_splat<T>(r3);
+    c30 = madd<T>(x, b0, c30);
+    c31 = madd<T>(x, b1, c31);
+    r0 += step;
+    r1 += step;
+    r2 += step;
+    r3 += step;
+    pb += 32;
+  }
+  const whole = rows == 4 && cols == width<T>();
+  const out = whole ? c : temp;
+  const ld = whole ? ldc : 32;
+  storeRow<T>(out, c00, c01);
+  storeRow<T>(out + ld, c10, c11);
+  storeRow<T>(out + 2 * ld, c20, c21);
+  storeRow<T>(out + 3 * ld, c30, c31);
+  if (!whole) for (let r = 0; r < rows; r++) memory.copy(c + <usize>r * ldc, temp + <usize>(r * 32), <usize>cols * sizeof<T>());
+}
+
+// @ts-ignore: decorator
+@inline
+function storeRow<T>(row: usize, lo: v128, hi: v128): void {
+  const zero = v128.splat<T>(0);
+  v128.store(row, v128.add<T>(zero, lo));
+  v128.store(row, v128.add<T>(zero, hi), 16);
 }
 
 /** a·b + c: one fused instruction where the relaxed-SIMD build is allowed to use it. */
