@@ -254,6 +254,17 @@ function packColumns<T>(b: usize, ldb: i32, m: i32, k0: i32, kb: i32, trans: boo
       }
       continue;
     }
+    if (trans && j0 + w <= m && sizeof<T>() == 4) {
+      // B stored m×k (a weight read transposed): 4×4 blocks turned with shuffles, then the rest of k
+      const p4 = kb & ~3;
+      for (let c = 0; c < w; c += 4) {
+        const row = b + <usize>((j0 + c) * ldb + k0) * size;
+        for (let p = 0; p < p4; p += 4) transpose4(row + <usize>p * size, <usize>ldb * size, base + <usize>(p * w + c) * size, <usize>w * size);
+        for (let r = 0; r < 4; r++)
+          for (let p = p4; p < kb; p++) store<T>(base + <usize>(p * w + c + r) * size, load<T>(row + <usize>(r * ldb + p) * size));
+      }
+      continue;
+    }
     for (let c = 0; c < w; c++) {
       const j = j0 + c;
       for (let p = 0; p < kb; p++) {
@@ -262,4 +273,22 @@ function packColumns<T>(b: usize, ldb: i32, m: i32, k0: i32, kb: i32, trans: boo
       }
     }
   }
+}
+
+/** Four rows of 4 float32 at `src` (rows `ld` bytes apart) stored as four columns at `dst` (`ldd` apart). */
+// @ts-ignore: decorator
+@inline
+function transpose4(src: usize, ld: usize, dst: usize, ldd: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + ld);
+  const r2 = v128.load(src + 2 * ld);
+  const r3 = v128.load(src + 3 * ld);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + ldd, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * ldd, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * ldd, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
