@@ -61,6 +61,8 @@ describeInBrowser('@ad/core in Chromium', () => {
     return result as {
       error?: string;
       isolated: boolean;
+      compiled: boolean;
+      memory: boolean;
       backend: { wasm: boolean; threads: number; workers: number };
       diff: Record<string, number>;
     };
@@ -71,6 +73,7 @@ describeInBrowser('@ad/core in Chromium', () => {
     expect(r.error).toBeUndefined();
     expect(r.isolated).toBe(false);
     expect(r.backend).toMatchObject({ wasm: true, workers: 0 });
+    expect(r).toMatchObject({ compiled: true, memory: true });
     for (const d of Object.values(r.diff)) expect(d).toBeLessThan(1e-3); // float32 sums of ~300 terms of size ~30
   }, 60_000);
 
@@ -80,6 +83,7 @@ describeInBrowser('@ad/core in Chromium', () => {
     expect(r.isolated).toBe(true);
     expect(r.backend.wasm).toBe(true);
     expect(r.backend.workers).toBe(r.backend.threads - 1);
+    expect(r).toMatchObject({ compiled: true, memory: true });
     for (const d of Object.values(r.diff)) expect(d).toBeLessThan(1e-3); // float32 sums of ~300 terms of size ~30
   }, 60_000);
 });

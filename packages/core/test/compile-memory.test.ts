@@ -40,6 +40,27 @@ describe('compiled programs in the kernels’ memory', () => {
     expect(step.explain()).toMatch(/buffers in the kernels' memory/);
   });
 
+  it('runs per-channel broadcasts (a call per block) and reductions in place, bit for bit', () => {
+    const g = new ad.Generator(3);
+    const x = ad.randn([4, 3, 8, 8], { generator: g });
+    const scale = ad.randn([3, 1, 1], { generator: g }).requiresGrad_();
+    const shift = ad.randn([3, 1, 1], { generator: g }).requiresGrad_();
+    const f = (input: Tensor) => {
+      scale.grad = null;
+      shift.grad = null;
+      const y = input.mul(scale).add(shift).relu();
+      y.sum([0, 2, 3]).square().sum().backward();
+      return [y, scale.grad!, shift.grad!];
+    };
+    const step = ad.compile(f);
+    for (let i = 0; i < 3; i++) {
+      const input = x.mul(1 + i / 10);
+      const got = step(input) as Tensor[];
+      f(input).forEach((want, k) => expect(Array.from(got[k].data)).toEqual(Array.from(want.data)));
+    }
+    expect(step.stats.replays).toBe(2);
+  });
+
   it('leaves gradients readable and usable by eager ops between replays', () => {
     const { params, x, y, step } = setup('float32', 40);
     const compiled = ad.compile(step);
