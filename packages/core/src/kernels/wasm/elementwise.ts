@@ -35,6 +35,8 @@ type Run = () => void;
 // behind the TypeScript ones. Tensors live in JavaScript typed arrays, so operands are copied
 // into the module's memory and results out, in chunks that stay in cache; a copy costs
 // ~0.14 ns per float32 against 4–30 ns per element for the JavaScript loops they replace.
+// A compiled program's buffers live in a memory of its own instead (space.ts): there the
+// *InPlace functions make the same choice of kernel and bind the call to their addresses.
 
 const MAP_CODES: Partial<Record<MapOp, number>> = {
   neg: NEG,

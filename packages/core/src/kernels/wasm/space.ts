@@ -73,9 +73,9 @@ export function inSpace<T>(space: Space, f: () => T): T {
   }
 }
 
-/** The space `out` lies in, ready for a call, when a program using it is running; else null. */
+/** The space `out` lies in, when a program using it is running; else null. */
 export function spaceOf(out: TypedArray): Space | null {
-  return current !== null && out.buffer === current.buffer ? current.begin() : null;
+  return current !== null && out.buffer === current.buffer ? current : null;
 }
 
 /** A kernel call bound to its addresses, after the copies its operands from outside need. */
