@@ -8,7 +8,8 @@
 // once, for all blocks, into panels of two vectors' width (8 float32 or 4 float64 columns)
 // contiguous along k, which every thread then reads; each call packs its rows of op(A) into
 // panels of 4 rows per block, and a register-blocked kernel multiplies one panel pair into a
-// padded accumulator.
+// padded accumulator. Small products (one block of k) skip both: the same kernel reads the
+// rows of op(A) where they lie and writes its tiles straight into C.
 
 const KC: i32 = 256;
 
@@ -94,7 +95,9 @@ function gemm<T>(a: usize, lda: i32, packed: usize, c: usize, ldc: i32, n: i32, 
     const pb = packed + <usize>(k0 * mw) * size;
     for (let j = 0; j < mw; j += w) {
       for (let i = 0; i < n4; i += 4) {
-        kernel<T>(pa + <usize>(i * kb) * size, pb + <usize>(j * kb) * size, kb, acc + <usize>(i * mw + j) * size, <usize>mw * size);
+        // a panel holds element (r, p) at r + 4p: rows one element apart, stepping 4 along k
+        const panel = pa + <usize>(i * kb) * size;
+        tile<T>(panel, panel + size, panel + 2 * size, panel + 3 * size, 4 * size, pb + <usize>(j * kb) * size, kb, acc + <usize>(i * mw + j) * size, <usize>mw * size, 4, w, 0, true);
       }
     }
   }
@@ -121,15 +124,20 @@ function gemmDirect<T>(a: usize, lda: i32, packed: usize, c: usize, ldc: i32, n:
     for (let j = 0; j < m; j += w) {
       const pb = packed + <usize>(j * k) * size;
       const dst = c + <usize>(i * ldc + j) * size;
-      tile<T>(r0, r1, r2, r3, step, pb, k, dst, <usize>ldc * size, min(4, n - i), min(w, m - j), work);
+      tile<T>(r0, r1, r2, r3, step, pb, k, dst, <usize>ldc * size, min(4, n - i), min(w, m - j), work, false);
     }
   }
 }
 
-/** One 4×width tile of C over all of k; a partial one goes through `temp` (4 rows of 32 bytes). */
+/**
+ * One 4×width tile: rows r0…r3 of op(A) (each stepping `step` bytes along k) times a panel of
+ * op(B), over kb; 8 vector accumulators, 2 vector and 4 splat loads per 8 multiply-adds. It
+ * lands in C as 0 + sum, or, with `add`, as C + sum (the packed path's accumulator); a
+ * partial tile (rows × cols of C) goes through `temp` (4 rows of 32 bytes).
+ */
 // @ts-ignore: decorator
 @inline
-function tile<T>(r0: usize, r1: usize, r2: usize, r3: usize, step: usize, pb: usize, kb: i32, c: usize, ldc: usize, rows: i32, cols: i32, temp: usize): void {
+function tile<T>(r0: usize, r1: usize, r2: usize, r3: usize, step: usize, pb: usize, kb: i32, c: usize, ldc: usize, rows: i32, cols: i32, temp: usize, add: bool): void {
   let c00 = v128.splat<T>(0), c01 = v128.splat<T>(0);
   let c10 = v128.splat<T>(0), c11 = v128.splat<T>(0);
   let c20 = v128.splat<T>(0), c21 = v128.splat<T>(0);
@@ -158,19 +166,19 @@ function tile<T>(r0: usize, r1: usize, r2: usize, r3: usize, step: usize, pb: us
   const whole = rows == 4 && cols == width<T>();
   const out = whole ? c : temp;
   const ld = whole ? ldc : 32;
-  storeRow<T>(out, c00, c01);
-  storeRow<T>(out + ld, c10, c11);
-  storeRow<T>(out + 2 * ld, c20, c21);
-  storeRow<T>(out + 3 * ld, c30, c31);
+  storeRow<T>(out, c00, c01, add);
+  storeRow<T>(out + ld, c10, c11, add);
+  storeRow<T>(out + 2 * ld, c20, c21, add);
+  storeRow<T>(out + 3 * ld, c30, c31, add);
   if (!whole) for (let r = 0; r < rows; r++) memory.copy(c + <usize>r * ldc, temp + <usize>(r * 32), <usize>cols * sizeof<T>());
 }
 
 // @ts-ignore: decorator
 @inline
-function storeRow<T>(row: usize, lo: v128, hi: v128): void {
+function storeRow<T>(row: usize, lo: v128, hi: v128, add: bool): void {
   const zero = v128.splat<T>(0);
-  v128.store(row, v128.add<T>(zero, lo));
-  v128.store(row, v128.add<T>(zero, hi), 16);
+  v128.store(row, v128.add<T>(add ? v128.load(row) : zero, lo));
+  v128.store(row, v128.add<T>(add ? v128.load(row, 16) : zero, hi), 16);
 }
 
 /** a·b + c: one fused instruction where the relaxed-SIMD build is allowed to use it. */
@@ -178,49 +186,6 @@ function storeRow<T>(row: usize, lo: v128, hi: v128): void {
 @inline
 function madd<T>(a: v128, b: v128, c: v128): v128 {
   return ASC_FEATURE_RELAXED_SIMD ? v128.relaxed_madd<T>(a, b, c) : v128.add<T>(c, v128.mul<T>(a, b));
-}
-
-/**
- * acc[4 rows × 2 vectors] += panel(A)·panel(B): 8 vector accumulators, 2 vector and 4 splat
- * loads per 8 vector multiply-adds (a 4×8 tile in float32, 4×4 in float64).
- */
-// @ts-ignore: decorator
-@inline
-function kernel<T>(pa: usize, pb: usize, kb: i32, acc: usize, ldc: usize): void {
-  const size = <usize>sizeof<T>();
-  let c00 = v128.splat<T>(0), c01 = v128.splat<T>(0);
-  let c10 = v128.splat<T>(0), c11 = v128.splat<T>(0);
-  let c20 = v128.splat<T>(0), c21 = v128.splat<T>(0);
-  let c30 = v128.splat<T>(0), c31 = v128.splat<T>(0);
-  for (let p = 0; p < kb; p++) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let a = v128.load_splat<T>(pa);
-    c00 = madd<T>(a, b0, c00);
-    c01 = madd<T>(a, b1, c01);
-    a = v128.load_splat<T>(pa, sizeof<T>());
-    c10 = madd<T>(a, b0, c10);
-    c11 = madd<T>(a, b1, c11);
-    a = v128.load_splat<T>(pa, 2 * sizeof<T>());
-    c20 = madd<T>(a, b0, c20);
-    c21 = madd<T>(a, b1, c21);
-    a = v128.load_splat<T>(pa, 3 * sizeof<T>());
-    c30 = madd<T>(a, b0, c30);
-    c31 = madd<T>(a, b1, c31);
-    pa += 4 * size;
-    pb += 32;
-  }
-  addRow<T>(acc, c00, c01);
-  addRow<T>(acc + ldc, c10, c11);
-  addRow<T>(acc + 2 * ldc, c20, c21);
-  addRow<T>(acc + 3 * ldc, c30, c31);
-}
-
-// @ts-ignore: decorator
-@inline
-function addRow<T>(row: usize, lo: v128, hi: v128): void {
-  v128.store(row, v128.add<T>(v128.load(row), lo));
-  v128.store(row, v128.add<T>(v128.load(row, 16), hi), 16);
 }
 
 /** Panels of 4 rows of op(A)[:, k0:k0+kb], p-major: out[i0·kb + p·4 + r]; rows past n are 0. */
