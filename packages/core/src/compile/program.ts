@@ -4,7 +4,7 @@
 import { AdError } from '../errors';
 import { withGradMode } from '../tape';
 import { setEntry, type Tensor } from '../tensor';
-import { inSpace, type Space } from '../kernels/wasm/space';
+import { inSpace, type Space } from '../kernels/index';
 import { fuseSteps } from './fuse';
 import { lowerOp } from './lower';
 import { isConstant } from './registry';

@@ -3,10 +3,7 @@
 // the buffers where they lie instead of copying operands in and results out. Only buffers
 // the program made move there (results, intermediates, the copies of its arguments); tensors
 // from outside — parameters, buffers of modules — stay where they are and are copied per call.
-import { kernels } from '../kernels/index';
-import { RESERVED } from '../kernels/wasm/abi';
-import { align, newSpace } from '../kernels/wasm/engine';
-import type { Space } from '../kernels/wasm/space';
+import { align, kernels, newSpace, type Space } from '../kernels/index';
 import { relocate, type Storage } from '../storage';
 import type { Tensor } from '../tensor';
 import { type Recording, type Step, tensorsIn } from './recording';
@@ -41,7 +38,7 @@ export function settle(steps: readonly Step[], recording: Recording): Space | nu
   if (space === null) return null;
   for (const [storage, at] of places) {
     const n = storage.data.length;
-    const start = RESERVED + at;
+    const start = space.base + at;
     relocate(
       storage,
       storage.data instanceof Float32Array

@@ -6,8 +6,9 @@ import { foldInPlace, zipInPlace } from './wasm/elementwise';
 import { wasmIm2col } from './wasm/patches';
 import type { Space } from './wasm/space';
 
-export { gemmInPlace, gemmScratch } from './wasm/engine';
+export { align, gemmInPlace, gemmScratch, newSpace } from './wasm/engine';
 export { foldInPlace, mapInPlace, zipInPlace } from './wasm/elementwise';
+export { inSpace } from './wasm/space';
 export type { Space };
 
 // Every kernel call of the ops comes through here: the backend in use runs it, or declines it

@@ -173,7 +173,7 @@ export function newSpace(bytes: number, scratch: number): Space | null {
     const start = RESERVED + align(bytes);
     const pages = Math.ceil((start + scratch) / PAGE);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    return new Space(instanceOn(module, memory), memory, start);
+    return new Space(instanceOn(module, memory), memory, RESERVED, start);
   } catch {
     return null;
   }

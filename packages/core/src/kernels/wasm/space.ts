@@ -17,11 +17,13 @@ export class Space {
 
   /**
    * @param kernels the kernels' instance on this memory
+   * @param base the byte address where the program's buffers start
    * @param scratch the byte address where scratch starts (it runs to the memory's end)
    */
   constructor(
     readonly kernels: Exports,
     memory: WebAssembly.Memory,
+    readonly base: number,
     readonly scratch: number,
   ) {
     this.buffer = memory.buffer;
