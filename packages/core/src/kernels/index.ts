@@ -133,17 +133,37 @@ export function numberInPlace(
     : zipInPlace(space, op, x, n, holder, [], out, n);
 }
 
-/** reduceInto bound to a program's memory, or null where the kernels do not run it there. */
-export function reduceInPlace(
-  space: Space,
+/**
+ * reduceInto for a compiled replay, its buffers bound: the kernel in place in a program's
+ * memory where it runs there, else the same choice as reduceInto with the TypeScript walk
+ * planned once. `out` is set to `identity` before a walk (the kernels write every element).
+ */
+export function reduceBound(
+  space: Space | null,
   x: TypedArray,
   shape: readonly number[],
   outStrides: readonly number[],
   out: TypedArray,
   op: FoldOp,
-): (() => void) | null {
+  identity: number,
+): () => void {
   const block = x.length > 0 ? ts.axisBlock(shape, outStrides) : null;
-  return block === null ? null : foldInPlace(space, op, x, block[0], block[1], block[2], out);
+  if (block === null || x.length === 0) {
+    const plan = x.length > 0 ? ts.reducePlan(shape, outStrides) : null;
+    return () => {
+      out.fill(identity);
+      if (plan !== null) ts.reduceWith(plan, x, out, op);
+    };
+  }
+  const [outer, len, inner] = block;
+  const inPlace = space === null ? null : foldInPlace(space, op, x, outer, len, inner, out);
+  if (inPlace !== null) return inPlace;
+  const plan = ts.reducePlan(shape, outStrides);
+  return () => {
+    if (active !== ts.tsKernels && active.fold(op, x, outer, len, inner, out)) return;
+    out.fill(identity);
+    ts.reduceWith(plan, x, out, op);
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { checkInt, checkIntArray, show } from '../args';
 import { castArray, type DType, isFloat, promoteTypes } from '../dtype';
 import { fmt, IndexError, ShapeError, ValueError } from '../errors';
 import { broadcastStrides, copyStrided } from '../kernels/strided';
-import { reduceInPlace, reduceInto } from '../kernels/index';
+import { reduceBound, reduceInto } from '../kernels/index';
 import { checkShape, normalizeDim, shapesEqual, sizeOf, stridesOf } from '../shape';
 import { Tensor } from '../tensor';
 import { empty, record, toTensor, type TensorLike } from './op';
@@ -61,12 +61,7 @@ registerLowering(sumTo, ([x, shape], [y], space) => {
   if (!(x instanceof Tensor) || !x.isContiguous() || y === x || y.dtype !== x.dtype) return null;
   const strides = broadcastStrides(shape as number[], x.shape);
   const [xd, xs, yd] = [x.data, x.shape, y.data];
-  const bound = space && reduceInPlace(space, xd, xs, strides, yd, 'sum');
-  if (bound !== null) return bound; // the kernel writes every element
-  return () => {
-    yd.fill(0);
-    reduceInto(xd, xs, strides, yd, 'sum');
-  };
+  return reduceBound(space, xd, xs, strides, yd, 'sum', 0);
 });
 
 /** Joins tensors along `dim`; all other sizes must agree. */

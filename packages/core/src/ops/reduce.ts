@@ -1,13 +1,7 @@
 import { allocate, type DType, isFloat } from '../dtype';
 import { checkBool, checkNumber, checkOptions } from '../args';
 import { ValueError } from '../errors';
-import {
-  argExtreme,
-  type FoldOp,
-  reduceInPlace,
-  reduceInto,
-  reduceStrided,
-} from '../kernels/index';
+import { argExtreme, type FoldOp, reduceBound, reduceInto, reduceStrided } from '../kernels/index';
 import { normalizeDim, normalizeDims, reducedShape, sizeOf, stridesOf } from '../shape';
 import { noGrad } from '../tape';
 import { Tensor } from '../tensor';
@@ -59,12 +53,7 @@ registerLowering(sum, ([x, dim], [y], space) => {
   const keepShape = reducedShape(x.shape, dims, true);
   const strides = stridesOf(keepShape).map((s, i) => (dims.includes(i) ? 0 : s));
   const [xd, shape, yd] = [x.data, x.shape, y.data];
-  const bound = space && reduceInPlace(space, xd, shape, strides, yd, 'sum');
-  if (bound !== null) return bound; // the kernel writes every element
-  return () => {
-    yd.fill(0);
-    reduceInto(xd, shape, strides, yd, 'sum');
-  };
+  return reduceBound(space, xd, shape, strides, yd, 'sum', 0);
 });
 
 /** ±∞, the identity of max/min, as the bound an int32 or bool array can hold (∞ stores as 0). */

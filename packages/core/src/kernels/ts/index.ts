@@ -3,7 +3,7 @@ import { map, zip } from './elementwise';
 import { gemm } from './matmul';
 import { foldAxis } from './reduce';
 
-export { argExtreme, axisBlock, reduceInto, reduceStrided } from './reduce';
+export { argExtreme, axisBlock, reduceInto, reducePlan, reduceStrided, reduceWith } from './reduce';
 export { clampKernel, numberZip, select3, zipNumber } from './elementwise';
 export { softplusKernel } from './special';
 export { polygamma } from './gamma';

@@ -22,44 +22,59 @@ export function reduceInto(
   out: TypedArray,
   op: FoldOp,
 ): void {
+  if (x.length > 0) reduceWith(reducePlan(shape, outStrides), x, out, op);
+}
+
+/** How reduceInto walks a shape into output strides: worked out once, walked on every call. */
+export type ReducePlan =
+  | { kind: 'one' }
+  | { kind: 'leading'; inner: number }
+  | { kind: 'trailing'; tail: number; pos: Int32Array }
+  | { kind: 'rows'; inner: number; pos: Int32Array; step: number };
+
+export function reducePlan(shape: readonly number[], outStrides: readonly number[]): ReducePlan {
   const nd = shape.length;
-  const n = x.length;
-  if (n === 0) return;
-  const combine = combines[op];
-  if (nd === 0) {
-    out[0] = combine(out[0], x[0]);
-    return;
-  }
+  if (nd === 0) return { kind: 'one' };
   let lead = 0; // leading reduced dims followed by contiguous kept ones: the gradient of a bias
   while (lead < nd && outStrides[lead] === 0) lead++;
-  if (lead > 0 && lead < nd && outStrides[nd - 1] === 1 && isContiguous(shape, outStrides, lead)) {
-    const inner = n / shape.slice(0, lead).reduce((a, d) => a * d, 1);
-    for (let o = 0; o < n; o += inner)
-      for (let j = 0; j < inner; j++) out[j] = combine(out[j], x[o + j]);
-    return;
-  }
+  if (lead > 0 && lead < nd && outStrides[nd - 1] === 1 && isContiguous(shape, outStrides, lead))
+    return { kind: 'leading', inner: shape.slice(lead).reduce((a, d) => a * d, 1) };
   let tail = 1; // elements in the trailing reduced block
   let d0 = nd;
   while (d0 > 0 && outStrides[d0 - 1] === 0) tail *= shape[--d0];
-  if (d0 === 0 || tail > 1) {
+  if (d0 === 0 || tail > 1)
+    return { kind: 'trailing', tail, pos: positions(shape.slice(0, d0), outStrides.slice(0, d0)) };
+  const pos = positions(shape.slice(0, nd - 1), outStrides.slice(0, nd - 1));
+  return { kind: 'rows', inner: shape[nd - 1], pos, step: outStrides[nd - 1] };
+}
+
+/** reduceInto's loops, on a plan of x's shape (x not empty). */
+export function reduceWith(plan: ReducePlan, x: TypedArray, out: TypedArray, op: FoldOp): void {
+  const n = x.length;
+  const combine = combines[op];
+  if (plan.kind === 'one') {
+    out[0] = combine(out[0], x[0]);
+  } else if (plan.kind === 'leading') {
+    const inner = plan.inner;
+    for (let o = 0; o < n; o += inner)
+      for (let j = 0; j < inner; j++) out[j] = combine(out[j], x[o + j]);
+  } else if (plan.kind === 'trailing') {
     // every trailing reduced block folds into one output element, in order
+    const { tail, pos } = plan;
     const outer = n / tail;
-    const pos = positions(shape.slice(0, d0), outStrides.slice(0, d0));
     for (let o = 0; o < outer; o++) {
       let acc = out[pos[o]];
       const base = o * tail;
       for (let k = 0; k < tail; k++) acc = combine(acc, x[base + k]);
       out[pos[o]] = acc;
     }
-    return;
-  }
-  const inner = shape[nd - 1];
-  const pos = positions(shape.slice(0, nd - 1), outStrides.slice(0, nd - 1));
-  const si = outStrides[nd - 1];
-  for (let o = 0; o < pos.length; o++) {
-    const base = o * inner;
-    const p = pos[o];
-    for (let k = 0; k < inner; k++) out[p + k * si] = combine(out[p + k * si], x[base + k]);
+  } else {
+    const { inner, pos, step } = plan;
+    for (let o = 0; o < pos.length; o++) {
+      const base = o * inner;
+      const p = pos[o];
+      for (let k = 0; k < inner; k++) out[p + k * step] = combine(out[p + k * step], x[base + k]);
+    }
   }
 }
 
