@@ -67,39 +67,44 @@ function walk(
   path: string | null,
   names?: string[],
 ): void {
-  const push = (v: unknown, name: string | null) => {
-    out.push(v);
-    names?.push(name ?? '');
-  };
   if (x === null || (typeof x !== 'object' && typeof x !== 'function') || x instanceof Tensor) {
-    push(x, path);
+    push(out, names, x, path);
     return;
   }
   if (seen.has(x)) return;
   seen.add(x);
   if (Array.isArray(x)) {
-    push(LENGTH, null);
-    push(x.length, path && `the length of ${path}`);
-    x.forEach((v, i) => walk(v, out, seen, path && `${path}[${i}]`, names));
+    items(x, out, seen, path, names);
   } else if (isPlain(x)) {
     const keys = Object.keys(x);
-    push(keys.join(','), path && `the keys of ${path}`);
+    push(out, names, keys.join(','), path && `the keys of ${path}`);
     for (const k of keys)
       walk((x as Record<string, unknown>)[k], out, seen, path && `${path}.${k}`, names);
   } else {
-    push(x, path);
+    push(out, names, x, path);
     const state = (x as Partial<CompileState>).compileState;
-    if (typeof state === 'function') {
-      const values: unknown = state.call(x);
-      if (!Array.isArray(values)) return;
-      // a list made for this call: walked as an array is, without remembering it
-      const where = path && `the state of ${path}`;
-      push(LENGTH, null);
-      push(values.length, where && `the length of ${where}`);
-      for (let i = 0; i < values.length; i++)
-        walk(values[i], out, seen, where && `${where}[${i}]`, names);
-    }
+    const values: unknown = typeof state === 'function' ? state.call(x) : null;
+    // a list made for this call: walked as an array is, without remembering it
+    if (Array.isArray(values)) items(values, out, seen, path && `the state of ${path}`, names);
   }
+}
+
+/** An array's length, then its elements. */
+function items(
+  xs: readonly unknown[],
+  out: unknown[],
+  seen: Set<unknown>,
+  path: string | null,
+  names?: string[],
+): void {
+  push(out, names, LENGTH, null);
+  push(out, names, xs.length, path && `the length of ${path}`);
+  for (let i = 0; i < xs.length; i++) walk(xs[i], out, seen, path && `${path}[${i}]`, names);
+}
+
+function push(out: unknown[], names: string[] | undefined, v: unknown, name: string | null): void {
+  out.push(v);
+  names?.push(name ?? '');
 }
 
 /** Arrays and object literals are looked into; class instances are compared by identity. */
