@@ -139,7 +139,10 @@ export function matches(facts: Facts, now: readonly unknown[]): boolean {
     const meta = metas[i];
     if (meta === null) {
       if (a !== b && !(a !== a && b !== b)) return false;
-    } else if (!(b instanceof Tensor) || (same[i] && a !== b) || metaChange(meta, b) !== null) {
+    } else if (a === b) {
+      // the same tensor: its shape and dtype never change, its requiresGrad may
+      if ((b as Tensor).requiresGrad !== meta.requiresGrad) return false;
+    } else if (!(b instanceof Tensor) || same[i] || metaChange(meta, b) !== null) {
       return false;
     }
   }

@@ -43,8 +43,10 @@ export function failedStartCheck(checks: readonly StartCheck[]): string | null {
   for (const c of checks) {
     const t = c.tensor;
     if (c.kind === 'meta') {
+      // a tensor's shape and dtype never change: only requiresGrad can
+      if (t.requiresGrad === c.meta.requiresGrad) continue;
       const change = metaChange(c.meta, metaOf(t));
-      if (change !== null) return `a tensor of shape [${c.meta.shape}] used by ${c.by}: ${change}`;
+      return `a tensor of shape [${c.meta.shape}] used by ${c.by}: ${change}`;
     } else if (c.kind === 'grad') {
       if (t.grad !== c.grad)
         return `.grad of a tensor of shape [${t.shape}] is ${c.grad === null ? 'set' : 'another tensor'} (it was ${c.grad === null ? 'null' : 'the tensor read'} when recorded)`;
