@@ -13,7 +13,7 @@ import { scratchOf } from './registry';
 export function settle(steps: readonly Step[], recording: Recording): Space | null {
   if (kernels().name !== 'wasm') return null;
   const foreign = recording.foreignStorages();
-  const places = new Map<Storage, number>(); // byte offsets from RESERVED
+  const places = new Map<Storage, number>(); // byte offsets from the space's base
   let bytes = 0;
   let scratch = 0;
   for (const s of steps) {
