@@ -94,7 +94,7 @@ export function wasmMap(op: MapOp, x: TypedArray, out: TypedArray): boolean {
   const code = mapCode(op, x, out);
   if (code < 0) return false;
   const space = spaceOf(out);
-  if (space !== null && runIn(mapInPlace(space, op, x, out))) return true;
+  if (space !== null && runIn(bindMap(space, code, x, out))) return true;
   const size = x.BYTES_PER_ELEMENT;
   const chunk = Math.min(n, CHUNK);
   const w = arena(2 * align(chunk * size));
@@ -115,8 +115,13 @@ export function wasmMap(op: MapOp, x: TypedArray, out: TypedArray): boolean {
 /** wasmMap's call with its addresses bound, for `out` in a program's space; null where it does not run there. */
 export function mapInPlace(space: Space, op: MapOp, x: TypedArray, out: TypedArray): Run | null {
   const code = mapCode(op, x, out);
+  return code < 0 ? null : bindMap(space, code, x, out);
+}
+
+/** The map kernel `code` bound to x and out in `space`; null where scratch or `out` does not allow it. */
+function bindMap(space: Space, code: number, x: TypedArray, out: TypedArray): Run | null {
   const bound = space.begin().bind(x, 0, x.length);
-  if (code < 0 || bound === null || out.buffer !== space.buffer) return null;
+  if (bound === null || out.buffer !== space.buffer) return null;
   const map = x.BYTES_PER_ELEMENT === 4 ? space.kernels.mapF32 : space.kernels.mapF64;
   const [px, copy] = bound;
   const [po, n] = [out.byteOffset, x.length];
@@ -149,8 +154,7 @@ export function wasmZip(
   if (plan === 'blocks') return outerBlocks(op, a, aShape, b, bShape, out, outShape);
   const { code, rows, cols, modeA, modeB } = plan;
   const space = spaceOf(out);
-  if (space !== null && runIn(zipInPlace(space, op, a, aShape, b, bShape, out, outShape)))
-    return true;
+  if (space !== null && runIn(bindZip(space, plan, a, b, out))) return true;
   const size = out.BYTES_PER_ELEMENT;
   // a pass takes whole rows, or part of the single row
   const rowsPer = rows === 1 ? 1 : Math.max(1, Math.floor(CHUNK / cols));
@@ -231,7 +235,18 @@ export function zipInPlace(
   outShape: readonly number[],
 ): Run | null {
   const plan = zipPlan(op, a, aShape, b, bShape, out, outShape);
-  if (plan === null || plan === 'blocks' || out.buffer !== space.buffer) return null;
+  return plan === null || plan === 'blocks' ? null : bindZip(space, plan, a, b, out);
+}
+
+/** A planned zip bound to its operands in `space`; null where scratch or `out` does not allow it. */
+function bindZip(
+  space: Space,
+  plan: ZipPlan,
+  a: TypedArray,
+  b: TypedArray,
+  out: TypedArray,
+): Run | null {
+  if (out.buffer !== space.buffer) return null;
   const { code, rows, cols, modeA, modeB } = plan;
   space.begin();
   const [boundA, boundB] = [space.bind(a, 0, a.length), space.bind(b, 0, b.length)];
@@ -358,7 +373,7 @@ export function wasmFold(
   const code = foldCode(op, x, len, inner, out);
   if (code < 0) return false;
   const space = spaceOf(out);
-  if (space !== null && runIn(foldInPlace(space, op, x, outer, len, inner, out))) return true;
+  if (space !== null && runIn(bindFold(space, code, x, outer, len, inner, out))) return true;
   const size = x.BYTES_PER_ELEMENT;
   const slab = len * inner;
   const per = Math.max(1, Math.floor(CHUNK / slab)); // outer slabs per pass
@@ -395,8 +410,21 @@ export function foldInPlace(
   out: TypedArray,
 ): Run | null {
   const code = foldCode(op, x, len, inner, out);
+  return code < 0 ? null : bindFold(space, code, x, outer, len, inner, out);
+}
+
+/** The fold kernel `code` bound to x and out in `space`; null where scratch or `out` does not allow it. */
+function bindFold(
+  space: Space,
+  code: number,
+  x: TypedArray,
+  outer: number,
+  len: number,
+  inner: number,
+  out: TypedArray,
+): Run | null {
   const bound = space.begin().bind(x, 0, x.length);
-  if (code < 0 || bound === null || out.buffer !== space.buffer) return null;
+  if (bound === null || out.buffer !== space.buffer) return null;
   const fold = x.BYTES_PER_ELEMENT === 4 ? space.kernels.foldF32 : space.kernels.foldF64;
   const [[px, copy], po] = [bound, out.byteOffset];
   return boundCall([copy], () => fold(code, px, outer, len, inner, po));

@@ -291,7 +291,7 @@ export function wasmGemm(
   const workers = pool && large ? pool.ready(Math.min(threads, n >> 3) - 1) : 0;
   if (workers === 0) {
     const space = spaceOf(c);
-    const run = space === null ? null : gemmInPlace(space, a, b, c, cOffset, n, k, m);
+    const run = space === null ? null : bindGemm(space, a, b, c, cOffset, n, k, m);
     if (run !== null) {
       run();
       return true;
@@ -376,9 +376,24 @@ export function gemmInPlace(
   k: number,
   m: number,
 ): (() => void) | null {
-  if (!takes(a, b, c, n, k, m) || c.buffer !== s.buffer) return null;
+  if (!takes(a, b, c, n, k, m)) return null;
   if (m === 1 && n > 1) return gemmInPlace(s, ...asRow(a, b), c, cOffset, 1, k, n);
   if (threads > 1 && n >= 16 && n * k * m >= PARALLEL_MIN) return null;
+  return bindGemm(s, a, b, c, cOffset, n, k, m);
+}
+
+/** A product the kernels take, bound to its operands in `s` on one thread; null where scratch or C does not allow it. */
+function bindGemm(
+  s: Space,
+  a: Operand,
+  b: Operand,
+  c: TypedArray,
+  cOffset: number,
+  n: number,
+  k: number,
+  m: number,
+): (() => void) | null {
+  if (c.buffer !== s.buffer) return null;
   const f64 = c instanceof Float64Array;
   const { kernels } = s;
   s.begin();
