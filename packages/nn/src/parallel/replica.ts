@@ -128,36 +128,51 @@ export async function serve(ad: Ad, data: ReplicaData, inbox: Inbox, C: typeof C
     return out;
   };
 
-  function step(v: VariantMessage, rows: number): void {
+  /**
+   * A variant's step, compiled (`ad.compile`) on its first run: replays then run straight
+   * into buffers allocated once, with no tape, which also spares the replicas from
+   * contending for memory as eager steps allocating every result do.
+   */
+  const steps = new Map<VariantMessage, (x: Core.Tensor, y: Core.Tensor) => Core.Tensor>();
+  function compiled(v: VariantMessage): (x: Core.Tensor, y: Core.Tensor) => Core.Tensor {
+    const known = steps.get(v);
+    if (known !== undefined) return known;
     const { program } = v;
-    const slots: Core.Tensor[] = new Array(program.slots);
-    params.forEach((p, i) => {
-      p.data.set(shared[i]);
-      slots[i] = p;
-    });
-    const shard = (s: VariantMessage['x']) => {
-      const shape = [rows, ...s.shape.slice(1)];
-      return new ad.Tensor(copy(typed(s.dtype, s.buffer, 0, size(shape))), shape);
-    };
-    slots[params.length] = shard(v.x);
-    slots[params.length + 1] = shard(v.y);
-    for (const c of program.constants) slots[c.slot] = constants(c);
-    const decode = (e: Encoded): unknown => {
-      if (Array.isArray(e)) return e.map(decode);
-      if (e !== null && typeof e === 'object') {
-        if ('$t' in e) return slots[(e as { $t: number }).$t];
-        if ('$g' in e) return generator;
-        return Object.fromEntries(Object.entries(e).map(([k, x]) => [k, decode(x)]));
+    const fixed = program.constants.map(constants);
+    const run = ad.compile((x: Core.Tensor, y: Core.Tensor) => {
+      const slots: Core.Tensor[] = new Array(program.slots);
+      params.forEach((p, i) => (slots[i] = p));
+      slots[params.length] = x;
+      slots[params.length + 1] = y;
+      program.constants.forEach((c, i) => (slots[c.slot] = fixed[i]));
+      const decode = (e: Encoded): unknown => {
+        if (Array.isArray(e)) return e.map(decode);
+        if (e !== null && typeof e === 'object') {
+          if ('$t' in e) return slots[(e as { $t: number }).$t];
+          if ('$g' in e) return generator;
+          return Object.fromEntries(Object.entries(e).map(([k, x]) => [k, decode(x)]));
+        }
+        return e;
+      };
+      for (const c of program.calls) {
+        const out = flatten(resolve(c.name)(...c.args.map(decode)), []);
+        c.outs.forEach((slot, i) => (slots[slot] = out[i]));
       }
-      return e;
-    };
-    for (const c of program.calls) {
-      const out = flatten(resolve(c.name)(...c.args.map(decode)), []);
-      c.outs.forEach((slot, i) => (slots[slot] = out[i]));
-    }
-    for (const p of params) p.grad = null;
-    const l = slots[program.loss];
-    l.backward();
+      for (const p of params) p.grad = null;
+      const l = slots[program.loss];
+      l.backward();
+      return l;
+    });
+    steps.set(v, run);
+    return run;
+  }
+
+  function step(v: VariantMessage): void {
+    params.forEach((p, i) => p.data.set(shared[i]));
+    // the shard is read where it lies: a replay copies its arguments into its own buffers
+    const shard = (s: VariantMessage['x']) =>
+      new ad.Tensor(typed(s.dtype, s.buffer, 0, size(s.shape)), s.shape);
+    const l = compiled(v)(shard(v.x), shard(v.y));
     params.forEach((p, i) => {
       if (p.grad === null) grads[i].fill(0);
       else grads[i].set(p.grad.data);
@@ -167,14 +182,13 @@ export async function serve(ad: Ad, data: ReplicaData, inbox: Inbox, C: typeof C
 
   /**
    * Sums this worker's slice of every gradient over the workers, each weighted by its share
-   * of the rows, in rank order: the gradient of the mean loss over the whole batch. The
-   * slices are copied out of shared memory first: element access to it is ~10× slower.
+   * of the rows, in rank order (in float64, rounded once): the gradient of the mean loss over
+   * the whole batch. One pass reads two ranks and, with two workers, writes the sum.
    */
   const slices = sum.map((s) => {
     const lo = Math.floor((data.rank * s.length) / data.workers);
     const hi = Math.floor(((data.rank + 1) * s.length) / data.workers);
-    const part = new (s.constructor as Float32ArrayConstructor)(hi - lo);
-    return [lo, hi, new Float64Array(hi - lo), part] as const;
+    return [lo, hi, new Float64Array(data.workers > 2 ? hi - lo : 0)] as const;
   });
   function reduce(): void {
     const n = data.workers;
@@ -187,15 +201,24 @@ export async function serve(ad: Ad, data: ReplicaData, inbox: Inbox, C: typeof C
       return;
     }
     sum.forEach((s, i) => {
-      const [lo, hi, acc, part] = slices[i];
-      acc.fill(0);
-      for (let r = 0; r < n; r++) {
-        part.set(all[r][i].subarray(lo, hi));
-        const wr = w[r];
-        for (let j = 0; j < acc.length; j++) acc[j] += wr * part[j];
+      const [lo, hi, acc] = slices[i];
+      const a = all[0][i];
+      const b = all[1][i];
+      const wa = w[0];
+      const wb = w[1];
+      if (n === 2) {
+        for (let j = lo; j < hi; j++) s[j] = 0 + wa * a[j] + wb * b[j];
+        return;
       }
-      part.set(acc);
-      s.set(part, lo);
+      for (let j = lo; j < hi; j++) acc[j - lo] = 0 + wa * a[j] + wb * b[j];
+      for (let r = 2; r < n - 1; r++) {
+        const g = all[r][i];
+        const wr = w[r];
+        for (let j = lo; j < hi; j++) acc[j - lo] += wr * g[j];
+      }
+      const g = all[n - 1][i];
+      const wl = w[n - 1];
+      for (let j = lo; j < hi; j++) s[j] = acc[j - lo] + wl * g[j];
     });
   }
 
@@ -219,7 +242,7 @@ export async function serve(ad: Ad, data: ReplicaData, inbox: Inbox, C: typeof C
     if (id < 0) return;
     try {
       while (!variants.has(id)) await new Promise<void>((r) => (arrived = r));
-      step(variants.get(id) as VariantMessage, Atomics.load(ctrl, C.rows + data.rank));
+      step(variants.get(id) as VariantMessage);
     } catch (e) {
       fail(e);
     }
