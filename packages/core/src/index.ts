@@ -58,6 +58,7 @@ export {
   type NumberRule,
 } from './args';
 export * from './ops/index';
+export { fusedAdam, fusedSgd, type AdamStep, type SgdStep } from './fused';
 export { variance as var } from './ops/reduce';
 export {
   compile,

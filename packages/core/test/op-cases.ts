@@ -397,6 +397,8 @@ export const notOps = [
   'checkOneOf',
   'checkOptions',
   'writeInPlace',
+  'fusedSgd',
+  'fusedAdam',
 ];
 
 /**

@@ -1,5 +1,5 @@
 import type { TypedArray } from '../dtype';
-import type { FoldOp, Kernels, MapOp, Operand, Patches, ZipOp } from './kernels';
+import type { AdamStep, FoldOp, Kernels, MapOp, Operand, Patches, SgdStep, ZipOp } from './kernels';
 import * as ts from './ts/index';
 import { wasmKernels, wasmSupported } from './wasm/index';
 import { foldInPlace, zipInPlace } from './wasm/elementwise';
@@ -14,7 +14,7 @@ export type { Space };
 // Every kernel call of the ops comes through here: the backend in use runs it, or declines it
 // and the TypeScript kernels run it. setBackend (src/backend.ts) chooses the backend.
 
-export type { FoldOp, Kernels, MapOp, Operand, Patches, ZipOp } from './kernels';
+export type { AdamStep, FoldOp, Kernels, MapOp, Operand, Patches, SgdStep, ZipOp } from './kernels';
 export {
   argExtreme,
   choleskyInPlace,
@@ -87,6 +87,23 @@ export function zip(
 ): void {
   if (!active.zip(op, a, aShape, b, bShape, out, outShape))
     ts.tsKernels.zip(op, a, aShape, b, bShape, out, outShape);
+}
+
+/** SGD's update of one parameter, in place. */
+export function sgd(p: TypedArray, g: TypedArray, buf: TypedArray | null, o: SgdStep): void {
+  if (!active.sgd(p, g, buf, o)) ts.tsKernels.sgd(p, g, buf, o);
+}
+
+/** Adam's update of one parameter, in place. */
+export function adam(
+  p: TypedArray,
+  g: TypedArray,
+  m: TypedArray,
+  v: TypedArray,
+  vMax: TypedArray | null,
+  o: AdamStep,
+): void {
+  if (!active.adam(p, g, m, v, vMax, o)) ts.tsKernels.adam(p, g, m, v, vMax, o);
 }
 
 // a plain number as a 1-element operand, in the tensor's float type (as PyTorch casts a

@@ -87,6 +87,48 @@ export interface Operand {
   trans: boolean;
 }
 
+/**
+ * One parameter's torch.optim.SGD update: d = ±g (+ wd·p); with momentum, buf = d on the
+ * `first` step, else momentum·buf + (1 − dampening)·d, and d = buf (nesterov: d + momentum·buf);
+ * p −= lr·d.
+ */
+export interface SgdStep {
+  /** The learning rate. */
+  lr: number;
+  /** 0 for none (then the buffer is not used). */
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  /** Ascend instead (d = −g). */
+  maximize: boolean;
+  /** The first step with this buffer: it starts as d. */
+  first: boolean;
+}
+
+/**
+ * One parameter's torch.optim.Adam update at a step whose bias corrections are already in
+ * `stepSize` (lr/(1 − β1ᵗ)) and `bc2Sqrt` (√(1 − β2ᵗ)): d = ±g (+ wd·p, or p·= decay when
+ * `decoupled`, AdamW); m ← lerp(m, d, 1 − β1); v ← β2·v + (1 − β2)·d²; with amsgrad vMax ← max(vMax, v)
+ * is used for v; p −= stepSize·m / (√v / bc2Sqrt + eps).
+ */
+export interface AdamStep {
+  /** lr / (1 − β1ᵗ). */
+  stepSize: number;
+  /** √(1 − β2ᵗ). */
+  bc2Sqrt: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW's weight decay: p ·= `decay` instead of d += wd·p. */
+  decoupled: boolean;
+  /** The factor p is multiplied by first when decoupled (1 − lr·wd). */
+  decay: number;
+  /** Ascend instead (d = −g). */
+  maximize: boolean;
+}
+
 /** What a backend implements. Each call returns false, doing nothing, when the backend declines it. */
 export interface Kernels {
   readonly name: string;
@@ -110,6 +152,17 @@ export interface Kernels {
     len: number,
     inner: number,
     out: TypedArray,
+  ): boolean;
+  /** SGD's update of p (and its momentum buffer) in place, all arrays as long as p. */
+  sgd(p: TypedArray, g: TypedArray, buf: TypedArray | null, o: SgdStep): boolean;
+  /** Adam's update of p, m, v (and vMax, amsgrad's) in place, all arrays as long as p. */
+  adam(
+    p: TypedArray,
+    g: TypedArray,
+    m: TypedArray,
+    v: TypedArray,
+    vMax: TypedArray | null,
+    o: AdamStep,
   ): boolean;
   /** C (n×m, row-major at `cOffset`) = op(A)·op(B). */
   gemm(

@@ -1,4 +1,4 @@
-import type { Tensor, TypedArray } from '@ad/core';
+import { fusedAdam, type Tensor, type TypedArray } from '@ad/core';
 import {
   lerp,
   Optimizer,
@@ -65,19 +65,17 @@ export class Adam extends Optimizer<AdamOptions> {
     const m = this.buffer(s, 'expAvg', param);
     const v = this.buffer(s, 'expAvgSq', param);
     const vMax = o.amsgrad ? this.buffer(s, 'maxExpAvgSq', param) : null;
-    const stepSize = o.lr / (1 - b1 ** t);
-    const bc2Sqrt = Math.sqrt(1 - b2 ** t);
-    const decay = this.decoupled ? 1 - o.lr * o.weightDecay : 1;
-    for (let i = 0; i < p.length; i++) {
-      let d = o.maximize ? -g[i] : g[i];
-      if (this.decoupled) p[i] *= decay;
-      else if (o.weightDecay !== 0) d += o.weightDecay * p[i];
-      m[i] = lerp(m[i], d, 1 - b1);
-      v[i] = v[i] * b2 + (1 - b2) * d * d;
-      let vi = v[i];
-      if (vMax !== null) vi = vMax[i] = Math.max(vMax[i], vi);
-      p[i] -= (stepSize * m[i]) / (Math.sqrt(vi) / bc2Sqrt + o.eps);
-    }
+    fusedAdam(p, g, m, v, vMax, {
+      stepSize: o.lr / (1 - b1 ** t),
+      bc2Sqrt: Math.sqrt(1 - b2 ** t),
+      beta1: b1,
+      beta2: b2,
+      eps: o.eps,
+      weightDecay: o.weightDecay,
+      decoupled: this.decoupled,
+      decay: this.decoupled ? 1 - o.lr * o.weightDecay : 1,
+      maximize: o.maximize,
+    });
   }
 }
 

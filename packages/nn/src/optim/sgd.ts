@@ -1,4 +1,4 @@
-import type { Tensor, TypedArray } from '@ad/core';
+import { fusedSgd, type Tensor, type TypedArray } from '@ad/core';
 import { Optimizer, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer';
 import { finite, flag, nonNegative, type OptimizerSpec } from './rules';
 
@@ -53,23 +53,9 @@ export class SGD extends Optimizer<SGDOptions> {
     s: ParamState,
     param: Tensor,
   ): void {
-    // options read once into locals: V8 does not hoist property loads out of the loop
     const { lr, momentum, dampening, nesterov, weightDecay, maximize } = o;
-    if (momentum === 0 && weightDecay === 0) {
-      const step = maximize ? -lr : lr; // the plain step, a quarter of an MLP step's time otherwise
-      for (let i = 0; i < p.length; i++) p[i] -= step * g[i];
-      return;
-    }
     const first = s.momentumBuffer === undefined;
     const buf = momentum !== 0 ? this.buffer(s, 'momentumBuffer', param) : null;
-    for (let i = 0; i < p.length; i++) {
-      let d = maximize ? -g[i] : g[i];
-      if (weightDecay !== 0) d += weightDecay * p[i];
-      if (buf !== null) {
-        buf[i] = first ? d : momentum * buf[i] + (1 - dampening) * d;
-        d = nesterov ? d + momentum * buf[i] : buf[i];
-      }
-      p[i] -= lr * d;
-    }
+    fusedSgd(p, g, buf, { lr, momentum, dampening, nesterov, weightDecay, maximize, first });
   }
 }

@@ -1,6 +1,7 @@
 import type { Kernels } from '../kernels';
 import { map, zip } from './elementwise';
 import { gemm } from './matmul';
+import { adam, sgd } from './optim';
 import { foldAxis } from './reduce';
 
 export { argExtreme, axisBlock, reduceInto, reducePlan, reduceStrided, reduceWith } from './reduce';
@@ -29,4 +30,6 @@ export const tsKernels: Kernels = {
   ),
   fold: (op, x, outer, len, inner, out) => (foldAxis(op, x, outer, len, inner, out), true),
   gemm: (a, b, c, cOffset, n, k, m) => (gemm(a, b, c, cOffset, n, k, m), true),
+  sgd: (p, g, buf, o) => (sgd(p, g, buf, o), true),
+  adam: (p, g, m, v, vMax, o) => (adam(p, g, m, v, vMax, o), true),
 };

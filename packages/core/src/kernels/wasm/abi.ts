@@ -30,6 +30,15 @@ export const SUM = 0;
 export const MAX = 1;
 export const MIN = 2;
 
+// what an optimizer update does (sgdF32/adamF32…): flags, or-ed
+export const MAXIMIZE = 1;
+export const NESTEROV = 2;
+/** SGD's first step with momentum: the buffer starts as the gradient. */
+export const FIRST = 4;
+/** AdamW: the weights decay directly, not through the gradient. */
+export const DECOUPLED = 8;
+export const AMSGRAD = 16;
+
 // how a zip operand covers an output of rows×cols
 export const FULL = 0;
 export const ROW = 1;

@@ -42,6 +42,12 @@ export interface Exports {
   im2colF32(src: number, dst: number, ...geometry: [...number[], number]): void;
   im2colF64(src: number, dst: number, ...geometry: [...number[], number]): void;
   foldF64(op: number, x: number, outer: number, len: number, inner: number, out: number): void;
+  /** p, g, buf, n, lr, momentum, dampening, weight decay, flags (assembly/optim.ts). */
+  sgdF32(...args: number[]): void;
+  sgdF64(...args: number[]): void;
+  /** p, g, m, v, vMax, n, step size, √(1 − β2ᵗ), β1, β2, eps, weight decay, decay, flags. */
+  adamF32(...args: number[]): void;
+  adamF64(...args: number[]): void;
 }
 
 /** One instance of the kernels with its memory (shared ones also serve a pool of workers). */

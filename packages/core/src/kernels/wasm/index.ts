@@ -1,6 +1,7 @@
 import type { Kernels } from '../kernels';
 import { wasmFold, wasmMap, wasmZip } from './elementwise';
 import { wasmGemm } from './engine';
+import { wasmAdam, wasmSgd } from './optim';
 
 export { getThreads, relaxedSupported, setThreads, wasmSupported, workersReady } from './engine';
 
@@ -15,4 +16,6 @@ export const wasmKernels: Kernels = {
   zip: wasmZip,
   fold: wasmFold,
   gemm: wasmGemm,
+  sgd: wasmSgd,
+  adam: wasmAdam,
 };
