@@ -168,7 +168,8 @@ export async function serve(ad: Ad, data: ReplicaData, inbox: Inbox, C: typeof C
   }
 
   function step(v: VariantMessage): void {
-    params.forEach((p, i) => p.data.set(shared[i]));
+    // written as an optimizer writes a parameter: its version bumps, so nothing keeps old values
+    params.forEach((p, i) => ad.writeInPlace(p, (data) => data.set(shared[i])));
     // the shard is read where it lies: a replay copies its arguments into its own buffers
     const shard = (s: VariantMessage['x']) =>
       new ad.Tensor(typed(s.dtype, s.buffer, 0, size(s.shape)), s.shape);
