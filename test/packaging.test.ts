@@ -145,7 +145,8 @@ const x = ad.randn([12, 3], { generator: g, dtype: 'float64' });
 const y = ad.randn([12, 2], { generator: g, dtype: 'float64' });
 const model = new nn.Sequential(new nn.Linear(3, 4, { generator: g, dtype: 'float64' }), new nn.Tanh(), new nn.Linear(4, 2, { generator: g, dtype: 'float64' }));
 const dp = new DataParallel(model, nn.mseLoss, { workers: 2 });
-const loss = dp.backward(x, y);
+dp.backward(x, y); // the replicas record their step
+const loss = dp.backward(x, y); // and replay it compiled
 const grad = Array.from(model.parameters()[0].grad.data);
 dp.close();
 model.zeroGrad();
