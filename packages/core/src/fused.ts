@@ -1,5 +1,6 @@
 // The element-wise updates of @ad/nn's SGD and Adam, for one parameter at a time: what
 // PyTorch's fused optimizer kernels (torch._fused_sgd_, torch._fused_adam_) are to torch.optim.
+import { checkBool, checkNumber, checkOptions } from './args';
 import type { TypedArray } from './dtype';
 import { ValueError } from './errors';
 import { adam, type AdamStep, sgd, type SgdStep } from './kernels/index';
@@ -24,6 +25,13 @@ function check(
   }
 }
 
+/** Every option present, numbers finite and flags boolean, none unknown. */
+function checkStep(op: string, opts: object, numbers: string[], flags: string[]): void {
+  const o = checkOptions(op, opts, [...numbers, ...flags]) as Record<string, unknown>;
+  for (const k of numbers) checkNumber(op, k, o[k]);
+  for (const k of flags) checkBool(op, k, o[k]);
+}
+
 /**
  * torch.optim.SGD's update of one parameter's values `param` from its gradient `grad`, in
  * place, with its momentum buffer (null without momentum): one pass, on the WebAssembly
@@ -36,6 +44,12 @@ export function fusedSgd(
   opts: SgdStep,
 ): void {
   check('fusedSgd', param, { grad }, { momentumBuffer });
+  checkStep(
+    'fusedSgd',
+    opts,
+    ['lr', 'momentum', 'dampening', 'weightDecay'],
+    ['nesterov', 'maximize', 'first'],
+  );
   if (opts.momentum !== 0 && momentumBuffer === null)
     throw new ValueError('fusedSgd', 'momentum needs a momentum buffer');
   sgd(param, grad, momentumBuffer, opts);
@@ -55,5 +69,11 @@ export function fusedAdam(
   opts: AdamStep,
 ): void {
   check('fusedAdam', param, { grad, expAvg, expAvgSq }, { maxExpAvgSq });
+  checkStep(
+    'fusedAdam',
+    opts,
+    ['stepSize', 'bc2Sqrt', 'beta1', 'beta2', 'eps', 'weightDecay', 'decay'],
+    ['decoupled', 'maximize'],
+  );
   adam(param, grad, expAvg, expAvgSq, maxExpAvgSq, opts);
 }

@@ -147,6 +147,13 @@ describe('fused optimizer updates', () => {
     expect(() => ad.fusedAdam(p, ok, ok, ok, new Float32Array(3), o)).toThrow(
       /fusedAdam: maxExpAvgSq has 3 elements/,
     );
+    expect(() => ad.fusedSgd(p, ok, null, { ...step, lr: NaN })).toThrow(/fusedSgd: lr must be/);
+    expect(() => ad.fusedAdam(p, ok, ok, ok, null, { ...o, amsgrad: true } as never)).toThrow(
+      /fusedAdam: unknown option 'amsgrad'/,
+    );
+    expect(() => ad.fusedAdam(p, ok, ok, ok, null, { ...o, eps: undefined } as never)).toThrow(
+      /fusedAdam: eps must be/,
+    );
     expect(p.every((v) => v === 1)).toBe(true);
   });
 });
